@@ -1,0 +1,29 @@
+# `make help` lists the targets. The two a newcomer needs: `make run` and `make test`.
+VENV ?= .venv
+BIN := $(VENV)/bin
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: help setup run test lint format bench
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+setup: ## Install everything into .venv
+	@scripts/setup
+
+run: setup ## Install, then serve the site on http://127.0.0.1:$${PORT:-5000} (SQLite + embedded search, demo data on first start)
+	$(BIN)/flask --app wsgi serve
+
+test: setup ## Install, then run the whole test suite
+	@scripts/setup-test
+	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+lint: setup ## Ruff lint and format check
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: setup ## Format the code
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+bench: setup ## Benchmarks (figures, not pass/fail); see bench/README.md
+	$(BIN)/python -m bench.run_all

@@ -1,0 +1,114 @@
+"""Fixtures shared by every test: a fresh app and data directory per test, real services."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+#: Exported/quantised model files survive between runs (the export costs seconds, once).
+MODEL_CACHE = Path(os.environ.get("MODEL_CACHE_DIR", REPO / ".cache" / "models"))
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def app_config(tmp_path: Path) -> dict:
+    """Settings for a test app: a fresh DATA_DIR, no background threads."""
+    return {
+        "DATA_DIR": str(tmp_path / "data"),
+        "TESTING": True,
+        "BACKGROUND_WORKERS": False,
+        "DEMO_ON_FIRST_START": False,
+        "MODEL_CACHE_DIR": str(MODEL_CACHE),
+        "SECRET_KEY": "test-secret",
+        "SEARCH_BACKEND": "embedded",
+        "ELASTICSEARCH_URL": None,
+        "MAIL_URL": None,
+    }
+
+
+@pytest.fixture
+def app(app_config: dict):
+    """The application, bound to a fresh data directory."""
+    from webapp import create_app
+    from webapp.core.search import close_service
+
+    application = create_app(app_config)
+    ctx = application.app_context()
+    ctx.push()
+    yield application
+    close_service(application)
+    from webapp.extensions import db
+
+    db.session.remove()
+    db.engine.dispose()
+    ctx.pop()
+
+
+@pytest.fixture
+def client(app):
+    """A browser-like test client (cookies kept between requests)."""
+    return app.test_client()
+
+
+@pytest.fixture
+def db(app):
+    """The SQLAlchemy handle, inside the app context."""
+    from webapp.extensions import db as _db
+
+    return _db
+
+
+def csrf_token(client, path: str = "/") -> str:
+    """Read a CSRF token the way a browser gets one: from a rendered form."""
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, f"no csrf_token on {path}"
+    return match.group(1)
+
+
+def post_form(client, url: str, data: dict | None = None, *, token_from: str = "/", **kwargs):
+    """POST a form with a valid CSRF token, as the browser would."""
+    payload = dict(data or {})
+    payload.setdefault("csrf_token", csrf_token(client, token_from))
+    return client.post(url, data=payload, **kwargs)
+
+
+class CapturingHandler:
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802 - aiosmtpd API
+        from email import message_from_bytes
+        from email.policy import default
+
+        msg = message_from_bytes(envelope.content, policy=default)
+        self.messages.append({"envelope_to": list(envelope.rcpt_tos), "mail_from": envelope.mail_from, "msg": msg})
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free port; `.messages` holds what it received."""
+    from aiosmtpd.controller import Controller
+
+    handler = CapturingHandler()
+    port = _free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    handler.url = f"smtp://127.0.0.1:{port}"
+    handler.port = port
+    yield handler
+    controller.stop()

@@ -1,0 +1,3 @@
+from flask.cli import AppGroup
+
+users_cli = AppGroup("users", help="Accounts and roles.")

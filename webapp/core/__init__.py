@@ -1,0 +1,1 @@
+"""Shared pieces: model mixins, mail and search outboxes, security helpers, i18n."""

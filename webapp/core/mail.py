@@ -1,0 +1,212 @@
+"""The mail outbox: queue in the caller's transaction, send from a worker.
+
+Default backend writes ``.eml`` files under ``DATA_DIR/mail``; ``MAIL_URL=smtp://…``
+sends through SMTP. A failed send stays queued with its error and is retried
+with back-off; the outbox id doubles as Message-ID so a retry never duplicates.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import smtplib
+import ssl
+from datetime import timedelta
+from email.header import decode_header
+from email.message import EmailMessage
+from email.utils import parseaddr
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import unquote, urlparse
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from webapp.core.models import MailMessage, utcnow
+from webapp.extensions import db
+
+log = logging.getLogger(__name__)
+
+_FORBIDDEN = re.compile(r"[\r\n\x00\u2028\u2029\x85]")
+MAX_ATTEMPTS_BACKOFF = 12
+LEASE = timedelta(minutes=5)
+
+
+class HeaderInjection(ValueError):
+    """A header value carried a line break or NUL, raw or encoded."""
+
+
+def safe_header(value: str) -> str:
+    """Refuse CR/LF/NUL in a header value, including RFC 2047 encoded forms."""
+    if _FORBIDDEN.search(value):
+        raise HeaderInjection("line break or NUL in a mail header")
+    if "=?" in value:
+        try:
+            decoded = "".join(
+                part.decode(enc or "ascii", "replace") if isinstance(part, bytes) else part
+                for part, enc in decode_header(value)
+            )
+        except Exception as exc:  # malformed encoded word
+            raise HeaderInjection("malformed encoded header") from exc
+        if _FORBIDDEN.search(decoded):
+            raise HeaderInjection("encoded line break or NUL in a mail header")
+    return value
+
+
+def safe_address(value: str) -> str:
+    """One plain address, no display-name tricks, no header injection."""
+    safe_header(value)
+    name, addr = parseaddr(value)
+    if not addr or addr != value.strip() or "@" not in addr or "," in addr or " " in addr:
+        raise HeaderInjection("not a single plain e-mail address")
+    return addr
+
+
+def queue_mail(
+    to: str,
+    subject: str,
+    body: str,
+    *,
+    reply_to: str | None = None,
+    user_id: int | None = None,
+    kind: str = "account",
+) -> MailMessage:
+    """Add a mail to the outbox in the current transaction (the caller commits)."""
+    msg = MailMessage(
+        to_addr=safe_address(to),
+        subject=safe_header(subject)[:300],
+        body_text=body,
+        reply_to=safe_address(reply_to) if reply_to else None,
+        user_id=user_id,
+        kind=kind,
+    )
+    db.session.add(msg)
+    return msg
+
+
+def build_message(row: MailMessage, sender: str, domain: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = safe_address(row.to_addr)
+    msg["Subject"] = safe_header(row.subject)
+    if row.reply_to:
+        msg["Reply-To"] = safe_address(row.reply_to)
+    msg["Message-ID"] = f"<outbox-{row.id}@{domain}>"
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(row.body_text)
+    return msg
+
+
+class MailBackend(Protocol):
+    def send(self, msg: EmailMessage, row: MailMessage) -> None: ...
+
+
+class FileMailBackend:
+    """Writes each mail to ``<dir>/<outbox id>.eml``; rewriting the same id is harmless."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+
+    def send(self, msg: EmailMessage, row: MailMessage) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        tmp = self.directory / f".{row.id}.eml.tmp"
+        tmp.write_bytes(bytes(msg))
+        tmp.replace(self.directory / f"{row.id:08d}.eml")
+
+
+class SMTPMailBackend:
+    def __init__(self, url: str, timeout: float = 10.0):
+        parts = urlparse(url)
+        self.host = parts.hostname or "localhost"
+        self.port = parts.port or (465 if parts.scheme == "smtps" else 25)
+        self.user = unquote(parts.username) if parts.username else None
+        self.password = unquote(parts.password) if parts.password else None
+        self.implicit_tls = parts.scheme == "smtps"
+        self.starttls = "starttls=1" in (parts.query or "")
+        self.timeout = timeout
+
+    def send(self, msg: EmailMessage, row: MailMessage) -> None:
+        if self.implicit_tls:
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                self.host, self.port, timeout=self.timeout, context=ssl.create_default_context()
+            )
+        else:
+            smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        with smtp:
+            if self.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if self.user:
+                smtp.login(self.user, self.password or "")
+            # Envelope recipient is the outbox row's single address, never parsed headers.
+            smtp.send_message(msg, to_addrs=[row.to_addr])
+
+
+def mail_backend() -> MailBackend:
+    url = current_app.config.get("MAIL_URL")
+    if url and url.startswith(("smtp://", "smtps://")):
+        return SMTPMailBackend(url)
+    return FileMailBackend(Path(current_app.config["DATA_DIR"]) / "mail")
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(30 * 2 ** min(attempts, MAX_ATTEMPTS_BACKOFF), 6 * 3600))
+
+
+def drain_mail(limit: int = 50, *, force: bool = False) -> tuple[int, int]:
+    """Send due mails; returns (sent, failed). ``force`` ignores back-off (tests, CLI)."""
+    backend = mail_backend()
+    sender = current_app.config["MAIL_FROM"]
+    domain = parseaddr(sender)[1].split("@")[-1] or "localhost"
+    now = utcnow()
+    query = select(MailMessage.id).where(MailMessage.sent_at.is_(None)).order_by(MailMessage.id).limit(limit)
+    if not force:
+        query = query.where(MailMessage.next_attempt_at <= now)
+    ids = list(db.session.scalars(query))
+    sent = failed = 0
+    for mail_id in ids:
+        # Claim the row with a lease so a second worker skips it.
+        claimed = db.session.execute(
+            update(MailMessage)
+            .where(MailMessage.id == mail_id, MailMessage.sent_at.is_(None))
+            .where(True if force else MailMessage.next_attempt_at <= now)
+            .values(next_attempt_at=now + LEASE)
+        ).rowcount
+        db.session.commit()
+        if not claimed:
+            continue
+        row = db.session.get(MailMessage, mail_id)
+        try:
+            backend.send(build_message(row, sender, domain), row)
+        except Exception as exc:  # noqa: BLE001 - any failure keeps the mail queued
+            row.attempts += 1
+            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            row.next_attempt_at = utcnow() + _backoff(row.attempts)
+            failed += 1
+            log.warning("mail %s failed (attempt %s): %s", row.id, row.attempts, row.last_error)
+        else:
+            row.sent_at = utcnow()
+            row.last_error = None
+            sent += 1
+        db.session.commit()
+    return sent, failed
+
+
+def mail_status() -> dict[str, int]:
+    from sqlalchemy import func
+
+    queued = db.session.scalar(select(func.count()).where(MailMessage.sent_at.is_(None))) or 0
+    failing = db.session.scalar(
+        select(func.count()).where(MailMessage.sent_at.is_(None), MailMessage.attempts > 0)
+    ) or 0
+    sent = db.session.scalar(select(func.count()).where(MailMessage.sent_at.is_not(None))) or 0
+    return {"queued": queued, "failing": failing, "sent": sent}
+
+
+__all__ = [
+    "HeaderInjection",
+    "drain_mail",
+    "mail_status",
+    "queue_mail",
+    "safe_address",
+    "safe_header",
+]

@@ -1,0 +1,96 @@
+"""Rate limits kept in the database, so they hold across worker processes.
+
+A fixed-window counter per (key, window): one atomic upsert per hit, committed
+on its own connection so a rolled-back request still counts.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+from flask import Flask, current_app, request
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    retry_after: int
+    count: int
+    limit: int
+
+
+def parse_rule(rule: str) -> tuple[int, int]:
+    """"10/60" → (10 hits, 60 seconds)."""
+    count, seconds = rule.split("/")
+    return int(count), int(seconds)
+
+
+class RateLimiter:
+    def init_app(self, app: Flask) -> None:
+        app.extensions["kring_limiter"] = self
+
+    def hit(self, scope: str, key: str, rule: str, *, now: float | None = None) -> Verdict:
+        """Count one attempt against ``rule``; refuse once the window is full."""
+        from webapp.core.models import RateLimitCounter
+        from webapp.extensions import db
+
+        limit, period = parse_rule(rule)
+        if not current_app.config.get("RATELIMIT_ENABLED", True):
+            return Verdict(True, 0, 0, limit)
+        now = time.time() if now is None else now
+        window = int(now // period)
+        table = RateLimitCounter.__table__
+        engine = db.engine
+        insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
+        stmt = (
+            insert(table)
+            .values(scope=scope, key=key[:200], window=window, count=1, expires_at=(window + 1) * period)
+            .on_conflict_do_update(
+                index_elements=[table.c.scope, table.c.key, table.c.window],
+                set_={"count": table.c.count + 1},
+            )
+            .returning(table.c.count)
+        )
+        with engine.begin() as conn:
+            count = conn.execute(stmt).scalar_one()
+            if window % 50 == 0:  # now and then, forget expired windows
+                conn.execute(table.delete().where(table.c.expires_at < now))
+        retry_after = max(1, math.ceil((window + 1) * period - now))
+        return Verdict(count <= limit, retry_after if count > limit else 0, count, limit)
+
+    def peek(self, scope: str, key: str, rule: str, *, now: float | None = None) -> Verdict:
+        """Like ``hit`` but without counting: is the window already full?"""
+        from sqlalchemy import select
+
+        from webapp.core.models import RateLimitCounter
+        from webapp.extensions import db
+
+        limit, period = parse_rule(rule)
+        if not current_app.config.get("RATELIMIT_ENABLED", True):
+            return Verdict(True, 0, 0, limit)
+        now = time.time() if now is None else now
+        window = int(now // period)
+        with db.engine.connect() as conn:
+            count = conn.execute(
+                select(RateLimitCounter.count).where(
+                    RateLimitCounter.scope == scope,
+                    RateLimitCounter.key == key[:200],
+                    RateLimitCounter.window == window,
+                )
+            ).scalar() or 0
+        retry_after = max(1, math.ceil((window + 1) * period - now))
+        return Verdict(count < limit, retry_after if count >= limit else 0, count, limit)
+
+
+def client_ip() -> str:
+    """The caller's address; honours X-Forwarded-For only behind TRUSTED_PROXIES hops."""
+    hops = current_app.config.get("TRUSTED_PROXIES", 0)
+    if hops:
+        forwarded = [p.strip() for p in request.headers.get("X-Forwarded-For", "").split(",") if p.strip()]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.remote_addr or "unknown"

@@ -1,0 +1,282 @@
+"""The search outbox and the app's handle on the indexer.
+
+Features register their indexed entities here (how to build documents from
+row ids, which rows exist, how to answer from the database when the backend is
+down). Writes call ``queue_index`` inside their transaction; the worker
+(``drain_search``) turns due outbox rows into bulk upserts and deletes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Callable, Iterable, Iterator
+
+from flask import Flask, current_app
+from sqlalchemy import delete, func, select, update
+
+from indexer.types import Document, SearchQuery, SearchResult
+from webapp.core.models import SearchOutboxEntry, utcnow
+from webapp.extensions import db
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=2)
+KEEP_DONE = timedelta(days=1)
+BREAKER_SECONDS = 30.0
+
+
+@dataclass
+class EntitySpec:
+    name: str
+    #: ids → {id: Document, or None when the row must leave the index (draft, hidden, deleted)}.
+    build: Callable[[list[int]], dict[int, Document | None]]
+    #: ids of every row that may be indexed (a rebuild builds from these).
+    all_ids: Callable[[], Iterable[int]]
+    #: Answer from the database when the backend is down (filters only, plain text match).
+    fallback: Callable[[SearchQuery], SearchResult] | None = None
+
+
+@dataclass
+class DrainReport:
+    processed: int = 0
+    upserted: int = 0
+    deleted: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def register_entity(app: Flask, spec: EntitySpec) -> None:
+    app.extensions.setdefault("kring_search_entities", {})[spec.name] = spec
+
+
+def entities() -> dict[str, EntitySpec]:
+    return current_app.extensions.get("kring_search_entities", {})
+
+
+def queue_index(entity: str, entity_id: int, op: str = "upsert") -> None:
+    """Record that a row changed, in the caller's transaction (the caller commits)."""
+    if op not in ("upsert", "delete"):
+        raise ValueError(op)
+    db.session.add(SearchOutboxEntry(entity=entity, entity_id=entity_id, op=op))
+
+
+def wake_indexer() -> None:
+    from webapp.core.workers import wake
+
+    wake("search-worker")
+
+
+# --- the service -------------------------------------------------------------------------
+
+_service_lock = threading.Lock()
+
+
+def get_service():  # -> indexer.service.SearchService
+    """The app's SearchService (backend + embedders), created once per app."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    service = app.extensions.get("kring_search_service")
+    if service is not None:
+        return service
+    with _service_lock:
+        service = app.extensions.get("kring_search_service")
+        if service is None:
+            from indexer.backends import create_backend
+            from indexer.embeddings import load_embedders
+            from indexer.service import SearchService
+
+            cfg = app.config
+            backend = create_backend(
+                cfg["SEARCH_BACKEND"],
+                data_dir=cfg["DATA_DIR"],
+                url=cfg.get("ELASTICSEARCH_URL"),
+                prefix=cfg["SEARCH_INDEX_PREFIX"],
+                timeout=cfg["SEARCH_TIMEOUT_S"],
+            )
+            embedders = load_embedders(cfg["EMBEDDING_MODEL"], cache_dir=cfg["MODEL_CACHE_DIR"])
+            service = SearchService(backend, embedders)
+            for name in entities():
+                service.ensure_index(name)
+            app.extensions["kring_search_service"] = service
+    return service
+
+
+def close_service(app: Flask) -> None:
+    service = app.extensions.pop("kring_search_service", None)
+    if service is not None:
+        service.backend.close()
+
+
+# --- draining the outbox -----------------------------------------------------------------
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(2 ** min(attempts, 12), 900))
+
+
+def _build(spec: EntitySpec, ids: list[int]) -> tuple[list[Document], list[str]]:
+    built = spec.build(ids)
+    upserts = [doc for doc in built.values() if doc is not None]
+    deletes = [str(i) for i in ids if built.get(i) is None]
+    return upserts, deletes
+
+
+def drain_search(limit: int = 256, *, force: bool = False) -> DrainReport:
+    """Apply due outbox rows to the index. Failures stay queued with back-off."""
+    report = DrainReport()
+    now = utcnow()
+    query = (
+        select(SearchOutboxEntry.id)
+        .where(SearchOutboxEntry.done_at.is_(None))
+        .order_by(SearchOutboxEntry.id)
+        .limit(limit)
+    )
+    if not force:
+        query = query.where(SearchOutboxEntry.next_attempt_at <= now)
+    ids = list(db.session.scalars(query))
+    if not ids:
+        return report
+    # Claim with a lease so a second worker process leaves these rows alone.
+    db.session.execute(
+        update(SearchOutboxEntry)
+        .where(SearchOutboxEntry.id.in_(ids), SearchOutboxEntry.done_at.is_(None))
+        .values(next_attempt_at=now + LEASE)
+    )
+    db.session.commit()
+    rows = list(db.session.scalars(select(SearchOutboxEntry).where(SearchOutboxEntry.id.in_(ids))))
+    by_entity: dict[str, list[SearchOutboxEntry]] = {}
+    for row in rows:
+        by_entity.setdefault(row.entity, []).append(row)
+
+    specs = entities()
+    for entity, entity_rows in by_entity.items():
+        spec = specs.get(entity)
+        entity_ids = sorted({r.entity_id for r in entity_rows})
+        try:
+            if spec is None:
+                raise LookupError(f"no search entity registered as {entity!r}")
+            service = get_service()
+            upserts, deletes = _build(spec, entity_ids)
+            failed_ids: dict[str, str] = {}
+            if upserts:
+                bulk = service.index(entity, upserts)
+                failed_ids.update(bulk.errors)
+                report.upserted += bulk.indexed
+            if deletes:
+                service.delete(entity, deletes)
+                report.deleted += len(deletes)
+        except Exception as exc:  # noqa: BLE001 - the backend may fail in any way; keep rows queued
+            message = f"{type(exc).__name__}: {exc}"[:2000]
+            log.warning("search outbox: %s failed: %s", entity, message)
+            report.errors.append(message)
+            failed_ids = {str(i): message for i in entity_ids}
+        done_at = utcnow()
+        for row in entity_rows:
+            error = failed_ids.get(str(row.entity_id))
+            if error is None:
+                row.done_at = done_at
+                row.last_error = None
+                report.processed += 1
+            else:
+                row.attempts += 1
+                row.last_error = error
+                row.next_attempt_at = done_at + _backoff(row.attempts)
+                report.failed += 1
+        db.session.commit()
+
+    db.session.execute(
+        delete(SearchOutboxEntry).where(SearchOutboxEntry.done_at < utcnow() - KEEP_DONE)
+    )
+    db.session.commit()
+    return report
+
+
+def drain_all() -> DrainReport:
+    """Drain until nothing is due (tests, CLI import)."""
+    total = DrainReport()
+    while True:
+        step = drain_search(force=True)
+        total.processed += step.processed
+        total.upserted += step.upserted
+        total.deleted += step.deleted
+        total.failed += step.failed
+        total.errors += step.errors
+        if not step.processed:
+            return total
+
+
+def outbox_status() -> dict[str, int]:
+    pending = db.session.scalar(
+        select(func.count()).where(SearchOutboxEntry.done_at.is_(None))
+    ) or 0
+    failing = db.session.scalar(
+        select(func.count()).where(SearchOutboxEntry.done_at.is_(None), SearchOutboxEntry.attempts > 0)
+    ) or 0
+    return {"queued": pending, "failing": failing}
+
+
+# --- rebuilding ----------------------------------------------------------------------------
+
+
+def iter_documents(spec: EntitySpec, chunk: int = 500) -> Iterator[Document]:
+    ids: list[int] = []
+    for entity_id in spec.all_ids():
+        ids.append(entity_id)
+        if len(ids) >= chunk:
+            yield from _build(spec, ids)[0]
+            ids = []
+    if ids:
+        yield from _build(spec, ids)[0]
+
+
+def reindex(entity: str, progress: Callable[[int], None] | None = None) -> int:
+    """Rebuild one entity's index from the database into a fresh index, swap it in,
+    then replay whatever changed while it ran. Returns the number of documents."""
+    spec = entities()[entity]
+    service = get_service()
+    start_id = db.session.scalar(select(func.max(SearchOutboxEntry.id))) or 0
+    count = service.rebuild(entity, iter_documents(spec), progress=progress)
+    db.session.rollback()  # see rows committed by others since the rebuild began
+    changed = sorted(
+        set(
+            db.session.scalars(
+                select(SearchOutboxEntry.entity_id).where(
+                    SearchOutboxEntry.entity == entity, SearchOutboxEntry.id > start_id
+                )
+            )
+        )
+    )
+    if changed:
+        upserts, deletes = _build(spec, changed)
+        if upserts:
+            service.index(entity, upserts)
+        if deletes:
+            service.delete(entity, deletes)
+    return count
+
+
+# --- searching with a fallback ---------------------------------------------------------------
+
+
+def run_search(query: SearchQuery) -> SearchResult:
+    """Search through the backend; if it fails, answer from the database, flagged degraded.
+
+    A failure opens a circuit for BREAKER_SECONDS so a dead backend costs nothing per request.
+    """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    spec = entities()[query.entity]
+    opened_at = app.extensions.get("kring_search_breaker", 0.0)
+    if time.monotonic() - opened_at > BREAKER_SECONDS:
+        try:
+            return get_service().search(query)
+        except Exception:  # noqa: BLE001 - any backend failure degrades to the database
+            log.exception("search backend failed; answering from the database")
+            app.extensions["kring_search_breaker"] = time.monotonic()
+    if spec.fallback is None:
+        return SearchResult(total=0, hits=[], backend="none", degraded=True)
+    result = spec.fallback(query)
+    result.degraded = True
+    return result

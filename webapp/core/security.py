@@ -1,0 +1,84 @@
+"""Security headers on every response, safe redirects, fresh-login checks."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import wraps
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from flask import Flask, Response, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+
+from webapp.core.models import utcnow
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+
+#: Blueprints whose pages carry personal data and must never be cached.
+NO_STORE_BLUEPRINTS = {"accounts"}
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Accept only a path on this site ("/x?y"); anything else goes to ``default``."""
+    if not target:
+        return default
+    target = target.strip()
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def mark_fresh_login() -> None:
+    session["fresh_at"] = utcnow().timestamp()
+
+
+def is_fresh_login() -> bool:
+    fresh_at = session.get("fresh_at")
+    if not fresh_at:
+        return False
+    limit = timedelta(minutes=current_app.config["FRESH_LOGIN_MINUTES"]).total_seconds()
+    return utcnow().timestamp() - float(fresh_at) <= limit
+
+
+def fresh_login_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Sensitive actions (delete account, change e-mail, export) need a recent sign-in."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not is_fresh_login():
+            flash(_("Please confirm your password to continue."), "info")
+            return redirect(url_for("accounts.reauth", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _headers(response: Response) -> Response:
+    h = response.headers
+    h.setdefault("Content-Security-Policy", CSP)
+    h.setdefault("X-Content-Type-Options", "nosniff")
+    h.setdefault("Referrer-Policy", "same-origin")
+    h.setdefault("X-Frame-Options", "DENY")
+    h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.is_secure:
+        h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if request.blueprint in NO_STORE_BLUEPRINTS or getattr(request, "_no_store", False):
+        h["Cache-Control"] = "no-store"
+    return response
+
+
+def no_store() -> None:
+    """Mark the current response as not cacheable (pages with personal data)."""
+    request._no_store = True  # type: ignore[attr-defined]
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_headers)

@@ -1,0 +1,60 @@
+"""Home page, language switch, health check, error pages."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from webapp.core.security import safe_next
+from webapp.extensions import db
+
+bp = Blueprint("core", __name__, template_folder="templates")
+log = logging.getLogger(__name__)
+
+
+@bp.get("/")
+def home():
+    from webapp.core.site import home_context
+
+    return render_template("core/home.html", **home_context())
+
+
+@bp.post("/language")
+def set_language():
+    """Remember the chosen language in the session, and on the account when signed in."""
+    lang = request.form.get("lang", "")
+    if lang in current_app.config["LANGUAGES"]:
+        session["lang"] = lang
+        if current_user.is_authenticated:
+            current_user.locale = lang
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next"), "/"))
+
+
+@bp.get("/healthz")
+def healthz():
+    db.session.execute(db.text("SELECT 1"))
+    return jsonify(ok=True)
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(exc: HTTPException):
+    if request.path.startswith("/api/"):
+        return jsonify(error={"code": exc.code, "message": exc.description}), exc.code
+    response = render_template("core/error.html", code=exc.code, name=exc.name, description=exc.description)
+    headers = {}
+    if exc.code == 429 and getattr(exc, "retry_after", None):
+        headers["Retry-After"] = str(exc.retry_after)
+    return response, exc.code, headers
+
+
+@bp.app_errorhandler(Exception)
+def server_error(exc: Exception):
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    db.session.rollback()
+    if request.path.startswith("/api/"):
+        return jsonify(error={"code": 500, "message": "internal error"}), 500
+    return render_template("core/error.html", code=500, name="Internal Server Error", description=""), 500

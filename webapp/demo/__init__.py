@@ -1,0 +1,1 @@
+"""Deterministic demo data: members and clients across Europe, in four languages."""

@@ -1,0 +1,3 @@
+from flask.cli import AppGroup
+
+directory_cli = AppGroup("directory", help="The member directory.")

@@ -1,0 +1,1 @@
+"""Member and client cards."""
