@@ -87,7 +87,12 @@ class SearchQuery:
     visibility: tuple[str, ...] = ("public",)
     #: Hard filters: facet field → accepted values (OR within a field, AND across fields).
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Hard radius filter (a place named with a cue word, or explicit place + radius parameters).
     geo: GeoFilter | None = None
+    #: Proximity preference without filtering (a place recognised without a cue): documents
+    #: within ``radius_km`` rank higher, nothing is dropped. Distances are reported from
+    #: ``geo`` or, failing that, from ``near``.
+    near: GeoFilter | None = None
     #: Soft preferences: facet field → values whose documents rank higher.
     #: A guessed function/sector boosts; it never drops a good match lacking the tag.
     boosts: dict[str, tuple[str, ...]] = field(default_factory=dict)
