@@ -8,6 +8,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 
 REPO = Path(__file__).resolve().parent.parent
 #: Exported/quantised model files survive between runs (the export costs seconds, once).
@@ -39,6 +40,30 @@ def app_config(tmp_path: Path) -> dict:
     }
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production.
+
+    Flask reuses an app context that is already pushed (the ``app`` fixture pushes
+    one), which would share ``g`` (the signed-in user, the locale) and the database
+    session between requests of different clients. After each request the test's
+    own session is expired so it reads what the request committed.
+    """
+
+    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003 - same signature as FlaskClient.open
+        from flask.globals import _cv_app
+
+        token = _cv_app.set(None)
+        try:
+            response = super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(token)
+        if _cv_app.get(None) is not None:
+            from webapp.extensions import db
+
+            db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def app(app_config: dict):
     """The application, bound to a fresh data directory."""
@@ -46,6 +71,7 @@ def app(app_config: dict):
     from webapp.core.search import close_service
 
     application = create_app(app_config)
+    application.test_client_class = IsolatedClient
     ctx = application.app_context()
     ctx.push()
     yield application

@@ -1,0 +1,134 @@
+"""Platform guarantees: SQLite pragmas and concurrency, rate limits, headers, safe redirects, i18n."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import text
+
+from webapp.core.security import safe_next
+
+
+def test_sqlite_pragmas(db):
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_concurrent_writers_never_see_database_is_locked(app, db):
+    from webapp.core.models import AuditEvent
+
+    errors: list[Exception] = []
+
+    def writer(n: int) -> None:
+        with app.app_context():
+            try:
+                for i in range(50):
+                    db.session.add(AuditEvent(action="test", actor_id=n, subject_user_id=i, detail={}))
+                    db.session.commit()
+            except Exception as exc:  # noqa: BLE001 - collected and asserted below
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert db.session.scalar(text("SELECT count(*) FROM audit_events")) == 1000
+
+
+def test_rate_limiter_fixed_window(app):
+    from webapp.extensions import limiter
+
+    now = 1_000_000.0
+    verdicts = [limiter.hit("test", "k", "3/60", now=now) for _ in range(4)]
+    assert [v.allowed for v in verdicts] == [True, True, True, False]
+    assert 0 < verdicts[-1].retry_after <= 60
+    assert limiter.hit("test", "other", "3/60", now=now).allowed  # keys are independent
+    assert not limiter.peek("test", "k", "3/60", now=now).allowed
+    assert limiter.hit("test", "k", "3/60", now=now + 60).allowed  # next window
+
+
+def test_rate_limits_are_shared_between_processes(app_config):
+    """Two app instances on one database behave as two worker processes."""
+    from webapp import create_app
+    from webapp.extensions import limiter
+
+    first, second = create_app(app_config), create_app(app_config)
+    allowed = []
+    for i in range(6):
+        with (first if i % 2 else second).app_context():
+            allowed.append(limiter.hit("shared", "ip", "5/60", now=2_000_000.0).allowed)
+    assert allowed == [True] * 5 + [False]
+
+
+@pytest.mark.parametrize("path", ["/", "/does-not-exist", "/healthz"])
+def test_security_headers_on_every_response(client, path):
+    response = client.get(path)
+    csp = response.headers["Content-Security-Policy"]
+    for directive in ("script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"):
+        assert directive in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"]
+
+
+def test_hsts_only_over_https(client):
+    assert "Strict-Transport-Security" not in client.get("/").headers
+    assert "Strict-Transport-Security" in client.get("/", base_url="https://localhost").headers
+
+
+def test_error_page_is_generic_and_logged_once(app, client, caplog):
+    @app.get("/boom-for-test")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = client.get("/boom-for-test")
+    assert response.status_code == 500
+    assert b"secret internals" not in response.data
+    assert response.headers["Content-Security-Policy"]
+    assert sum("unhandled error" in r.message for r in caplog.records) == 1
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["//evil.example", "https://evil.example/x", "javascript:alert(1)", "/\\evil.example", "http:/evil", "", None],
+)
+def test_safe_next_refuses_foreign_targets(target):
+    assert safe_next(target, "/account") == "/account"
+
+
+@pytest.mark.parametrize("target", ["/directory?q=foto", "/account/settings"])
+def test_safe_next_keeps_local_paths(target):
+    assert safe_next(target, "/account") == target
+
+
+def test_oversized_request_answers_413(client):
+    response = client.post("/language", data={"lang": "x" * (7 * 1024 * 1024)})
+    assert response.status_code == 413
+
+
+def test_language_switch_needs_csrf_and_post(client):
+    assert client.get("/language").status_code == 405
+    assert client.post("/language", data={"lang": "fr"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("accept", "lang"), [("nl-BE,nl;q=0.9", "nl"), ("fr-BE", "fr"), ("de-DE,de", "de"), ("en-GB", "en")]
+)
+def test_language_from_the_browser(client, accept, lang):
+    html = client.get("/", headers={"Accept-Language": accept}).get_data(as_text=True)
+    assert f'<html lang="{lang}">' in html
+
+
+def test_language_switch_is_remembered(client):
+    from tests.conftest import post_form
+
+    response = post_form(client, "/language", {"lang": "de", "next": "/"})
+    assert response.status_code == 302
+    assert '<html lang="de">' in client.get("/", headers={"Accept-Language": "fr"}).get_data(as_text=True)

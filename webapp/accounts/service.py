@@ -1,0 +1,487 @@
+"""Account logic shared by views, CLI and tests: addresses, passwords, tokens, sign-up, reset.
+
+Views stay thin: they validate a form, call one function here, flash and redirect.
+Functions here change rows and queue mail in the caller's transaction; the caller commits
+unless the docstring says otherwise.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from flask import current_app, has_app_context, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash
+
+from webapp.accounts.models import ACCOUNT_TYPES, ROLES, User, new_session_token
+from webapp.core.mail import queue_mail
+from webapp.core.models import audit, utcnow
+from webapp.extensions import db
+
+#: No upper limit worth the name (passphrases welcome), but bounded so hashing stays cheap.
+PASSWORD_MIN = 8
+PASSWORD_MAX = 1024
+
+#: OWASP's argon2id baseline (19 MiB, 2 passes, 1 lane): memory-hard, ~30 ms on our 2 cores.
+#: Override with ARGON2_TIME_COST / ARGON2_MEMORY_COST / ARGON2_PARALLELISM in the app config;
+#: existing hashes are upgraded at the next sign-in.
+DEFAULT_ARGON2 = {"time_cost": 2, "memory_cost": 19456, "parallelism": 1}
+
+VERIFY_MAX_AGE = timedelta(days=3)
+RESET_MAX_AGE = timedelta(hours=1)
+EMAIL_CHANGE_MAX_AGE = timedelta(days=1)
+
+
+# ---------------------------------------------------------------- addresses
+
+
+def canonical_email(email: str) -> str:
+    """What uniqueness is checked on: trimmed, lower-cased, "+tag" removed from the local part.
+
+    Two spellings of one mailbox (Ann@X.org, ann+kring@x.org) must not make two accounts.
+    """
+    email = (email or "").strip().lower()
+    local, at, domain = email.rpartition("@")
+    if not at:
+        return email
+    local = local.split("+", 1)[0]
+    return f"{local}@{domain}"
+
+
+def normalize_email(email: str) -> str:
+    """The address as we store and mail it: trimmed, domain lower-cased (local part kept)."""
+    email = (email or "").strip()
+    local, at, domain = email.rpartition("@")
+    return f"{local}@{domain.lower()}" if at else email
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email_canonical == canonical_email(email)))
+
+
+# ---------------------------------------------------------------- passwords
+
+
+def _argon2_params() -> dict[str, int]:
+    params = dict(DEFAULT_ARGON2)
+    if has_app_context():
+        cfg = current_app.config
+        params["time_cost"] = int(cfg.get("ARGON2_TIME_COST", params["time_cost"]))
+        params["memory_cost"] = int(cfg.get("ARGON2_MEMORY_COST", params["memory_cost"]))
+        params["parallelism"] = int(cfg.get("ARGON2_PARALLELISM", params["parallelism"]))
+    return params
+
+
+@lru_cache(maxsize=8)
+def _hasher_for(time_cost: int, memory_cost: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+
+
+def _hasher() -> PasswordHasher:
+    return _hasher_for(**_argon2_params())
+
+
+def hash_password(password: str) -> str:
+    """argon2id hash of the password exactly as typed (no trimming, no normalisation)."""
+    return _hasher().hash(password)
+
+
+#: Verified against when the address is unknown, so timing does not reveal accounts.
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return _hasher_for(**DEFAULT_ARGON2).hash(secrets.token_urlsafe(16))
+
+
+def burn_password_check(password: str) -> None:
+    """Spend the time a real check would: unknown addresses must not answer faster."""
+    try:
+        _hasher().verify(_dummy_hash(), password)
+    except (VerificationError, InvalidHashError):
+        pass
+
+
+def verify_password(user: User, password: str) -> bool:
+    """Exact compare through argon2; upgrades outdated parameters and older schemes in place.
+
+    Older hashes (Werkzeug pbkdf2/scrypt from an earlier import) are accepted once and
+    replaced by argon2id; the caller's commit stores the new hash.
+    """
+    stored = user.password_hash or ""
+    if not password or len(password) > PASSWORD_MAX or not stored:
+        return False
+    if stored.startswith("$argon2"):
+        hasher = _hasher()
+        try:
+            hasher.verify(stored, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+        if hasher.check_needs_rehash(stored) or not stored.startswith("$argon2id$"):
+            user.password_hash = hash_password(password)
+        return True
+    if stored.startswith(("pbkdf2:", "scrypt:")):
+        try:
+            ok = check_password_hash(stored, password)
+        except (ValueError, TypeError):
+            return False
+        if ok:
+            user.password_hash = hash_password(password)
+        return ok
+    return False
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The blocklist (lower-cased) shipped in webapp/accounts/data/common-passwords.txt."""
+    path = Path(__file__).parent / "data" / "common-passwords.txt"
+    if not path.exists():
+        return frozenset()
+    words = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(w.lower() for w in words if w and not w.startswith("#"))
+
+
+def password_problems(password: str, *, email: str | None = None) -> list[str]:
+    """Why a new password is refused (empty list = fine). Length and blocklist only: no composition rules."""
+    problems: list[str] = []
+    if len(password) < PASSWORD_MIN:
+        problems.append(_("Use at least %(n)d characters.", n=PASSWORD_MIN))
+    elif len(password) > PASSWORD_MAX:
+        problems.append(_("Use at most %(n)d characters.", n=PASSWORD_MAX))
+    elif password.lower() in common_passwords():
+        problems.append(_("This password is too common: it is among the first ones attackers try."))
+    elif email and password.strip().lower() in {email.strip().lower(), email.split("@")[0].strip().lower()}:
+        problems.append(_("Do not use your e-mail address as password."))
+    return problems
+
+
+def set_password(user: User, password: str) -> None:
+    """Store a new password and end every other session and remember-me cookie."""
+    user.password_hash = hash_password(password)
+    rotate_sessions(user)
+
+
+def rotate_sessions(user: User) -> None:
+    """A new session token makes every existing login cookie (and remember-me cookie) invalid."""
+    user.session_token = new_session_token()
+
+
+# ---------------------------------------------------------------- signed tokens
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"kring.accounts.{purpose}")
+
+
+def make_token(purpose: str, data: dict[str, Any]) -> str:
+    return _serializer(purpose).dumps(data)
+
+
+def read_token(purpose: str, token: str, max_age: timedelta) -> dict[str, Any] | None:
+    """The token's payload, or None when it is forged, for another purpose or expired."""
+    try:
+        data = _serializer(purpose).loads(token, max_age=int(max_age.total_seconds()))
+    except (SignatureExpired, BadSignature):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _fingerprint(value: str) -> str:
+    """Short digest bound into tokens so a used/changed state invalidates them."""
+    import hashlib
+
+    return hashlib.sha256(value.encode()).hexdigest()[:16]
+
+
+def _external(endpoint: str, **values: Any) -> str:
+    base = current_app.config.get("BASE_URL", "").rstrip("/")
+    return base + url_for(endpoint, **values)
+
+
+# ---------------------------------------------------------------- sign-up and verification
+
+
+class EmailTaken(Exception):
+    """The canonical address already belongs to an account."""
+
+
+@dataclass
+class SignupResult:
+    user: User | None
+    #: True when the address was already registered (we mailed the owner instead).
+    existed: bool
+
+
+def signup(
+    email: str, password: str, *, account_type: str, locale: str | None = None, ip: str | None = None
+) -> SignupResult:
+    """Create an unverified account and queue its verification mail.
+
+    When the address already has an account, nothing is created and the owner gets a
+    "someone tried to sign up with your address" mail instead: the page looks the same
+    either way, so sign-up does not reveal which addresses exist.
+    """
+    if account_type not in ACCOUNT_TYPES:
+        raise ValueError("unknown account type")
+    existing = find_user_by_email(email)
+    if existing is not None:
+        _mail_signup_attempt(existing)
+        burn_password_check(password)  # same cost as hashing below
+        return SignupResult(user=None, existed=True)
+    user = User(
+        email=normalize_email(email),
+        email_canonical=canonical_email(email),
+        password_hash=hash_password(password),
+        account_type=account_type,
+        role="user",
+        locale=locale if locale in current_app.config["LANGUAGES"] else None,
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit("account.signup", actor_id=user.id, subject_user_id=user.id, account_type=account_type)
+    send_verification(user)
+    return SignupResult(user=user, existed=False)
+
+
+def _mail_locale(user: User) -> str:
+    return user.locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
+
+
+def send_verification(user: User) -> None:
+    """Queue the "confirm your address" mail (current transaction)."""
+    token = make_token("verify", {"uid": user.id, "email": user.email_canonical})
+    link = _external("accounts.verify", token=token)
+    with force_locale(_mail_locale(user)):
+        subject = _("Confirm your e-mail address for Kring")
+        body = _(
+            "Hello,\n\nPlease confirm your e-mail address by opening this link within %(days)d days:\n\n"
+            "%(link)s\n\nIf you did not create an account on Kring, ignore this mail: "
+            "the account stays inactive and is removed after a while.\n",
+            days=VERIFY_MAX_AGE.days,
+            link=link,
+        )
+    queue_mail(user.email, subject, body, user_id=user.id, kind="account")
+
+
+def _mail_signup_attempt(user: User) -> None:
+    with force_locale(_mail_locale(user)):
+        subject = _("Someone tried to create a Kring account with your address")
+        body = _(
+            "Hello,\n\nSomeone (perhaps you) tried to create a new Kring account with this address. "
+            "You already have an account. If you forgot your password, you can choose a new one here:\n\n"
+            "%(link)s\n\nIf it was not you, you can ignore this mail.\n",
+            link=_external("accounts.reset_request"),
+        )
+    queue_mail(user.email, subject, body, user_id=user.id, kind="account")
+
+
+def confirm_verification(token: str) -> User | None:
+    """Mark the address verified when the token is valid and still matches the account's address."""
+    data = read_token("verify", token, VERIFY_MAX_AGE)
+    if not data:
+        return None
+    user = db.session.get(User, int(data.get("uid", 0)))
+    if user is None or user.email_canonical != data.get("email"):
+        return None
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+        audit("account.verified", actor_id=user.id, subject_user_id=user.id)
+    return user
+
+
+# ---------------------------------------------------------------- sign-in
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user whose address and password match; constant work whether or not the address exists."""
+    user = find_user_by_email(email)
+    if user is None:
+        burn_password_check(password)
+        return None
+    if not verify_password(user, password):
+        user.failed_logins = (user.failed_logins or 0) + 1
+        return None
+    user.failed_logins = 0
+    user.last_login_at = utcnow()
+    return user
+
+
+# ---------------------------------------------------------------- password reset
+
+
+def request_password_reset(email: str) -> None:
+    """Queue a reset link when the address has an account; silently nothing otherwise."""
+    user = find_user_by_email(email)
+    if user is None:
+        return
+    token = make_token("reset", {"uid": user.id, "pw": _fingerprint(user.password_hash)})
+    link = _external("accounts.reset", token=token)
+    with force_locale(_mail_locale(user)):
+        subject = _("Choose a new Kring password")
+        body = _(
+            "Hello,\n\nSomeone (hopefully you) asked to choose a new password for your Kring account. "
+            "Open this link within the hour:\n\n%(link)s\n\n"
+            "If you did not ask for this, ignore this mail; your password stays as it is.\n",
+            link=link,
+        )
+    queue_mail(user.email, subject, body, user_id=user.id, kind="account")
+
+
+def user_for_reset_token(token: str) -> User | None:
+    """The account a reset token belongs to, while unused (the password has not changed since)."""
+    data = read_token("reset", token, RESET_MAX_AGE)
+    if not data:
+        return None
+    user = db.session.get(User, int(data.get("uid", 0)))
+    if user is None or not secrets.compare_digest(_fingerprint(user.password_hash), str(data.get("pw", ""))):
+        return None
+    return user
+
+
+def reset_password(user: User, password: str) -> None:
+    """Set the new password; a reset also proves the mailbox, so it verifies the address."""
+    set_password(user, password)
+    if user.email_verified_at is None:
+        user.email_verified_at = utcnow()
+    audit("account.password_reset", actor_id=user.id, subject_user_id=user.id)
+
+
+def change_password(user: User, new_password: str) -> None:
+    set_password(user, new_password)
+    audit("account.password_changed", actor_id=user.id, subject_user_id=user.id)
+
+
+# ---------------------------------------------------------------- e-mail change
+
+
+def request_email_change(user: User, new_email: str) -> bool:
+    """Mail a confirmation link to the new address; the change happens only when it is opened.
+
+    Returns False when the address belongs to another account (the caller says so only to
+    the signed-in owner, who already proved who they are).
+    """
+    other = find_user_by_email(new_email)
+    if other is not None and other.id != user.id:
+        return False
+    new_email = normalize_email(new_email)
+    token = make_token("email", {"uid": user.id, "new": new_email, "old": user.email_canonical})
+    link = _external("accounts.confirm_email", token=token)
+    with force_locale(_mail_locale(user)):
+        subject = _("Confirm your new e-mail address for Kring")
+        body = _(
+            "Hello,\n\nPlease confirm that this is the new address of your Kring account by opening "
+            "this link within a day:\n\n%(link)s\n\nIf you did not ask for this, ignore this mail.\n",
+            link=link,
+        )
+        notice_subject = _("Your Kring e-mail address is about to change")
+        notice = _(
+            "Hello,\n\nSomeone signed in to your Kring account asked to change its e-mail address. "
+            "The change happens only when the new address is confirmed. If this was not you, "
+            "choose a new password now:\n\n%(link)s\n",
+            link=_external("accounts.reset_request"),
+        )
+    queue_mail(new_email, subject, body, user_id=user.id, kind="account")
+    queue_mail(user.email, notice_subject, notice, user_id=user.id, kind="account")
+    audit("account.email_change_requested", actor_id=user.id, subject_user_id=user.id)
+    return True
+
+
+def confirm_email_change(token: str) -> User | None:
+    """Apply a confirmed address change; None when the token is bad, stale or the address got taken."""
+    data = read_token("email", token, EMAIL_CHANGE_MAX_AGE)
+    if not data:
+        return None
+    user = db.session.get(User, int(data.get("uid", 0)))
+    if user is None or user.email_canonical != data.get("old"):
+        return None
+    new_email = str(data.get("new", ""))
+    other = find_user_by_email(new_email)
+    if other is not None and other.id != user.id:
+        return None
+    user.email = new_email
+    user.email_canonical = canonical_email(new_email)
+    user.email_verified_at = utcnow()
+    rotate_sessions(user)
+    audit("account.email_changed", actor_id=user.id, subject_user_id=user.id)
+    return user
+
+
+# ---------------------------------------------------------------- settings and roles
+
+
+def set_locale(user: User, locale: str | None) -> None:
+    user.locale = locale if locale in current_app.config["LANGUAGES"] else None
+
+
+def create_user(
+    email: str,
+    password: str,
+    *,
+    role: str = "user",
+    account_type: str = "member",
+    verified: bool = True,
+    locale: str | None = None,
+) -> User:
+    """Staff/admin path (CLI): creates a verified account; raises EmailTaken on a duplicate."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    if account_type not in ACCOUNT_TYPES:
+        raise ValueError(f"unknown account type {account_type!r}")
+    if find_user_by_email(email) is not None:
+        raise EmailTaken(email)
+    user = User(
+        email=normalize_email(email),
+        email_canonical=canonical_email(email),
+        password_hash=hash_password(password),
+        account_type=account_type,
+        role=role,
+        locale=locale,
+        email_verified_at=utcnow() if verified else None,
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit("account.created_by_admin", actor_id=None, subject_user_id=user.id, role=role)
+    return user
+
+
+def set_role(user: User, role: str, *, actor_id: int | None = None) -> None:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    old = user.role
+    user.role = role
+    rotate_sessions(user)  # privileges changed: sign in again
+    audit("account.role_changed", actor_id=actor_id, subject_user_id=user.id, old=old, new=role)
+
+
+def unverified_older_than(days: int) -> list[User]:
+    cutoff = utcnow() - timedelta(days=days)
+    return list(
+        db.session.scalars(
+            select(User).where(User.email_verified_at.is_(None), User.created_at < cutoff).order_by(User.id)
+        )
+    )
+
+
+def purge_unverified(days: int | None = None) -> int:
+    """Erase accounts never verified within ``days`` (UNVERIFIED_ACCOUNT_DAYS); commits. Returns how many."""
+    from webapp.core.privacy import erase_user
+
+    days = current_app.config["UNVERIFIED_ACCOUNT_DAYS"] if days is None else days
+    count = 0
+    for user in unverified_older_than(days):
+        erase_user(user, reason="unverified")
+        count += 1
+    db.session.commit()
+    return count
+
+
+def count_users() -> int:
+    return db.session.scalar(select(func.count()).select_from(User)) or 0
