@@ -90,6 +90,7 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "RATELIMIT_SIGNIN_ACCOUNT": "25/3600",
         "RATELIMIT_SIGNUP_IP": "20/86400",
         "RATELIMIT_RESET": "5/3600",
+        "RATELIMIT_RESET_IP": "20/3600",
         "RATELIMIT_CONTACT_HOUR": "10/3600",
         "RATELIMIT_CONTACT_DAY": "30/86400",
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),

@@ -16,7 +16,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from flask import current_app, has_app_context, url_for
+from flask import current_app, has_app_context, has_request_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -202,8 +202,12 @@ def _fingerprint(value: str) -> str:
 
 
 def _external(endpoint: str, **values: Any) -> str:
+    """Absolute link for mails, on BASE_URL (the Host header of a request is not trusted)."""
     base = current_app.config.get("BASE_URL", "").rstrip("/")
-    return base + url_for(endpoint, **values)
+    if has_request_context():
+        return base + url_for(endpoint, **values)
+    with current_app.test_request_context():
+        return base + url_for(endpoint, **values)
 
 
 # ---------------------------------------------------------------- sign-up and verification
@@ -220,9 +224,7 @@ class SignupResult:
     existed: bool
 
 
-def signup(
-    email: str, password: str, *, account_type: str, locale: str | None = None, ip: str | None = None
-) -> SignupResult:
+def signup(email: str, password: str, *, account_type: str, locale: str | None = None) -> SignupResult:
     """Create an unverified account and queue its verification mail.
 
     When the address already has an account, nothing is created and the owner gets a
@@ -272,6 +274,12 @@ def send_verification(user: User) -> None:
 
 
 def _mail_signup_attempt(user: User) -> None:
+    """Tell the owner someone tried their address; quietly capped so it cannot be used to spam them."""
+    from webapp.extensions import limiter
+
+    rule = current_app.config.get("RATELIMIT_RESET", "5/3600")
+    if not limiter.hit("signup-notice", str(user.id), rule).allowed:
+        return
     with force_locale(_mail_locale(user)):
         subject = _("Someone tried to create a Kring account with your address")
         body = _(
@@ -362,25 +370,16 @@ def change_password(user: User, new_password: str) -> None:
 # ---------------------------------------------------------------- e-mail change
 
 
-def request_email_change(user: User, new_email: str) -> bool:
+def request_email_change(user: User, new_email: str) -> None:
     """Mail a confirmation link to the new address; the change happens only when it is opened.
 
-    Returns False when the address belongs to another account (the caller says so only to
-    the signed-in owner, who already proved who they are).
+    When the new address already has an account, its owner gets a notice instead of a link,
+    and the page says the same thing either way: changing the address reveals no accounts.
+    The current address is told, so a hijacked session cannot move the account silently.
     """
-    other = find_user_by_email(new_email)
-    if other is not None and other.id != user.id:
-        return False
     new_email = normalize_email(new_email)
-    token = make_token("email", {"uid": user.id, "new": new_email, "old": user.email_canonical})
-    link = _external("accounts.confirm_email", token=token)
+    other = find_user_by_email(new_email)
     with force_locale(_mail_locale(user)):
-        subject = _("Confirm your new e-mail address for Kring")
-        body = _(
-            "Hello,\n\nPlease confirm that this is the new address of your Kring account by opening "
-            "this link within a day:\n\n%(link)s\n\nIf you did not ask for this, ignore this mail.\n",
-            link=link,
-        )
         notice_subject = _("Your Kring e-mail address is about to change")
         notice = _(
             "Hello,\n\nSomeone signed in to your Kring account asked to change its e-mail address. "
@@ -388,10 +387,27 @@ def request_email_change(user: User, new_email: str) -> bool:
             "choose a new password now:\n\n%(link)s\n",
             link=_external("accounts.reset_request"),
         )
-    queue_mail(new_email, subject, body, user_id=user.id, kind="account")
+    if other is not None and other.id != user.id:
+        with force_locale(_mail_locale(other)):
+            subject = _("Someone tried to use your address on Kring")
+            body = _(
+                "Hello,\n\nSomeone asked to move another Kring account to this address. You already "
+                "have an account with it, so nothing changed. You can ignore this mail.\n"
+            )
+        queue_mail(other.email, subject, body, user_id=other.id, kind="account")
+    else:
+        token = make_token("email", {"uid": user.id, "new": new_email, "old": user.email_canonical})
+        link = _external("accounts.confirm_email", token=token)
+        with force_locale(_mail_locale(user)):
+            subject = _("Confirm your new e-mail address for Kring")
+            body = _(
+                "Hello,\n\nPlease confirm that this is the new address of your Kring account by opening "
+                "this link within a day:\n\n%(link)s\n\nIf you did not ask for this, ignore this mail.\n",
+                link=link,
+            )
+        queue_mail(new_email, subject, body, user_id=user.id, kind="account")
     queue_mail(user.email, notice_subject, notice, user_id=user.id, kind="account")
     audit("account.email_change_requested", actor_id=user.id, subject_user_id=user.id)
-    return True
 
 
 def confirm_email_change(token: str) -> User | None:
@@ -409,7 +425,6 @@ def confirm_email_change(token: str) -> User | None:
     user.email = new_email
     user.email_canonical = canonical_email(new_email)
     user.email_verified_at = utcnow()
-    rotate_sessions(user)
     audit("account.email_changed", actor_id=user.id, subject_user_id=user.id)
     return user
 

@@ -91,13 +91,60 @@ kevin jessica jennifer michelle ashley amanda charlotte alexander maxime manon c
 camille lea ines yasmine mohamed ahmed fatima aicha youssef hamza sara elise lieve
 """.split()
 
-SUFFIXES = ["", "1", "12", "123", "1234", "12345", "!", "1!", "123!", "01", "007", "69", "99", "00",
-            "11", "13", "22", "77", "88", "2000", "2020", "2021", "2022", "2023", "2024", "2025",
-            "2026", "1990", "1985", "1995", "@123", "#1", "?"]
+SUFFIXES = [
+    "",
+    "1",
+    "12",
+    "123",
+    "1234",
+    "12345",
+    "!",
+    "1!",
+    "123!",
+    "01",
+    "007",
+    "69",
+    "99",
+    "00",
+    "11",
+    "13",
+    "22",
+    "77",
+    "88",
+    "2000",
+    "2020",
+    "2021",
+    "2022",
+    "2023",
+    "2024",
+    "2025",
+    "2026",
+    "1990",
+    "1985",
+    "1995",
+    "@123",
+    "#1",
+    "?",
+]
 
-KEYBOARD_ROWS = ["1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm", "azertyuiop", "qsdfghjklm",
-                 "wxcvbn", "qwertzuiop", "yxcvbnm", "1qaz2wsx3edc4rfv", "zaq12wsxcde3",
-                 "!qaz@wsx", "0987654321", "poiuytrewq", "mnbvcxz", "lkjhgfdsa"]
+KEYBOARD_ROWS = [
+    "1234567890",
+    "qwertyuiop",
+    "asdfghjkl",
+    "zxcvbnm",
+    "azertyuiop",
+    "qsdfghjklm",
+    "wxcvbn",
+    "qwertzuiop",
+    "yxcvbnm",
+    "1qaz2wsx3edc4rfv",
+    "zaq12wsxcde3",
+    "!qaz@wsx",
+    "0987654321",
+    "poiuytrewq",
+    "mnbvcxz",
+    "lkjhgfdsa",
+]
 
 
 def variants(word: str) -> set[str]:

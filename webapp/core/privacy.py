@@ -1,0 +1,238 @@
+"""Where personal data lives: one registry drives the GDPR export (Art. 20) and erasure (Art. 17).
+
+Each feature registers what it stores about a user (``register_personal_data``): the models
+holding it, how to export it and how to erase it. Account export and deletion walk the
+registry, so a feature that lands later is covered as soon as it registers. A meta-test
+(tests/core/test_privacy_registry.py) fails when a model pointing at a user is neither
+covered by an entry nor listed in ``EXCLUDED_MODELS`` with a reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from flask import Flask, current_app
+from sqlalchemy import delete, func, or_, select
+
+from webapp.core.models import AuditEvent, MailMessage, RateLimitCounter, audit, utcnow
+from webapp.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PersonalData:
+    """One feature's share of a user's personal data."""
+
+    name: str
+    #: Models whose rows about the user this entry exports and erases (the meta-test checks coverage).
+    models: list[type] = field(default_factory=list)
+    #: user -> JSON-serialisable data (dicts, lists, strings, numbers, ISO dates).
+    export: Callable[[Any], Any] = lambda user: None
+    #: user -> None; deletes or anonymises the rows (flush only: erase_user commits once).
+    erase: Callable[[Any], None] = lambda user: None
+    #: Lower runs first on erase; the accounts entry (which deletes the User row) runs last.
+    order: int = 50
+
+
+#: Models that reference a user but are deliberately not exported, with the reason.
+#: Features may add to it with ``exclude_model``.
+EXCLUDED_MODELS: dict[type, str] = {
+    MailMessage: (
+        "outgoing mail queue: copies of mails we sent to the user, not data they gave us; "
+        "erase_user deletes every row addressed to or about them"
+    ),
+    RateLimitCounter: "short-lived counters keyed by IP or a keyed hash of the address, expire within a day",
+}
+
+#: Audit-detail keys that may carry personal data; blanked for events about an erased user.
+PERSONAL_DETAIL_KEYS = {
+    "email",
+    "old_email",
+    "new_email",
+    "to",
+    "reply_to",
+    "name",
+    "display_name",
+    "ip",
+    "address",
+    "subject",
+    "body",
+    "message",
+    "text",
+    "phone",
+    "website",
+    "contact_email",
+}
+
+
+def register_personal_data(app: Flask, entry: PersonalData) -> None:
+    """Add a feature's entry; registering the same name twice replaces the first."""
+    entries: list[PersonalData] = app.extensions.setdefault("kring_personal_data", [])
+    entries[:] = [e for e in entries if e.name != entry.name]
+    entries.append(entry)
+
+
+def exclude_model(model: type, reason: str) -> None:
+    """Declare a user-referencing model that is deliberately neither exported nor erased by an entry."""
+    if not reason.strip():
+        raise ValueError("an exclusion needs a reason")
+    EXCLUDED_MODELS[model] = reason
+
+
+def registered_entries(app: Flask | None = None) -> list[PersonalData]:
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    return sorted(app.extensions.get("kring_personal_data", []), key=lambda e: e.order)
+
+
+def covered_models(app: Flask | None = None) -> set[type]:
+    covered: set[type] = set()
+    for entry in registered_entries(app):
+        covered.update(entry.models)
+    return covered
+
+
+def _jsonable(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def export_user_data(user: Any) -> dict[str, Any]:
+    """Everything registered features hold about ``user``, as one JSON-ready dict."""
+    data: dict[str, Any] = {
+        "format": "kring-export/1",
+        "generated_at": utcnow().isoformat(),
+        "user_id": user.id,
+    }
+    for entry in registered_entries():
+        data[entry.name] = _jsonable(entry.export(user))
+    return data
+
+
+def _scrub_audit(user: Any, emails: Iterable[str]) -> None:
+    """Keep the accountability trail (who did what, when) but drop personal detail."""
+    needles = [e.lower() for e in emails if e]
+    events = db.session.scalars(
+        select(AuditEvent).where(or_(AuditEvent.subject_user_id == user.id, AuditEvent.actor_id == user.id))
+    )
+    for event in events:
+        detail = dict(event.detail or {})
+        clean = {}
+        for key, value in detail.items():
+            if key in PERSONAL_DETAIL_KEYS:
+                continue
+            if isinstance(value, str) and any(n in value.lower() for n in needles):
+                continue
+            clean[key] = value
+        if clean != detail:
+            event.detail = clean
+    # Events by other actors can mention the address too (staff notes): scrub those as well.
+    for needle in needles:
+        for event in db.session.scalars(
+            select(AuditEvent).where(func.lower(func.cast(AuditEvent.detail, db.String)).contains(needle))
+        ):
+            event.detail = {
+                k: v
+                for k, v in (event.detail or {}).items()
+                if not (isinstance(v, str) and needle in v.lower()) and k not in PERSONAL_DETAIL_KEYS
+            }
+
+
+def _delete_mail(user: Any, emails: Iterable[str]) -> int:
+    addresses = [e.lower() for e in emails if e]
+    conditions = [MailMessage.user_id == user.id]
+    if addresses:
+        conditions.append(func.lower(MailMessage.to_addr).in_(addresses))
+        conditions.append(func.lower(MailMessage.reply_to).in_(addresses))
+    result = db.session.execute(delete(MailMessage).where(or_(*conditions)))
+    return result.rowcount or 0
+
+
+def erase_user(user: Any, *, reason: str = "self") -> None:
+    """Erase ``user`` everywhere: every registered entry, their mails, audit detail, sessions, the row.
+
+    Runs in one transaction and commits; a failure rolls everything back so an account is
+    never half erased. What must stay for others (e.g. messages they received) is the
+    features' business: their erase anonymises it ("former member").
+    """
+    user_id = user.id
+    emails = {user.email, getattr(user, "email_canonical", None)}
+    try:
+        # Features first (they may need the user row), the accounts entry last.
+        for entry in registered_entries():
+            entry.erase(user)
+        db.session.flush()
+        _delete_mail(user, emails)
+        _scrub_audit(user, emails)
+        rotate = getattr(user, "session_token", None) is not None
+        if rotate:  # any cookie still around no longer matches, even if the delete were undone
+            user.session_token = secrets.token_urlsafe(24)
+        if user in db.session:
+            db.session.delete(user)
+        db.session.flush()
+        audit("account.deleted", actor_id=None, subject_user_id=user_id, reason=reason)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    log.info("erased user %s (%s)", user_id, reason)
+
+
+#: Column names that hold a user id even without a foreign key (logs keep ids of deleted users).
+USER_COLUMN_PATTERN = (
+    r"(^|_)user_id$|^(actor|sender|recipient|reporter|owner|author|creator|handled_by)(_user)?_id$"
+)
+
+
+def user_reference_columns(mappers: Iterable[Any] | None = None) -> list[tuple[type, str]]:
+    """(model, column) pairs that point at a user: a users.id foreign key or a user_id-ish name.
+
+    Used by the meta-test; call after ``import webapp.models`` so every model is known.
+    """
+    import re
+
+    pattern = re.compile(USER_COLUMN_PATTERN)
+    found: list[tuple[type, str]] = []
+    for mapper in db.Model.registry.mappers if mappers is None else mappers:
+        cls = mapper.class_
+        table = getattr(cls, "__table__", None)
+        if table is None:
+            continue
+        for column in table.columns:
+            fk_to_users = any(fk.column.table.name == "users" for fk in column.foreign_keys)
+            if fk_to_users or (pattern.search(column.name) and table.name != "users"):
+                found.append((cls, column.name))
+    return found
+
+
+def uncovered_models(app: Flask | None = None, mappers: Iterable[Any] | None = None) -> dict[type, list[str]]:
+    """Models referencing a user that no entry covers and EXCLUDED_MODELS does not list."""
+    covered = covered_models(app)
+    missing: dict[type, list[str]] = {}
+    for cls, column in user_reference_columns(mappers):
+        if cls in covered or cls in EXCLUDED_MODELS:
+            continue
+        missing.setdefault(cls, []).append(column)
+    return missing
+
+
+__all__ = [
+    "EXCLUDED_MODELS",
+    "PersonalData",
+    "covered_models",
+    "erase_user",
+    "exclude_model",
+    "export_user_data",
+    "register_personal_data",
+    "registered_entries",
+    "uncovered_models",
+    "user_reference_columns",
+]
