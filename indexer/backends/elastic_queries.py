@@ -1,0 +1,693 @@
+"""Pure request builders and response readers for the Elasticsearch backend.
+
+Everything here takes plain data (``SearchQuery``, ``Document``, dicts) and returns
+plain dicts, so the requests are tested by comparing them to literal dicts without a
+server (the warehouse ``tests/unit/test_search.py`` approach). ``elastic.py`` only
+sends what these functions build.
+
+Decisions that shape the requests (see the Elasticsearch facts in issue 3):
+
+- Every filter (visibility, facets, geo radius) goes *inside* ``knn.filter``: a filter
+  beside the kNN section is applied after the top-k is picked and returns fewer hits.
+- ``num_candidates`` is about 10×k (capped at Elasticsearch's 10,000).
+- Facet counts come from the filtered BM25 request (kNN aggregations only see the top k);
+  the vector-only matches that fusion keeps are added on the client, so counts cover the
+  same match set as the embedded backend's.
+- The ``rrf`` retriever needs an Enterprise licence (403 on Basic), so hybrid
+  retrieval is one ``_msearch`` (BM25 + one kNN request per embedder) fused on the
+  client; ``retriever_body`` exists for licensed clusters only.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import re
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from indexer import fusion
+from indexer.text import fold
+from indexer.types import (
+    FACET_FIELDS,
+    HL_END,
+    HL_START,
+    TEXT_FIELDS,
+    Document,
+    GeoFilter,
+    SearchQuery,
+)
+
+#: search_config/ at the repository root: settings, mappings and the vector field template.
+CONFIG_DIR = Path(__file__).resolve().parents[2] / "search_config"
+#: Generated from the taxonomy by the taxonomy helper (Solr synonym format).
+SYNONYM_FILES = ("functions.txt", "sectors.txt")
+
+#: Languages with their own analyzed subfield on every text field.
+LANGS = ("nl", "fr", "de", "en")
+
+# --- named weights (tuned together with indexer/fusion.py's leg weights) ---------------
+#: multi_match over the subfields of one field: best subfield + this share of the others.
+TIE_BREAKER = 0.3
+#: Terms aggregation size per facet.
+FACET_SIZE = 50
+#: num_candidates = NUM_CANDIDATES_FACTOR × k, capped by Elasticsearch's limit.
+NUM_CANDIDATES_FACTOR = 10
+MAX_NUM_CANDIDATES = 10_000
+#: Hits each leg returns for fusion: enough for a few pages, bounded for latency.
+MIN_LEG_DEPTH = 50
+MAX_LEG_DEPTH = 500
+#: Highlight fragment length for the long ``body`` field (other fields are shown whole).
+BODY_FRAGMENT_SIZE = 160
+#: Reciprocal-rank constant for the licensed ``rrf`` retriever.
+RRF_RANK_CONSTANT = 60
+#: Versions are the row's own (external): Elasticsearch refuses (409, counted as stale) a
+#: write whose version is lower than the stored one. ``external_gte`` rather than
+#: ``external`` because the protocol skips only *lower* versions: an equal version is the
+#: same row state and may be written again (a retried batch, a document builder that
+#: changed, a new embedder's vectors), as the embedded backend does.
+VERSION_TYPE = "external_gte"
+
+_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+
+
+# --- names ------------------------------------------------------------------------------
+
+
+def _check_name(part: str, what: str) -> str:
+    if not _NAME_RE.match(part) or ".." in part:
+        raise ValueError(
+            f"{what} {part!r} is not a valid Elasticsearch index name part (lowercase a-z0-9_.-)"
+        )
+    return part
+
+
+def alias_name(prefix: str, entity: str) -> str:
+    """The stable name every read and write goes through: ``<prefix>-<entity>``."""
+    return f"{_check_name(prefix, 'prefix')}-{_check_name(entity, 'entity')}"
+
+
+def building_alias(prefix: str, entity: str) -> str:
+    """Alias on an index being rebuilt, so writers in any process also write there."""
+    return f"{alias_name(prefix, entity)}-building"
+
+
+def index_name(prefix: str, entity: str, when: datetime | None = None) -> str:
+    """A concrete index ``<prefix>-<entity>-<UTC timestamp>`` behind the alias."""
+    when = when or datetime.now(UTC)
+    return f"{alias_name(prefix, entity)}-{when.astimezone(UTC):%Y%m%dt%H%M%S%f}"
+
+
+def initial_index_name(prefix: str, entity: str) -> str:
+    """The first index of an entity, made by ``ensure_index``: a fixed name, so web workers
+    starting together create it once (the others get resource_already_exists) instead of
+    several timestamped indices behind one alias. Rebuilds make timestamped ones."""
+    return f"{alias_name(prefix, entity)}-initial"
+
+
+def vector_field(embedder: str) -> str:
+    """The dense_vector field of one embedder; dots and other characters become ``_``."""
+    safe = re.sub(r"[^a-z0-9_]", "_", embedder.lower())
+    if not safe.strip("_"):
+        raise ValueError(f"embedder name {embedder!r} gives no usable field name")
+    return f"vec_{safe}"
+
+
+# --- index configuration ----------------------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _read_json(path: str) -> str:
+    return Path(path).read_text(encoding="utf-8")
+
+
+def load_json(name: str, config_dir: Path = CONFIG_DIR) -> dict[str, Any]:
+    """A fresh copy of one search_config file (callers may change it)."""
+    return json.loads(_read_json(str(config_dir / name)))
+
+
+def config_version(config_dir: Path = CONFIG_DIR) -> int:
+    return int(load_json("mappings.json", config_dir)["_meta"]["kring"]["config_version"])
+
+
+def load_synonyms(synonyms_dir: Path | None = None) -> list[str]:
+    """Solr-format rules from the taxonomy's synonym files; [] when none exist yet."""
+    directory = synonyms_dir if synonyms_dir is not None else CONFIG_DIR / "synonyms"
+    rules: list[str] = []
+    for name in SYNONYM_FILES:
+        path = directory / name
+        if not path.is_file():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if line and not line.startswith("#"):
+                rules.append(line)
+    return rules
+
+
+def vector_mapping(dims: int, config_dir: Path = CONFIG_DIR) -> dict[str, Any]:
+    """One embedder's dense_vector mapping: int8_hnsw set explicitly (ES 9.1+ would
+    otherwise pick bbq_hnsw for >= 384 dims, which needs rescoring)."""
+    if dims <= 0:
+        raise ValueError(f"dims must be positive, not {dims}")
+    field = load_json("vector_field.json", config_dir)
+    field["dims"] = int(dims)
+    return field
+
+
+def index_body(
+    dims: Mapping[str, int],
+    synonyms: Sequence[str] | None = None,
+    config_dir: Path = CONFIG_DIR,
+) -> dict[str, Any]:
+    """Settings and mappings for a new index of any entity.
+
+    Synonym rules are inlined into the ``synonym_graph`` filter, which only search
+    analyzers use; without rules the filter is removed from them (index creation
+    would fail on an empty rule list).
+    """
+    settings = load_json("settings.json", config_dir)
+    mappings = load_json("mappings.json", config_dir)
+    analysis = settings["index"]["analysis"]
+    if synonyms:
+        analysis["filter"]["kring_synonyms"]["synonyms"] = list(synonyms)
+    else:
+        del analysis["filter"]["kring_synonyms"]
+        for analyzer in analysis["analyzer"].values():
+            analyzer["filter"] = [f for f in analyzer.get("filter", []) if f != "kring_synonyms"]
+    for name, size in sorted(dims.items()):
+        mappings["properties"][vector_field(name)] = vector_mapping(size, config_dir)
+    mappings["_meta"]["kring"]["embedders"] = {name: int(size) for name, size in sorted(dims.items())}
+    return {"settings": settings, "mappings": mappings}
+
+
+def mapping_update(
+    current: Mapping[str, Any], dims: Mapping[str, int], config_dir: Path = CONFIG_DIR
+) -> dict[str, Any] | None:
+    """The put_mapping body that adds what ``current`` lacks (new embedders, new fields).
+
+    Returns None when nothing is missing. Raises ValueError when an existing vector
+    field has other dims: that needs a rebuild, a mapping cannot change in place.
+    """
+    wanted = index_body(dims, synonyms=None, config_dir=config_dir)["mappings"]
+    have = current.get("properties", {})
+    for name, size in dims.items():
+        field = have.get(vector_field(name))
+        if field is not None and int(field.get("dims", size)) != int(size):
+            raise ValueError(
+                f"{vector_field(name)} has {field.get('dims')} dims in the index but the embedder gives "
+                f"{size}: rebuild the index (flask indexer reindex)"
+            )
+    missing = {k: v for k, v in wanted["properties"].items() if k not in have}
+    if not missing:
+        return None
+    meta = copy.deepcopy(current.get("_meta") or {})
+    kring = meta.setdefault("kring", {})
+    kring.setdefault("config_version", wanted["_meta"]["kring"]["config_version"])
+    embedders = dict(kring.get("embedders") or {})
+    embedders.update({name: int(size) for name, size in dims.items()})
+    kring["embedders"] = dict(sorted(embedders.items()))
+    return {"properties": missing, "_meta": meta}
+
+
+# --- documents and bulk actions ---------------------------------------------------------
+
+
+def document_source(doc: Document, vectors: Mapping[str, Sequence[float]] | None = None) -> dict[str, Any]:
+    """The stored document: generic fields, so one mapping serves every entity."""
+    source: dict[str, Any] = {"id": doc.id, "version": doc.version, "visibility": doc.visibility}
+    if doc.lang:
+        source["lang"] = doc.lang
+    for name, text in doc.fields.items():
+        if text:
+            source[name] = text
+    for name, values in doc.facets.items():
+        if values:
+            source[name] = list(values)
+    if doc.location is not None:
+        lat, lon = doc.location
+        source["location"] = {"lat": float(lat), "lon": float(lon)}
+    sort: dict[str, Any] = {}
+    if doc.sort.get("name") is not None:
+        sort["name"] = str(doc.sort["name"])
+    if doc.sort.get("recent") is not None:
+        sort["recent"] = float(doc.sort["recent"])
+    if sort:
+        source["sort"] = sort
+    source["payload"] = doc.payload
+    for name, vector in (vectors or {}).items():
+        source[vector_field(name)] = [float(x) for x in vector]
+    return source
+
+
+def bulk_actions(
+    target: str, docs: Sequence[Document], vectors: Mapping[str, np.ndarray]
+) -> list[dict[str, Any]]:
+    """Index actions with external versions, for ``helpers.streaming_bulk``."""
+    for name, matrix in vectors.items():
+        if len(matrix) != len(docs):
+            raise ValueError(f"{name}: {len(matrix)} vectors for {len(docs)} documents")
+    actions = []
+    for row, doc in enumerate(docs):
+        actions.append(
+            {
+                "_op_type": "index",
+                "_index": target,
+                "_id": doc.id,
+                "version": int(doc.version),
+                "version_type": VERSION_TYPE,
+                "_source": document_source(doc, {name: m[row] for name, m in vectors.items()}),
+            }
+        )
+    return actions
+
+
+def delete_actions(target: str, ids: Iterable[str]) -> list[dict[str, Any]]:
+    return [{"_op_type": "delete", "_index": target, "_id": str(i)} for i in ids]
+
+
+def alias_swap_actions(alias: str, new_index: str, old_indices: Iterable[str]) -> list[dict[str, Any]]:
+    """One atomic ``_aliases`` call: the alias moves from the old index(es) to the new one."""
+    actions: list[dict[str, Any]] = [{"add": {"index": new_index, "alias": alias}}]
+    actions += [{"remove": {"index": old, "alias": alias}} for old in sorted(old_indices) if old != new_index]
+    return actions
+
+
+# --- queries ----------------------------------------------------------------------------
+#
+# The same match set and order as the embedded backend (indexer/backends/embedded.py):
+# with text, the matches are the lexical matches plus the vector neighbours fusion keeps,
+# fused by indexer/fusion.py, then boost and proximity bonuses are added; without text
+# (or with every leg weighted 0) every document passing the filters matches, ranked by
+# the bonuses when there are preferences, else by the requested order.
+
+
+def point_of(query: SearchQuery) -> GeoFilter | None:
+    """Where distances are measured from: the hard radius, else the proximity preference."""
+    return query.geo or query.near
+
+
+def effective_sort(query: SearchQuery, *, has_text: bool | None = None) -> str:
+    """``distance`` needs a point; ``relevance`` without text or preferences means most recent."""
+    if has_text is None:
+        has_text = bool(query.text.strip())
+    order = query.sort
+    if order == "distance" and point_of(query) is None:
+        order = "relevance"
+    if order == "relevance" and not has_text and not query.boosts and query.near is None:
+        order = "recent"
+    return order
+
+
+def filter_clauses(query: SearchQuery) -> list[dict[str, Any]]:
+    """Hard filters, shared verbatim by the BM25 request and every ``knn.filter``."""
+    clauses: list[dict[str, Any]] = [{"terms": {"visibility": list(query.visibility)}}]
+    for name in sorted(query.filters):
+        if name not in FACET_FIELDS:
+            raise ValueError(f"unknown filter field {name!r}")
+        values = list(query.filters[name])
+        if values:
+            clauses.append({"terms": {name: values}})
+    if query.geo is not None:
+        clauses.append(
+            {
+                "geo_distance": {
+                    "distance": f"{query.geo.radius_km:g}km",
+                    "location": {"lat": query.geo.lat, "lon": query.geo.lon},
+                }
+            }
+        )
+    return clauses
+
+
+def _fmt(boost: float) -> str:
+    return f"{boost:g}"
+
+
+def text_fields(lang: str | None) -> list[str]:
+    """Fields of the multi_match: each text field raw, folded and language-analyzed.
+
+    A known query language uses its own analyzer only; otherwise all four compete and
+    best_fields keeps the best one (plus TIE_BREAKER of the others).
+    """
+    langs = (lang,) if lang in LANGS else LANGS
+    fields = []
+    for name, boost in TEXT_FIELDS.items():
+        b = _fmt(boost)
+        fields += [f"{name}^{b}", f"{name}.folded^{b}"] + [f"{name}.{code}^{b}" for code in langs]
+    return fields
+
+
+def _multi_match(text: str, lang: str | None, boost: float | None = None) -> dict[str, Any]:
+    clause: dict[str, Any] = {
+        "query": text,
+        "fields": text_fields(lang),
+        "type": "best_fields",
+        "tie_breaker": TIE_BREAKER,
+    }
+    if boost is not None:
+        clause["boost"] = boost
+    return {"multi_match": clause}
+
+
+def lexical_query(query: SearchQuery) -> dict[str, Any]:
+    """The BM25 leg: the user's words, or the taxonomy expansions at a lower weight.
+
+    Either may match ("fotograaf" must find cards that only say "photographer"). Boosts
+    and proximity are not here: fusion adds them as bonuses, as the embedded backend does.
+    """
+    text = query.text.strip()
+    expansion = " ".join(e.strip() for e in query.expansions if e.strip())
+    if expansion:
+        match: dict[str, Any] = {
+            "bool": {
+                "should": [
+                    _multi_match(text, query.lang),
+                    # Same weight as the embedded backend gives expansion words.
+                    _multi_match(expansion, None, fusion.EXPANSION_WEIGHT),
+                ],
+                "minimum_should_match": 1,
+            }
+        }
+    else:
+        match = _multi_match(text, query.lang)
+    return {"bool": {"filter": filter_clauses(query), "must": [match]}}
+
+
+def preference_clauses(query: SearchQuery, *, boost_bonus: float, near_bonus: float) -> list[dict[str, Any]]:
+    """Soft preferences scored like fusion's bonuses: ``boost_bonus`` per boosted field a
+    document satisfies, ``near_bonus`` within ``near.radius_km`` decaying linearly to half
+    at the edge (nothing beyond it)."""
+    clauses: list[dict[str, Any]] = []
+    for name in sorted(query.boosts):
+        if name not in FACET_FIELDS:
+            raise ValueError(f"unknown boost field {name!r}")
+        values = list(query.boosts[name])
+        if values:
+            clauses.append({"constant_score": {"filter": {"terms": {name: values}}, "boost": boost_bonus}})
+    if query.near is not None and query.near.radius_km > 0:
+        point = {"lat": query.near.lat, "lon": query.near.lon}
+        radius = f"{query.near.radius_km:g}km"
+        clauses.append(
+            {
+                "function_score": {
+                    "query": {"geo_distance": {"distance": radius, "location": point}},
+                    "functions": [{"linear": {"location": {"origin": point, "scale": radius, "decay": 0.5}}}],
+                    "boost_mode": "replace",
+                    "boost": near_bonus,
+                }
+            }
+        )
+    return clauses
+
+
+def sort_clause(order: str, query: SearchQuery) -> list[Any]:
+    """Elasticsearch sort for an effective order; the score breaks ties, then ``id`` (stable pages)."""
+    tail: list[Any] = [{"id": {"order": "asc"}}]
+    if order == "relevance":
+        return ["_score", {"sort.recent": {"order": "desc", "missing": "_last"}}, *tail]
+    if order == "recent":
+        return [{"sort.recent": {"order": "desc", "missing": "_last"}}, "_score", *tail]
+    if order == "name":
+        return [{"sort.name": {"order": "asc", "missing": "_last"}}, "_score", *tail]
+    if order == "distance":
+        point = point_of(query)
+        if point is None:
+            raise ValueError("distance order needs geo or near")
+        return [
+            {
+                "_geo_distance": {
+                    "location": {"lat": point.lat, "lon": point.lon},
+                    "order": "asc",
+                    "unit": "km",
+                    "distance_type": "arc",
+                }
+            },
+            "_score",
+            *tail,
+        ]
+    raise ValueError(f"unknown order {order!r}")
+
+
+def source_fields(query: SearchQuery) -> list[str]:
+    """What hits bring back: display payload, location (distances), sort keys, and the facets
+    that are boosted ("why", bonuses) or counted (vector-only matches are counted here)."""
+    facets = {f for f in (*query.boosts, *query.facets) if f in FACET_FIELDS}
+    return ["payload", "location", "sort", *sorted(facets)]
+
+
+def highlight_clause(lang: str | None = None) -> dict[str, Any]:
+    """Highlight the raw, folded and language subfields (only the query's language when known:
+    highlighting runs on every returned candidate, so fewer fields is faster)."""
+    langs = (lang,) if lang in LANGS else LANGS
+    fields: dict[str, Any] = {}
+    for name in TEXT_FIELDS:
+        options: dict[str, Any] = (
+            {"fragment_size": BODY_FRAGMENT_SIZE, "number_of_fragments": 1}
+            if name == "body"
+            else {"number_of_fragments": 0}
+        )
+        for sub in (name, f"{name}.folded", *(f"{name}.{code}" for code in langs)):
+            fields[sub] = dict(options)
+    return {"pre_tags": [HL_START], "post_tags": [HL_END], "fields": fields}
+
+
+def facet_aggs(query: SearchQuery) -> dict[str, Any]:
+    aggs = {}
+    for name in query.facets:
+        if name not in FACET_FIELDS:
+            raise ValueError(f"unknown facet field {name!r}")
+        aggs[name] = {"terms": {"field": name, "size": FACET_SIZE}}
+    return aggs
+
+
+def leg_depth(query: SearchQuery) -> int:
+    """How many hits the score-ranked lexical leg returns for fusion."""
+    return max(MIN_LEG_DEPTH, min(MAX_LEG_DEPTH, 2 * (query.offset + query.limit)))
+
+
+def num_candidates(k: int) -> int:
+    return min(MAX_NUM_CANDIDATES, max(k, NUM_CANDIDATES_FACTOR * k))
+
+
+def bm25_body(query: SearchQuery, *, size: int, order: str = "relevance") -> dict[str, Any]:
+    """The lexical leg: filters, text, facet counts and highlights in one request.
+
+    ``order`` other than relevance sorts on the server (the first ``size`` matches in
+    that order), so a merge with the vector matches stays exact for the first page(s).
+    """
+    body: dict[str, Any] = {
+        "query": lexical_query(query),
+        "size": size,
+        "track_total_hits": True,
+        "_source": source_fields(query),
+    }
+    if order != "relevance":
+        body["sort"] = sort_clause(order, query)
+    if query.facets:
+        body["aggs"] = facet_aggs(query)
+    body["highlight"] = highlight_clause(query.lang)
+    return body
+
+
+def browse_body(query: SearchQuery, *, boost_bonus: float, near_bonus: float) -> dict[str, Any]:
+    """No text: every document passing the filters, ranked by preferences or sorted, paged here."""
+    bool_query: dict[str, Any] = {"filter": filter_clauses(query)}
+    should = preference_clauses(query, boost_bonus=boost_bonus, near_bonus=near_bonus)
+    if should:
+        bool_query["should"] = should
+    body: dict[str, Any] = {
+        "query": {"bool": bool_query},
+        "size": query.limit,
+        "from": query.offset,
+        "track_total_hits": True,
+        "_source": source_fields(query),
+        "sort": sort_clause(effective_sort(query, has_text=False), query),
+    }
+    if query.facets:
+        body["aggs"] = facet_aggs(query)
+    return body
+
+
+def _knn_section(query: SearchQuery, embedder: str, vector: Sequence[float], k: int) -> dict[str, Any]:
+    return {
+        "field": vector_field(embedder),
+        "query_vector": [float(x) for x in np.asarray(vector, dtype=np.float32).reshape(-1)],
+        "k": k,
+        "num_candidates": num_candidates(k),
+        # Every filter inside the kNN search (pre-filtering), never beside it.
+        "filter": {"bool": {"filter": filter_clauses(query)}},
+    }
+
+
+def knn_body(query: SearchQuery, embedder: str, vector: Sequence[float], *, k: int) -> dict[str, Any]:
+    """One vector leg: the k nearest documents among those passing every filter."""
+    return {
+        "knn": _knn_section(query, embedder, vector, k),
+        "size": k,
+        "_source": source_fields(query),
+    }
+
+
+def msearch_payload(alias: str, bodies: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Header/body pairs for one ``_msearch`` round trip."""
+    payload: list[dict[str, Any]] = []
+    for body in bodies:
+        payload += [{"index": alias}, body]
+    return payload
+
+
+def retriever_body(
+    query: SearchQuery,
+    vectors: Mapping[str, Sequence[float]],
+    weights: Mapping[str, float],
+    *,
+    k: int,
+) -> dict[str, Any]:
+    """Server-side fusion with the ``rrf`` retriever: Enterprise licence only (403 on Basic).
+
+    Leg weights only decide which legs run (rrf weighs legs equally) and preferences are
+    not applied: the client-side fusion is the reference, this is for licensed clusters
+    that prefer one request.
+    """
+    retrievers: list[dict[str, Any]] = []
+    if weights.get("lexical", 0) > 0:
+        retrievers.append({"standard": {"query": lexical_query(query)}})
+    for name in sorted(vectors):
+        if weights.get(name, 0) > 0:
+            retrievers.append({"knn": _knn_section(query, name, vectors[name], k)})
+    body: dict[str, Any] = {
+        "retriever": {
+            "rrf": {"retrievers": retrievers, "rank_window_size": k, "rank_constant": RRF_RANK_CONSTANT}
+        },
+        "size": query.limit,
+        "from": query.offset,
+        "track_total_hits": True,
+        "_source": source_fields(query),
+        "highlight": highlight_clause(query.lang),
+    }
+    if query.facets:
+        body["aggs"] = facet_aggs(query)
+    return body
+
+
+# --- reading responses ------------------------------------------------------------------
+
+
+def leg_hits(response: Mapping[str, Any]) -> list[tuple[str, float]]:
+    """(id, raw score) in rank order."""
+    return [(h["_id"], float(h.get("_score") or 0.0)) for h in response.get("hits", {}).get("hits", [])]
+
+
+def total_of(response: Mapping[str, Any]) -> int:
+    total = response.get("hits", {}).get("total", 0)
+    return int(total["value"] if isinstance(total, Mapping) else total)
+
+
+def facets_of(response: Mapping[str, Any], names: Iterable[str]) -> dict[str, list[tuple[str, int]]]:
+    aggs = response.get("aggregations") or {}
+    out: dict[str, list[tuple[str, int]]] = {}
+    for name in names:
+        buckets = (aggs.get(name) or {}).get("buckets", [])
+        out[name] = [(str(b["key"]), int(b["doc_count"])) for b in buckets]
+    return out
+
+
+def merge_highlights(highlight: Mapping[str, Sequence[str]], lang: str | None = None) -> dict[str, str]:
+    """Subfield snippets → one snippet per text field, preferring the unstemmed forms."""
+    order = ["", ".folded"] + ([f".{lang}"] if lang in LANGS else []) + [f".{c}" for c in LANGS if c != lang]
+    out: dict[str, str] = {}
+    for name in TEXT_FIELDS:
+        for suffix in order:
+            snippets = highlight.get(name + suffix)
+            if snippets:
+                out[name] = " … ".join(snippets)
+                break
+    return out
+
+
+def highlighted_terms(highlights: Mapping[str, str]) -> list[str]:
+    """Distinct matched terms (lowercased) in order of appearance, for the "why" line."""
+    pattern = re.compile(re.escape(HL_START) + "(.*?)" + re.escape(HL_END), re.S)
+    seen: dict[str, None] = {}
+    for snippet in highlights.values():
+        for term in pattern.findall(snippet):
+            seen.setdefault(term.lower(), None)
+    return list(seen)
+
+
+def sort_key(order: str, source: Mapping[str, Any], distance_km: float | None) -> tuple[Any, ...]:
+    """Client-side order of fused candidates (vector-only answers sorted by recent/name/distance)."""
+    keys = source.get("sort") or {}
+    if order == "recent":
+        recent = keys.get("recent")
+        return (recent is None, -(recent or 0.0))
+    if order == "name":
+        name = keys.get("name")
+        return (name is None, fold(str(name or "")))  # as the kring_sort normalizer
+    if order == "distance":
+        return (distance_km is None, distance_km or 0.0)
+    return ()
+
+
+def knn_similarity(score: float) -> float:
+    """Elasticsearch's cosine kNN score is (1 + cos) / 2; give back the cosine."""
+    return 2.0 * float(score) - 1.0
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance, as Elasticsearch's ``arc`` distance (mean Earth radius)."""
+    r = 6371.0088
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r * math.asin(min(1.0, math.sqrt(a)))
+
+
+def location_of(source: Mapping[str, Any]) -> tuple[float, float] | None:
+    loc = source.get("location")
+    if isinstance(loc, Mapping) and "lat" in loc and "lon" in loc:
+        return float(loc["lat"]), float(loc["lon"])
+    return None
+
+
+def preference_bonus(
+    query: SearchQuery, source: Mapping[str, Any], *, boost_bonus: float, near_bonus: float
+) -> float:
+    """What fusion adds for soft preferences: ``boost_bonus`` per boosted facet field the
+    document satisfies, ``near_bonus`` within ``near.radius_km`` decaying to half at the edge."""
+    bonus = 0.0
+    for name, values in query.boosts.items():
+        have = source.get(name) or []
+        have = have if isinstance(have, list) else [have]
+        if values and set(values) & set(have):
+            bonus += boost_bonus
+    location = location_of(source)
+    if query.near is not None and location is not None and query.near.radius_km > 0:
+        km = haversine_km(query.near.lat, query.near.lon, *location)
+        if km <= query.near.radius_km:
+            bonus += near_bonus * (1.0 - 0.5 * km / query.near.radius_km)
+    return bonus
+
+
+def count_facets(
+    counted: Mapping[str, list[tuple[str, int]]],
+    sources: Iterable[Mapping[str, Any]],
+    names: Iterable[str],
+) -> dict[str, list[tuple[str, int]]]:
+    """Add the facet values of extra matches (vector-only hits) to counts from an aggregation."""
+    out: dict[str, list[tuple[str, int]]] = {}
+    sources = list(sources)
+    for name in names:
+        counts = dict(counted.get(name, []))
+        for source in sources:
+            values = source.get(name) or []
+            for value in set(values if isinstance(values, list) else [values]):
+                counts[str(value)] = counts.get(str(value), 0) + 1
+        out[name] = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_SIZE]
+    return out

@@ -1,0 +1,594 @@
+"""ElasticsearchBackend wiring without a cluster.
+
+A small HTTP endpoint stands in for Elasticsearch 8 (it records requests and answers
+canned JSON with the product header the official client checks); the backend, the
+client and the request builders under test are the real ones. Live behaviour is
+covered by test_elastic_contract.py when ELASTICSEARCH_URL is set.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import threading
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import numpy as np
+import pytest
+
+from indexer.backends import elastic_queries as q
+from indexer.backends.base import BackendUnavailable, SearchBackend
+from indexer.backends.elastic import ElasticsearchBackend
+from indexer.types import HL_END, HL_START, Document, GeoFilter, SearchQuery
+
+PREFIX = "t"
+ALIAS = "t-member"
+#: The client sends bulk bodies with PUT.
+BULK = "PUT|POST"
+Answer = tuple[int, Any] | Callable[[dict], tuple[int, Any]]
+
+
+class FakeElasticsearch:
+    """Routes (method regex, path regex) → canned answers; every request is recorded."""
+
+    def __init__(self) -> None:
+        self.routes: list[tuple[str, re.Pattern[str], Answer]] = []
+        self.requests: list[dict[str, Any]] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _serve(self) -> None:
+                url = urlsplit(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length).decode("utf-8") if length else ""
+                request = {
+                    "method": self.command,
+                    "path": url.path,
+                    "params": {k: v[-1] for k, v in parse_qs(url.query).items()},
+                    "raw": raw,
+                    "lines": [json.loads(line) for line in raw.splitlines() if line.strip()],
+                }
+                fake.requests.append(request)
+                status, body = 404, {"error": {"type": "resource_not_found_exception"}, "status": 404}
+                for method, pattern, answer in fake.routes:
+                    if re.fullmatch(method, self.command) and pattern.fullmatch(url.path):
+                        status, body = answer(request) if callable(answer) else answer
+                        break
+                data = b"" if self.command == "HEAD" else json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("X-Elastic-Product", "Elasticsearch")
+                self.send_header("Content-Type", "application/vnd.elasticsearch+json;compatible-with=8")
+                self.send_header(
+                    "Content-Length", str(len(json.dumps(body).encode()) if data == b"" else len(data))
+                )
+                self.end_headers()
+                if data:
+                    self.wfile.write(data)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _serve
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        self.thread.start()
+
+    def on(self, method: str, path: str, answer: Answer) -> None:
+        self.routes.insert(0, (method, re.compile(path), answer))
+
+    def sent(self, method: str, path: str) -> list[dict[str, Any]]:
+        pattern = re.compile(path)
+        return [
+            r for r in self.requests if re.fullmatch(method, r["method"]) and pattern.fullmatch(r["path"])
+        ]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def es():
+    """A fake Elasticsearch endpoint with no building alias and no indices."""
+    fake = FakeElasticsearch()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def backend(es):
+    """The real backend pointed at the fake endpoint."""
+    b = ElasticsearchBackend(es.url, prefix=PREFIX, timeout=2.0, initial_backoff=0.01, synonyms=[])
+    yield b
+    b.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _doc(doc_id: str, version: int = 1) -> Document:
+    return Document(
+        id=doc_id,
+        version=version,
+        visibility="public",
+        fields={"title": f"Member {doc_id}"},
+        facets={"sector": ["media"]},
+        location=(51.05, 3.72),
+        payload={"name": f"Member {doc_id}"},
+    )
+
+
+def _bulk_item(doc_id: str, status: int, error: str | None = None, op: str = "index") -> dict:
+    info: dict[str, Any] = {"_index": "t-member-1", "_id": doc_id, "status": status}
+    if error:
+        info["error"] = {"type": error, "reason": f"{error} for {doc_id}"}
+    else:
+        info["result"] = "created"
+    return {op: info}
+
+
+# --- failing fast when the cluster is down ------------------------------------------------
+
+
+def test_the_backend_implements_the_protocol(backend):
+    assert isinstance(backend, SearchBackend)
+    assert backend.name == "elasticsearch"
+
+
+def test_dead_port_health_is_not_ok_within_a_second():
+    backend = ElasticsearchBackend(f"http://127.0.0.1:{_free_port()}", prefix=PREFIX, timeout=0.8)
+    started = time.monotonic()
+    health = backend.health()
+    assert time.monotonic() - started < 1.0
+    assert health["ok"] is False
+    assert "ConnectionError" in health["error"]
+    backend.close()
+
+
+def test_dead_port_search_and_writes_raise_backend_unavailable_quickly():
+    backend = ElasticsearchBackend(f"http://127.0.0.1:{_free_port()}", prefix=PREFIX, timeout=0.8)
+    query = SearchQuery(entity="member", text="fotograaf")
+    vectors = {"minilm": np.array([1.0, 0.0], dtype=np.float32)}
+    for call in (
+        lambda: backend.search(query, vectors, {"lexical": 1.0, "minilm": 1.0}),
+        lambda: backend.search(SearchQuery(entity="member"), {}, {}),
+        lambda: backend.count("member"),
+        lambda: backend.upsert("member", [_doc("1")], {}),
+    ):
+        started = time.monotonic()
+        with pytest.raises(BackendUnavailable):
+            call()
+        assert time.monotonic() - started < 1.0
+    backend.close()
+
+
+def test_a_hanging_cluster_times_out_without_retries():
+    """A node that accepts connections but never answers costs one timeout, not several."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+        backend = ElasticsearchBackend(url, prefix=PREFIX, timeout=0.3)
+        started = time.monotonic()
+        with pytest.raises(BackendUnavailable, match="ConnectionTimeout"):
+            backend.search(SearchQuery(entity="member", text="x"), {}, {"lexical": 1.0})
+        assert 0.25 < time.monotonic() - started < 0.9
+        started = time.monotonic()
+        assert backend.health()["ok"] is False
+        assert time.monotonic() - started < 0.9
+        backend.close()
+
+
+# --- health ----------------------------------------------------------------------------
+
+
+def _cluster(es: FakeElasticsearch, version: str = "8.19.3") -> None:
+    es.on("GET", "/", (200, {"cluster_name": "kring", "version": {"number": version}}))
+    es.on("GET", "/_cluster/health", (200, {"cluster_name": "kring", "status": "yellow"}))
+    es.on(
+        "GET",
+        "/_cat/indices/t-\\*",
+        (200, [{"index": "t-member-1", "health": "green", "docs.count": "12", "store.size": "3456"}]),
+    )
+    es.on("GET", "/_alias/t-\\*", (200, {"t-member-1": {"aliases": {"t-member": {}}}}))
+
+
+def test_health_reports_cluster_and_index_sizes(es, backend):
+    _cluster(es)
+    health = backend.health()
+    assert health["ok"] is True
+    assert health["status"] == "yellow"
+    assert health["server_version"] == "8.19.3"
+    assert health["indices"] == {
+        "t-member-1": {"aliases": ["t-member"], "docs": 12, "size_bytes": 3456, "health": "green"}
+    }
+
+
+def test_health_is_not_ok_when_major_versions_differ(es, backend):
+    _cluster(es, version="9.1.0")
+    health = backend.health()
+    assert health["ok"] is False
+    assert "major version" in health["error"]
+
+
+# --- index management -------------------------------------------------------------------
+
+
+def test_ensure_index_creates_the_first_index_behind_the_alias(es, backend):
+    es.on("PUT", "/t-member-initial", (200, {"acknowledged": True}))
+    backend.ensure_index("member", {"minilm": 384})
+    [create] = es.sent("PUT", "/t-member-.*")
+    assert create["path"] == "/t-member-initial"
+    body = json.loads(create["raw"])
+    expected = q.index_body({"minilm": 384}, synonyms=[])
+    assert body == {"aliases": {"t-member": {}}, **expected}
+    assert body["mappings"]["properties"]["vec_minilm"]["index_options"]["type"] == "int8_hnsw"
+
+
+def test_ensure_index_accepts_a_concurrent_creation(es, backend):
+    """Two workers start together: the second create fails, the alias made by the first serves."""
+    answers = iter([(404, {"error": {"type": "aliases_not_found_exception"}, "status": 404})])
+    es.on(
+        "GET",
+        "/_alias/t-member",
+        lambda r: next(answers, (200, {"t-member-initial": {"aliases": {"t-member": {}}}})),
+    )
+    es.on(
+        "PUT",
+        "/t-member-initial",
+        (400, {"error": {"type": "resource_already_exists_exception"}, "status": 400}),
+    )
+    current = q.index_body({"minilm": 384}, synonyms=[])["mappings"]
+    es.on("GET", "/t-member-initial/_mapping", (200, {"t-member-initial": {"mappings": current}}))
+    backend.ensure_index("member", {"minilm": 384})
+    assert len(es.sent("PUT", "/t-member-initial")) == 1
+    assert not es.sent("PUT", "/t-member-initial/_mapping")  # nothing to add
+
+
+def test_ensure_index_adds_a_new_embedder_in_place(es, backend):
+    current = q.index_body({"use_m3": 512}, synonyms=[])["mappings"]
+    es.on("GET", "/_alias/t-member", (200, {"t-member-1": {"aliases": {"t-member": {}}}}))
+    es.on("GET", "/t-member-1/_mapping", (200, {"t-member-1": {"mappings": current}}))
+    es.on("PUT", "/t-member-1/_mapping", (200, {"acknowledged": True}))
+    backend.ensure_index("member", {"use_m3": 512, "minilm": 384})
+    [put] = es.sent("PUT", "/t-member-1/_mapping")
+    assert json.loads(put["raw"]) == q.mapping_update(current, {"use_m3": 512, "minilm": 384})
+    assert not es.sent("PUT", "/t-member-\\d.*t\\d+")  # no new index
+
+
+def test_rebuild_swaps_the_alias_in_one_call_and_drops_the_old_index(es, backend):
+    es.on("PUT", "/t-member-\\d{8}t\\d{12}", (200, {"acknowledged": True}))
+    es.on("PUT", "/t-member-\\d{8}t\\d{12}/_settings", (200, {"acknowledged": True}))
+    es.on("POST", "/t-member-\\d{8}t\\d{12}/_refresh", (200, {}))
+    es.on("GET", "/_alias/t-member", (200, {"t-member-old": {"aliases": {"t-member": {}}}}))
+    es.on("POST", "/_aliases", (200, {"acknowledged": True}))
+    es.on("DELETE", "/t-member-old", (200, {"acknowledged": True}))
+    es.on(BULK, "/_bulk", lambda r: (200, {"errors": False, "items": [_bulk_item("1", 201)]}))
+
+    with backend.rebuild("member", {"minilm": 2}) as writer:
+        report = writer.upsert([_doc("1")], {"minilm": np.array([[1.0, 0.0]], dtype=np.float32)})
+    assert report.indexed == 1
+
+    [create] = es.sent("PUT", "/t-member-\\d{8}t\\d{12}")
+    new = create["path"].strip("/")
+    created = json.loads(create["raw"])
+    assert created["aliases"] == {"t-member-building": {}}
+    assert created["settings"]["index"]["refresh_interval"] == "-1"
+    [bulk] = es.sent(BULK, "/_bulk")
+    assert bulk["lines"][0] == {
+        "index": {"_index": new, "_id": "1", "version": 1, "version_type": "external_gte"}
+    }
+    [settings] = es.sent("PUT", f"/{new}/_settings")
+    assert json.loads(settings["raw"]) == {"index": {"refresh_interval": "1s"}}
+    [aliases] = es.sent("POST", "/_aliases")
+    assert json.loads(aliases["raw"]) == {
+        "actions": [
+            {"add": {"index": new, "alias": "t-member"}},
+            {"remove": {"index": "t-member-old", "alias": "t-member"}},
+            {"remove": {"index": new, "alias": "t-member-building"}},
+        ]
+    }
+    order = [(r["method"], r["path"]) for r in es.requests]
+    assert order.index(("POST", "/_aliases")) < order.index(("DELETE", "/t-member-old"))
+    assert ("DELETE", f"/{new}") not in order
+
+
+def test_a_failed_rebuild_deletes_the_new_index_and_keeps_the_alias(es, backend):
+    es.on("PUT", "/t-member-\\d{8}t\\d{12}", (200, {"acknowledged": True}))
+    es.on("DELETE", "/t-member-\\d{8}t\\d{12}", (200, {"acknowledged": True}))
+    with pytest.raises(RuntimeError, match="database went away"):
+        with backend.rebuild("member", {"minilm": 2}):
+            raise RuntimeError("database went away")
+    [create] = es.sent("PUT", "/t-member-\\d{8}t\\d{12}")
+    assert es.sent("DELETE", create["path"])
+    assert not es.sent("POST", "/_aliases")
+
+
+# --- writes ------------------------------------------------------------------------------
+
+
+def test_upsert_counts_version_conflicts_as_stale(es, backend):
+    items = [
+        _bulk_item("1", 201),
+        _bulk_item("2", 409, "version_conflict_engine_exception"),
+        _bulk_item("3", 400, "document_parsing_exception"),
+    ]
+    es.on(BULK, "/_bulk", (200, {"errors": True, "items": items}))
+    docs = [_doc("1", 10), _doc("2", 3), _doc("3", 7)]
+    report = backend.upsert("member", docs, {"minilm": np.eye(3, 2, dtype=np.float32)})
+    assert (report.indexed, report.stale) == (1, 1)
+    assert report.errors == {"3": "document_parsing_exception: document_parsing_exception for 3"}
+    [bulk] = es.sent(BULK, "/_bulk")
+    headers = bulk["lines"][0::2]
+    assert headers == [
+        {"index": {"_index": ALIAS, "_id": "1", "version": 10, "version_type": "external_gte"}},
+        {"index": {"_index": ALIAS, "_id": "2", "version": 3, "version_type": "external_gte"}},
+        {"index": {"_index": ALIAS, "_id": "3", "version": 7, "version_type": "external_gte"}},
+    ]
+    assert bulk["lines"][1]["vec_minilm"] == [1.0, 0.0]
+
+
+def test_upsert_retries_rejected_documents(es, backend):
+    answers = iter(
+        [
+            (
+                200,
+                {
+                    "errors": True,
+                    "items": [_bulk_item("1", 201), _bulk_item("2", 429, "es_rejected_execution")],
+                },
+            ),
+            (200, {"errors": False, "items": [_bulk_item("2", 201)]}),
+        ]
+    )
+    es.on(BULK, "/_bulk", lambda r: next(answers))
+    report = backend.upsert("member", [_doc("1"), _doc("2")], {})
+    assert (report.indexed, report.stale, report.errors) == (2, 0, {})
+    first, second = es.sent(BULK, "/_bulk")
+    assert [line["index"]["_id"] for line in second["lines"][0::2]] == ["2"]
+
+
+def test_writes_during_a_rebuild_also_reach_the_new_index(es, backend):
+    es.on("GET", "/_alias/t-member-building", (200, {"t-member-new": {"aliases": {"t-member-building": {}}}}))
+    es.on(BULK, "/_bulk", lambda r: (200, {"errors": False, "items": [_bulk_item("1", 201)]}))
+    report = backend.upsert("member", [_doc("1")], {})
+    assert report.indexed == 1
+    targets = [b["lines"][0]["index"]["_index"] for b in es.sent(BULK, "/_bulk")]
+    assert targets == [ALIAS, "t-member-new"]
+
+
+def test_delete_ignores_unknown_ids(es, backend):
+    items = [_bulk_item("1", 200, op="delete"), _bulk_item("2", 404, op="delete")]
+    items[1]["delete"]["result"] = "not_found"
+    es.on(BULK, "/_bulk", (200, {"errors": False, "items": items}))
+    backend.delete("member", ["1", "2"])
+    [bulk] = es.sent(BULK, "/_bulk")
+    assert bulk["lines"] == [
+        {"delete": {"_index": ALIAS, "_id": "1"}},
+        {"delete": {"_index": ALIAS, "_id": "2"}},
+    ]
+
+
+# --- search ------------------------------------------------------------------------------
+
+
+def _hit(doc_id: str, score: float, **extra: Any) -> dict:
+    source = {"payload": {"name": f"Member {doc_id}"}, "location": {"lat": 50.85, "lon": 4.35}}
+    return {"_id": doc_id, "_score": score, "_source": source, **extra}
+
+
+def test_browse_is_one_filtered_sorted_request(es, backend):
+    es.on(
+        "POST",
+        "/t-member/_search",
+        (
+            200,
+            {"hits": {"total": {"value": 31, "relation": "eq"}, "hits": [_hit("5", None), _hit("4", None)]}},
+        ),
+    )
+    query = SearchQuery(entity="member", offset=20, limit=2, facets=("sector",))
+    result = backend.search(query, {}, {"lexical": 1.0})
+    [sent] = es.sent("POST", "/t-member/_search")
+    from indexer import fusion
+
+    assert json.loads(sent["raw"]) == q.browse_body(
+        query, boost_bonus=fusion.BOOST_BONUS, near_bonus=fusion.NEAR_BONUS
+    )
+    assert result.total == 31
+    assert [h.id for h in result.hits] == ["5", "4"]
+    assert result.hits[0].legs == {}
+    assert result.facets == {"sector": []}
+    assert result.backend == "elasticsearch"
+
+
+def test_hybrid_search_is_one_msearch_fused_on_the_client(es, backend):
+    from indexer import fusion
+
+    bm25 = {
+        "hits": {
+            "total": {"value": 2, "relation": "eq"},
+            "hits": [
+                _hit("1", 7.0, highlight={"labels.folded": [f"{HL_START}fotograaf{HL_END}"]}),
+                _hit("2", 3.0),
+            ],
+        },
+        "aggregations": {"sector": {"buckets": [{"key": "media", "doc_count": 2}]}},
+    }
+    # kNN scores are (1 + cos) / 2: these are cosines 0.9, 0.8 and 0.1 (below MiniLM's floor).
+    knn = {
+        "hits": {
+            "total": {"value": 3, "relation": "eq"},
+            "hits": [
+                _hit("3", 0.95, _source={"sector": ["events"], "location": {"lat": 51.05, "lon": 3.72}}),
+                _hit("1", 0.9),
+                _hit("4", 0.55, _source={"sector": ["it"]}),
+            ],
+        }
+    }
+    es.on("POST", "/_msearch", (200, {"responses": [bm25, knn]}))
+    query = SearchQuery(
+        entity="member", text="fotograaf", lang="nl", facets=("sector",), near=GeoFilter(51.05, 3.72, 25)
+    )
+    vectors = {
+        "minilm": np.array([0.6, 0.8], dtype=np.float32),
+        "off": np.array([1.0, 0.0], dtype=np.float32),
+    }
+    result = backend.search(query, vectors, {"lexical": 1.0, "minilm": 1.0, "off": 0.0})
+
+    [sent] = es.sent("POST", "/_msearch")
+    expected = q.msearch_payload(
+        ALIAS,
+        [
+            q.bm25_body(query, size=50),
+            q.knn_body(query, "minilm", vectors["minilm"], k=fusion.VECTOR_DEPTH),
+        ],
+    )
+    assert sent["lines"] == json.loads(json.dumps(expected))
+    # Document 4 is below the similarity floor: not a match at all.
+    assert [h.id for h in result.hits] == ["1", "3", "2"]
+    top = result.hits[0]
+    assert top.legs == {"lexical": (1, 7.0), "minilm": (2, pytest.approx(0.8))}
+    assert top.highlights == {"labels": f"{HL_START}fotograaf{HL_END}"}
+    assert top.distance_km == pytest.approx(49.0, abs=1.5)
+    assert [w.kind for w in top.why] == ["lexical", "semantic", "distance"]
+    assert top.why[0].detail == {"terms": ["fotograaf"], "fields": ["labels"]}
+    assert top.why[1].detail == {"similarity": pytest.approx(0.8), "model": "minilm"}
+    # Document 3 sits in Ghent: the proximity bonus is part of its score.
+    assert result.hits[1].distance_km == pytest.approx(0.0)
+    assert result.hits[1].score > result.hits[2].score
+    # Two lexical matches + one vector-only match, counted in total and facets.
+    assert result.total == 3
+    assert result.facets == {"sector": [("media", 2), ("events", 1)]}
+
+
+def test_semantic_mode_counts_the_vector_matches(es, backend):
+    from indexer import fusion
+
+    knn = {
+        "hits": {
+            "total": {"value": 2, "relation": "eq"},
+            "hits": [
+                _hit("3", 0.95, _source={"sector": ["media"]}),
+                _hit("5", 0.9, _source={"sector": ["media"]}),
+            ],
+        }
+    }
+    es.on("POST", "/_msearch", (200, {"responses": [knn]}))
+    query = SearchQuery(entity="member", text="wie maakt foto's", mode="semantic", facets=("sector",))
+    vectors = {"use_m3": np.array([1.0, 0.0], dtype=np.float32)}
+    result = backend.search(query, vectors, {"use_m3": 1.0})
+    [sent] = es.sent("POST", "/_msearch")
+    assert sent["lines"] == json.loads(
+        json.dumps(
+            q.msearch_payload(ALIAS, [q.knn_body(query, "use_m3", vectors["use_m3"], k=fusion.VECTOR_DEPTH)])
+        )
+    )
+    assert [h.id for h in result.hits] == ["3", "5"]
+    assert result.total == 2
+    assert result.facets == {"sector": [("media", 2)]}
+
+
+def test_a_failing_leg_makes_the_backend_unavailable(es, backend):
+    error = {
+        "error": {"type": "search_phase_execution_exception", "reason": "all shards failed"},
+        "status": 503,
+    }
+    es.on("POST", "/_msearch", (200, {"responses": [error]}))
+    with pytest.raises(BackendUnavailable, match="lexical"):
+        backend.search(SearchQuery(entity="member", text="x", mode="lexical"), {}, {"lexical": 1.0})
+
+
+def test_a_missing_index_answers_empty(es, backend):
+    missing = {"error": {"type": "index_not_found_exception", "reason": "no such index"}, "status": 404}
+    es.on("POST", "/_msearch", (200, {"responses": [missing]}))
+    result = backend.search(SearchQuery(entity="member", text="x", mode="lexical"), {}, {"lexical": 1.0})
+    assert (result.total, result.hits) == (0, [])
+
+
+def test_an_unlicensed_retriever_falls_back_to_client_side_fusion(es):
+    forbidden = {
+        "error": {
+            "type": "security_exception",
+            "reason": "current license is non-compliant for [Reciprocal Rank Fusion (RRF)]",
+        },
+        "status": 403,
+    }
+    es.on("POST", "/t-member/_search", (403, forbidden))
+    hits = {"hits": {"total": {"value": 1, "relation": "eq"}, "hits": [_hit("1", 1.0)]}}
+    es.on("POST", "/_msearch", (200, {"responses": [hits, hits]}))
+    backend = ElasticsearchBackend(es.url, prefix=PREFIX, timeout=2.0, use_retriever=True, synonyms=[])
+    query = SearchQuery(entity="member", text="fotograaf")
+    vectors = {"minilm": np.array([1.0, 0.0], dtype=np.float32)}
+    for _ in range(2):
+        result = backend.search(query, vectors, {"lexical": 1.0, "minilm": 1.0})
+        assert [h.id for h in result.hits] == ["1"]
+    [retriever] = es.sent("POST", "/t-member/_search")  # tried once, then remembered
+    assert "rrf" in json.loads(retriever["raw"])["retriever"]
+    assert len(es.sent("POST", "/_msearch")) == 2
+    backend.close()
+
+
+def test_another_order_merges_the_sorted_lexical_prefix_with_vector_matches(es, backend):
+    from indexer import fusion
+
+    def named(doc_id: str, score: float, name: str) -> dict:
+        return _hit(doc_id, score, _source={"sort": {"name": name}})
+
+    # Elasticsearch sorted the lexical matches by name (first offset+limit = 2 of 40);
+    # the vector leg found one more match whose name sorts first.
+    bm25 = {
+        "hits": {
+            "total": {"value": 40, "relation": "eq"},
+            "hits": [named("1", 2.0, "Bert"), named("2", 5.0, "Cas")],
+        }
+    }
+    knn = {
+        "hits": {
+            "total": {"value": 2, "relation": "eq"},
+            "hits": [named("9", 0.95, "Ánna"), named("2", 0.9, "Cas")],
+        }
+    }
+    es.on("POST", "/_msearch", (200, {"responses": [bm25, knn]}))
+    query = SearchQuery(entity="member", text="fotograaf", sort="name", limit=2)
+    vectors = {"use_m3": np.array([1.0, 0.0], dtype=np.float32)}
+    result = backend.search(query, vectors, {"lexical": 1.0, "use_m3": 1.0})
+    [sent] = es.sent("POST", "/_msearch")
+    assert sent["lines"][1] == json.loads(json.dumps(q.bm25_body(query, size=2, order="name")))
+    assert sent["lines"][3] == json.loads(
+        json.dumps(q.knn_body(query, "use_m3", vectors["use_m3"], k=fusion.VECTOR_DEPTH))
+    )
+    assert [h.id for h in result.hits] == ["9", "1"]
+    assert result.total == 41
+
+
+def test_browse_with_preferences_is_ranked_by_elasticsearch(es, backend):
+    from indexer import fusion
+
+    es.on(
+        "POST",
+        "/t-member/_search",
+        (200, {"hits": {"total": {"value": 2, "relation": "eq"}, "hits": [_hit("8", 0.16), _hit("3", 0.0)]}}),
+    )
+    query = SearchQuery(
+        entity="member", boosts={"function": ("photographer",)}, near=GeoFilter(50.85, 4.35, 10)
+    )
+    result = backend.search(query, {}, {})
+    [sent] = es.sent("POST", "/t-member/_search")
+    body = json.loads(sent["raw"])
+    assert body == json.loads(
+        json.dumps(q.browse_body(query, boost_bonus=fusion.BOOST_BONUS, near_bonus=fusion.NEAR_BONUS))
+    )
+    assert body["sort"][0] == "_score"
+    assert [h.id for h in result.hits] == ["8", "3"]
+    assert result.hits[0].distance_km == 0.0
+    assert [w.kind for w in result.hits[0].why] == ["distance"]

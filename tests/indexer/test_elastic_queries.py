@@ -1,0 +1,682 @@
+"""The Elasticsearch requests, built without a server and compared to literal dicts."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from indexer.backends import elastic_queries as q
+from indexer.types import (
+    FACET_FIELDS,
+    HL_END,
+    HL_START,
+    TEXT_FIELDS,
+    Document,
+    GeoFilter,
+    SearchQuery,
+)
+
+DIMS = {"use_m3": 512, "minilm": 384}
+GHENT = GeoFilter(lat=51.05, lon=3.72, radius_km=25)
+
+NL_FIELDS = [
+    "title^2", "title.folded^2", "title.nl^2",
+    "labels^3", "labels.folded^3", "labels.nl^3",
+    "headline^1.5", "headline.folded^1.5", "headline.nl^1.5",
+    "keywords^2", "keywords.folded^2", "keywords.nl^2",
+    "body^1", "body.folded^1", "body.nl^1",
+]  # fmt: skip
+
+
+def _doc(**overrides) -> Document:
+    values = dict(
+        id="42",
+        version=1700000000123456,
+        visibility="public",
+        fields={"title": "Anna Peeters", "labels": "fotograaf photographe Fotograf photographer", "body": ""},
+        facets={"function": ["photographer"], "sector": ["media", "events"], "country": ["BE"]},
+        location=(51.05, 3.72),
+        lang="nl",
+        embed_text="Anna Peeters fotograaf",
+        sort={"name": "Peeters, Anna", "recent": 1700000000.5},
+        payload={"name": "Anna Peeters", "place": "Gent"},
+    )
+    values.update(overrides)
+    return Document(**values)
+
+
+# --- names ----------------------------------------------------------------------------
+
+
+def test_names_follow_prefix_entity_timestamp():
+    when = datetime(2025, 3, 4, 5, 6, 7, 890, tzinfo=UTC)
+    assert q.alias_name("kring", "member") == "kring-member"
+    assert q.building_alias("kring", "member") == "kring-member-building"
+    assert q.initial_index_name("kring", "member") == "kring-member-initial"
+    assert q.index_name("kring", "member", when) == "kring-member-20250304t050607000890"
+
+
+@pytest.mark.parametrize("prefix", ["Kring", "-kring", "kr ing", "kr*ing", "", "a..b"])
+def test_invalid_index_names_are_refused(prefix):
+    with pytest.raises(ValueError):
+        q.alias_name(prefix, "member")
+
+
+def test_vector_field_names_are_safe_field_names():
+    assert q.vector_field("minilm") == "vec_minilm"
+    assert q.vector_field("use_m3") == "vec_use_m3"
+    # A model directory name must not create an object path (dots) in the mapping.
+    assert q.vector_field("paraphrase-multilingual-MiniLM-L12-v2.onnx") == (
+        "vec_paraphrase_multilingual_minilm_l12_v2_onnx"
+    )
+    with pytest.raises(ValueError):
+        q.vector_field("...")
+
+
+# --- index configuration --------------------------------------------------------------
+
+
+def test_index_body_has_one_int8_hnsw_vector_field_per_embedder():
+    body = q.index_body(DIMS, synonyms=None)
+    props = body["mappings"]["properties"]
+    vectors = {name: field for name, field in props.items() if field.get("type") == "dense_vector"}
+    assert vectors == {
+        "vec_minilm": {
+            "type": "dense_vector",
+            "element_type": "float",
+            "dims": 384,
+            "index": True,
+            "similarity": "cosine",
+            "index_options": {"type": "int8_hnsw", "m": 16, "ef_construction": 100},
+        },
+        "vec_use_m3": {
+            "type": "dense_vector",
+            "element_type": "float",
+            "dims": 512,
+            "index": True,
+            "similarity": "cosine",
+            "index_options": {"type": "int8_hnsw", "m": 16, "ef_construction": 100},
+        },
+    }
+    assert body["mappings"]["_meta"]["kring"]["embedders"] == {"minilm": 384, "use_m3": 512}
+    assert body["mappings"]["dynamic"] == "strict"
+
+
+def test_synonym_graph_is_inlined_and_only_in_search_analyzers():
+    rules = ["fotograaf, photographe, fotograf, photographer", "geluidstechnicus, sound engineer"]
+    body = q.index_body(DIMS, synonyms=rules)
+    analysis = body["settings"]["index"]["analysis"]
+    assert analysis["filter"]["kring_synonyms"] == {
+        "type": "synonym_graph",
+        "lenient": True,
+        "synonyms": rules,
+    }
+    with_synonyms = {name for name, a in analysis["analyzer"].items() if "kring_synonyms" in a["filter"]}
+    assert with_synonyms == {
+        "kring_folded_search",
+        "kring_nl_search",
+        "kring_fr_search",
+        "kring_de_search",
+        "kring_en_search",
+    }
+    # ...and the mapping uses exactly those as search analyzers, never as index analyzers.
+    for name in TEXT_FIELDS:
+        field = body["mappings"]["properties"][name]
+        assert "kring_synonyms" not in analysis["analyzer"][field["analyzer"]]["filter"]
+        for sub in field["fields"].values():
+            assert sub["search_analyzer"] in with_synonyms
+            assert sub["analyzer"] not in with_synonyms
+
+
+def test_without_synonym_files_the_filter_is_dropped():
+    body = q.index_body(DIMS, synonyms=[])
+    analysis = body["settings"]["index"]["analysis"]
+    assert "kring_synonyms" not in analysis["filter"]
+    assert all("kring_synonyms" not in a["filter"] for a in analysis["analyzer"].values())
+    assert analysis["analyzer"]["kring_fr_search"]["filter"] == analysis["analyzer"]["kring_fr"]["filter"]
+
+
+def test_synonym_files_are_read_in_solr_format(tmp_path: Path):
+    (tmp_path / "functions.txt").write_text(
+        "# generated from the taxonomy\n\nfotograaf, photographe, Fotograf, photographer\n", encoding="utf-8"
+    )
+    (tmp_path / "sectors.txt").write_text("événementiel, evenementen, events\n", encoding="utf-8")
+    assert q.load_synonyms(tmp_path) == [
+        "fotograaf, photographe, Fotograf, photographer",
+        "événementiel, evenementen, events",
+    ]
+    assert q.load_synonyms(tmp_path / "missing") == []
+
+
+def test_every_referenced_analyzer_filter_and_normalizer_is_defined():
+    body = q.index_body(DIMS, synonyms=["a, b"])
+    analysis = body["settings"]["index"]["analysis"]
+    builtin_filters = {"lowercase", "asciifolding", "german_normalization"}
+    for analyzer in analysis["analyzer"].values():
+        assert analyzer["tokenizer"] == "standard"
+        for name in analyzer["filter"]:
+            assert name in analysis["filter"] or name in builtin_filters, name
+
+    def walk(props):
+        for field in props.values():
+            for key in ("analyzer", "search_analyzer"):
+                if key in field:
+                    assert field[key] in analysis["analyzer"], field[key]
+            if "normalizer" in field:
+                assert field["normalizer"] in analysis["normalizer"]
+            walk(field.get("fields", {}))
+            walk(field.get("properties", {}))
+
+    walk(body["mappings"]["properties"])
+
+
+def test_mapping_covers_every_document_field_and_facet():
+    """Consistency between indexer/types.py and search_config/: a new Document field or facet
+    without a mapping fails here (the strict mapping would reject such documents)."""
+    props = q.index_body(DIMS, synonyms=None)["mappings"]["properties"]
+    for name in TEXT_FIELDS:
+        assert props[name]["type"] == "text"
+        assert set(props[name]["fields"]) == {"folded", "nl", "fr", "de", "en"}
+        for code in q.LANGS:
+            assert props[name]["fields"][code]["analyzer"] == f"kring_{code}"
+    for name in FACET_FIELDS:
+        assert props[name] == {"type": "keyword"}
+    assert props["id"] == {"type": "keyword"}
+    assert props["visibility"] == {"type": "keyword"}
+    assert props["lang"] == {"type": "keyword"}
+    assert props["version"] == {"type": "long"}
+    assert props["location"] == {"type": "geo_point"}
+    assert props["payload"] == {"type": "object", "enabled": False}
+    assert props["sort"]["properties"]["name"]["normalizer"] == "kring_sort"
+    assert props["sort"]["properties"]["recent"] == {"type": "double"}
+    # Every Document attribute is mapped, or deliberately not stored.
+    stored = {
+        "id": "id", "version": "version", "visibility": "visibility", "location": "location",
+        "lang": "lang", "sort": "sort", "payload": "payload",
+    }  # fmt: skip
+    not_stored = {
+        "fields": "spread over TEXT_FIELDS",
+        "facets": "spread over FACET_FIELDS",
+        "embed_text": "vectors",
+    }
+    assert {f.name for f in dataclasses.fields(Document)} == set(stored) | set(not_stored)
+    assert all(props.get(target) for target in stored.values())
+    # Text and facet names never collide with each other or with the fixed fields.
+    assert not (set(TEXT_FIELDS) & set(FACET_FIELDS))
+    assert not ((set(TEXT_FIELDS) | set(FACET_FIELDS)) & set(stored))
+
+
+def test_vector_dims_in_the_mapping_match_the_embedders():
+    dims = {"use_m3": 512, "minilm": 384, "custom.model": 768}
+    props = q.index_body(dims, synonyms=None)["mappings"]["properties"]
+    mapped = {name: f["dims"] for name, f in props.items() if f.get("type") == "dense_vector"}
+    assert mapped == {q.vector_field(name): size for name, size in dims.items()}
+
+
+def test_search_config_files_are_valid_versioned_json():
+    for name in ("settings.json", "mappings.json", "vector_field.json"):
+        json.loads((q.CONFIG_DIR / name).read_text(encoding="utf-8"))
+    assert q.config_version() >= 1
+    assert q.load_json("vector_field.json")["index_options"]["type"] == "int8_hnsw"
+
+
+def test_mapping_update_adds_new_embedder_only():
+    current = q.index_body({"use_m3": 512}, synonyms=None)["mappings"]
+    update = q.mapping_update(current, {"use_m3": 512, "minilm": 384})
+    assert update == {
+        "properties": {"vec_minilm": q.vector_mapping(384)},
+        "_meta": {
+            "kring": {
+                **current["_meta"]["kring"],
+                "embedders": {"minilm": 384, "use_m3": 512},
+            }
+        },
+    }
+    assert q.mapping_update(current, {"use_m3": 512}) is None
+
+
+def test_mapping_update_refuses_changed_dims():
+    current = q.index_body({"minilm": 384}, synonyms=None)["mappings"]
+    with pytest.raises(ValueError, match="rebuild"):
+        q.mapping_update(current, {"minilm": 768})
+
+
+# --- documents and bulk -----------------------------------------------------------------
+
+
+def test_document_source():
+    source = q.document_source(_doc(), {"minilm": np.array([0.6, 0.8], dtype=np.float32)})
+    assert source == {
+        "id": "42",
+        "version": 1700000000123456,
+        "visibility": "public",
+        "lang": "nl",
+        "title": "Anna Peeters",
+        "labels": "fotograaf photographe Fotograf photographer",
+        "function": ["photographer"],
+        "sector": ["media", "events"],
+        "country": ["BE"],
+        "location": {"lat": 51.05, "lon": 3.72},
+        "sort": {"name": "Peeters, Anna", "recent": 1700000000.5},
+        "payload": {"name": "Anna Peeters", "place": "Gent"},
+        "vec_minilm": [pytest.approx(0.6), pytest.approx(0.8)],
+    }
+    props = q.index_body({"minilm": 2}, synonyms=None)["mappings"]["properties"]
+    assert set(source) <= set(props)  # the strict mapping accepts it
+
+
+def test_bulk_actions_use_external_versions_and_the_alias():
+    docs = [_doc(), _doc(id="43", version=5, location=None, lang=None, facets={}, sort={}, payload={})]
+    vectors = {"minilm": np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32)}
+    actions = q.bulk_actions("kring-member", docs, vectors)
+    assert actions[1] == {
+        "_op_type": "index",
+        "_index": "kring-member",
+        "_id": "43",
+        "version": 5,
+        "version_type": "external_gte",
+        "_source": {
+            "id": "43",
+            "version": 5,
+            "visibility": "public",
+            "title": "Anna Peeters",
+            "labels": "fotograaf photographe Fotograf photographer",
+            "payload": {},
+            "vec_minilm": [0.0, 1.0],
+        },
+    }
+    assert [a["_id"] for a in actions] == ["42", "43"]
+    assert actions[0]["_source"]["vec_minilm"] == [1.0, 0.0]
+    assert {(a["version_type"], a["_op_type"]) for a in actions} == {("external_gte", "index")}
+
+
+def test_bulk_actions_refuse_mismatched_vectors():
+    with pytest.raises(ValueError):
+        q.bulk_actions("kring-member", [_doc()], {"minilm": np.zeros((2, 4), dtype=np.float32)})
+
+
+def test_delete_and_alias_swap_actions():
+    assert q.delete_actions("kring-member", ["1", "2"]) == [
+        {"_op_type": "delete", "_index": "kring-member", "_id": "1"},
+        {"_op_type": "delete", "_index": "kring-member", "_id": "2"},
+    ]
+    assert q.alias_swap_actions("kring-member", "kring-member-2", ["kring-member-1", "kring-member-0"]) == [
+        {"add": {"index": "kring-member-2", "alias": "kring-member"}},
+        {"remove": {"index": "kring-member-0", "alias": "kring-member"}},
+        {"remove": {"index": "kring-member-1", "alias": "kring-member"}},
+    ]
+    assert q.alias_swap_actions("kring-member", "kring-member-2", []) == [
+        {"add": {"index": "kring-member-2", "alias": "kring-member"}}
+    ]
+
+
+# --- queries ----------------------------------------------------------------------------
+
+
+def _query(**overrides) -> SearchQuery:
+    values = dict(
+        entity="member",
+        text="fotograaf",
+        lang="nl",
+        visibility=("public", "community"),
+        filters={"country": ("BE", "NL"), "sector": ("media",)},
+        geo=GHENT,
+        facets=("sector", "function"),
+        limit=10,
+    )
+    values.update(overrides)
+    return SearchQuery(**values)
+
+
+FILTERS = [
+    {"terms": {"visibility": ["public", "community"]}},
+    {"terms": {"country": ["BE", "NL"]}},
+    {"terms": {"sector": ["media"]}},
+    {"geo_distance": {"distance": "25km", "location": {"lat": 51.05, "lon": 3.72}}},
+]
+
+
+def test_filter_clauses():
+    assert q.filter_clauses(_query()) == FILTERS
+    assert q.filter_clauses(SearchQuery(entity="member")) == [{"terms": {"visibility": ["public"]}}]
+    with pytest.raises(ValueError):
+        q.filter_clauses(_query(filters={"email": ("x@example.org",)}))
+
+
+def _highlight(lang_fields: tuple[str, ...]) -> dict:
+    fields = {}
+    for name in TEXT_FIELDS:
+        options = (
+            {"fragment_size": 160, "number_of_fragments": 1} if name == "body" else {"number_of_fragments": 0}
+        )
+        for sub in (name, f"{name}.folded", *(f"{name}.{code}" for code in lang_fields)):
+            fields[sub] = options
+    return {"pre_tags": [HL_START], "post_tags": [HL_END], "fields": fields}
+
+
+def test_bm25_body():
+    # Boosts and proximity are not part of the lexical leg: fusion adds them as bonuses.
+    query = _query(
+        expansions=("photographer", "photographe"),
+        boosts={"function": ("photographer",)},
+        near=GeoFilter(lat=51.05, lon=3.72, radius_km=10),
+        geo=None,
+    )
+    assert q.bm25_body(query, size=50) == {
+        "query": {
+            "bool": {
+                "filter": FILTERS[:3],
+                "must": [
+                    {
+                        "bool": {
+                            "should": [
+                                {
+                                    "multi_match": {
+                                        "query": "fotograaf",
+                                        "fields": NL_FIELDS,
+                                        "type": "best_fields",
+                                        "tie_breaker": 0.3,
+                                    }
+                                },
+                                {
+                                    "multi_match": {
+                                        "query": "photographer photographe",
+                                        "fields": q.text_fields(None),
+                                        "type": "best_fields",
+                                        "tie_breaker": 0.3,
+                                        "boost": 0.5,
+                                    }
+                                },
+                            ],
+                            "minimum_should_match": 1,
+                        }
+                    }
+                ],
+            }
+        },
+        "size": 50,
+        "track_total_hits": True,
+        "_source": ["payload", "location", "sort", "function", "sector"],
+        "aggs": {
+            "sector": {"terms": {"field": "sector", "size": 50}},
+            "function": {"terms": {"field": "function", "size": 50}},
+        },
+        "highlight": _highlight(("nl",)),
+    }
+
+
+def test_bm25_body_without_expansions_or_facets():
+    query = _query(lang=None, facets=(), filters={}, geo=None, visibility=("public",))
+    assert q.bm25_body(query, size=60) == {
+        "query": {
+            "bool": {
+                "filter": [{"terms": {"visibility": ["public"]}}],
+                "must": [
+                    {
+                        "multi_match": {
+                            "query": "fotograaf",
+                            "fields": q.text_fields(None),
+                            "type": "best_fields",
+                            "tie_breaker": 0.3,
+                        }
+                    }
+                ],
+            }
+        },
+        "size": 60,
+        "track_total_hits": True,
+        "_source": ["payload", "location", "sort"],
+        "highlight": _highlight(q.LANGS),
+    }
+
+
+def test_sorted_bm25_leg_is_sorted_by_elasticsearch():
+    body = q.bm25_body(_query(sort="name"), size=30, order="name")
+    assert body["sort"] == [
+        {"sort.name": {"order": "asc", "missing": "_last"}},
+        "_score",
+        {"id": {"order": "asc"}},
+    ]
+    assert body["size"] == 30
+
+
+def test_text_fields_without_a_language_use_all_four_analyzers():
+    fields = q.text_fields(None)
+    assert len(fields) == len(TEXT_FIELDS) * 6
+    assert {"body.nl^1", "body.fr^1", "body.de^1", "body.en^1", "labels.folded^3"} <= set(fields)
+
+
+def test_knn_body_keeps_every_filter_inside_knn():
+    body = q.knn_body(_query(), "minilm", np.array([0.6, 0.8], dtype=np.float32), k=100)
+    assert body == {
+        "knn": {
+            "field": "vec_minilm",
+            "query_vector": [pytest.approx(0.6), pytest.approx(0.8)],
+            "k": 100,
+            "num_candidates": 1000,
+            "filter": {"bool": {"filter": FILTERS}},
+        },
+        "size": 100,
+        "_source": ["payload", "location", "sort", "function", "sector"],
+    }
+    # Nothing that would filter after the kNN step.
+    assert "query" not in body and "post_filter" not in body
+
+
+def test_num_candidates_is_ten_times_k_capped():
+    assert q.num_candidates(50) == 500
+    assert q.num_candidates(2000) == 10_000
+    assert q.leg_depth(_query(offset=0, limit=10)) == 50
+    assert q.leg_depth(_query(offset=100, limit=20)) == 240
+    assert q.leg_depth(_query(offset=5000, limit=20)) == 500
+
+
+def test_msearch_payload_pairs_headers_and_bodies():
+    query = _query()
+    bm25 = q.bm25_body(query, size=50)
+    knn = q.knn_body(query, "use_m3", [1.0, 0.0], k=100)
+    assert q.msearch_payload("kring-member", [bm25, knn]) == [
+        {"index": "kring-member"},
+        bm25,
+        {"index": "kring-member"},
+        knn,
+    ]
+
+
+def test_effective_sort_matches_the_embedded_backend():
+    plain = SearchQuery(entity="member")
+    assert q.effective_sort(plain) == "recent"
+    assert q.effective_sort(SearchQuery(entity="member", text="x")) == "relevance"
+    assert q.effective_sort(SearchQuery(entity="member", text="x", sort="distance")) == "relevance"
+    assert q.effective_sort(SearchQuery(entity="member", sort="distance")) == "recent"
+    # Preferences without text rank by their bonuses.
+    assert q.effective_sort(SearchQuery(entity="member", boosts={"sector": ("media",)})) == "relevance"
+    assert q.effective_sort(SearchQuery(entity="member", near=GHENT)) == "relevance"
+    assert q.effective_sort(SearchQuery(entity="member", near=GHENT, sort="distance")) == "distance"
+    assert q.effective_sort(SearchQuery(entity="member", sort="name")) == "name"
+
+
+def test_sort_clauses():
+    tail = {"id": {"order": "asc"}}
+    assert q.sort_clause("relevance", _query()) == [
+        "_score",
+        {"sort.recent": {"order": "desc", "missing": "_last"}},
+        tail,
+    ]
+    assert q.sort_clause("recent", _query()) == [
+        {"sort.recent": {"order": "desc", "missing": "_last"}},
+        "_score",
+        tail,
+    ]
+    assert q.sort_clause("name", _query()) == [
+        {"sort.name": {"order": "asc", "missing": "_last"}},
+        "_score",
+        tail,
+    ]
+    assert q.sort_clause("distance", _query()) == [
+        {
+            "_geo_distance": {
+                "location": {"lat": 51.05, "lon": 3.72},
+                "order": "asc",
+                "unit": "km",
+                "distance_type": "arc",
+            }
+        },
+        "_score",
+        tail,
+    ]
+    with pytest.raises(ValueError):
+        q.sort_clause("distance", SearchQuery(entity="member"))
+
+
+def test_browse_body_pages_the_filtered_set():
+    query = SearchQuery(entity="member", offset=40, limit=20, facets=("country",), expansions=("ignored",))
+    assert q.browse_body(query, boost_bonus=0.08, near_bonus=0.08) == {
+        "query": {"bool": {"filter": [{"terms": {"visibility": ["public"]}}]}},
+        "size": 20,
+        "from": 40,
+        "track_total_hits": True,
+        "_source": ["payload", "location", "sort", "country"],
+        "sort": [{"sort.recent": {"order": "desc", "missing": "_last"}}, "_score", {"id": {"order": "asc"}}],
+        "aggs": {"country": {"terms": {"field": "country", "size": 50}}},
+    }
+
+
+def test_browse_body_ranks_by_preferences_like_fusion_bonuses():
+    query = SearchQuery(entity="member", boosts={"function": ("photographer",)}, near=GHENT)
+    body = q.browse_body(query, boost_bonus=0.08, near_bonus=0.1)
+    ghent = {"lat": 51.05, "lon": 3.72}
+    assert body["query"] == {
+        "bool": {
+            "filter": [{"terms": {"visibility": ["public"]}}],
+            "should": [
+                {"constant_score": {"filter": {"terms": {"function": ["photographer"]}}, "boost": 0.08}},
+                {
+                    "function_score": {
+                        # Only inside the radius, 1 at the centre, 0.5 at the edge.
+                        "query": {"geo_distance": {"distance": "25km", "location": ghent}},
+                        "functions": [
+                            {"linear": {"location": {"origin": ghent, "scale": "25km", "decay": 0.5}}}
+                        ],
+                        "boost_mode": "replace",
+                        "boost": 0.1,
+                    }
+                },
+            ],
+        }
+    }
+    assert body["sort"][0] == "_score"
+
+
+def test_preference_bonus_matches_fusion_semantics():
+    query = _query(boosts={"function": ("photographer",), "sector": ("it",)}, near=GHENT, geo=None)
+    at_ghent = {"function": ["photographer"], "location": {"lat": 51.05, "lon": 3.72}}
+    assert q.preference_bonus(query, at_ghent, boost_bonus=0.08, near_bonus=0.1) == pytest.approx(0.18)
+    edge = {"location": {"lat": 51.05 + 25 / 111.2, "lon": 3.72}}  # ~25 km north
+    assert q.preference_bonus(query, edge, boost_bonus=0.08, near_bonus=0.1) == pytest.approx(0.05, abs=0.002)
+    far = {"function": "painter", "location": {"lat": 50.0, "lon": 3.72}}
+    assert q.preference_bonus(query, far, boost_bonus=0.08, near_bonus=0.1) == 0.0
+
+
+def test_count_facets_adds_vector_only_matches():
+    counted = {"sector": [("media", 3), ("it", 1)]}
+    extra = [{"sector": ["it", "events"]}, {"sector": "it"}, {}]
+    assert q.count_facets(counted, extra, ("sector", "country")) == {
+        "sector": [("it", 3), ("media", 3), ("events", 1)],
+        "country": [],
+    }
+
+
+def test_client_side_sort_keys_follow_the_elasticsearch_sort():
+    early, late = {"sort": {"recent": 1.0, "name": "Émile"}}, {"sort": {"recent": 2.0, "name": "anna"}}
+    assert sorted([early, late, {}], key=lambda s: q.sort_key("recent", s, None)) == [late, early, {}]
+    # The kring_sort normalizer folds case and accents: "anna" < "Émile".
+    assert sorted([early, {}, late], key=lambda s: q.sort_key("name", s, None)) == [late, early, {}]
+    assert q.sort_key("distance", {}, None) > q.sort_key("distance", {}, 300.0)
+
+
+def test_retriever_body_uses_rrf_with_filters_inside_knn():
+    query = _query(facets=())
+    body = q.retriever_body(query, {"minilm": [1.0, 0.0]}, {"lexical": 1.0, "minilm": 0.7}, k=100)
+    assert body["retriever"] == {
+        "rrf": {
+            "retrievers": [
+                {"standard": {"query": q.lexical_query(query)}},
+                {
+                    "knn": {
+                        "field": "vec_minilm",
+                        "query_vector": [1.0, 0.0],
+                        "k": 100,
+                        "num_candidates": 1000,
+                        "filter": {"bool": {"filter": FILTERS}},
+                    }
+                },
+            ],
+            "rank_window_size": 100,
+            "rank_constant": 60,
+        }
+    }
+    assert (body["size"], body["from"]) == (10, 0)
+
+
+# --- responses --------------------------------------------------------------------------
+
+
+def test_reading_responses():
+    response = {
+        "hits": {
+            "total": {"value": 123, "relation": "eq"},
+            "hits": [{"_id": "7", "_score": 3.5}, {"_id": "9", "_score": 1.25}],
+        },
+        "aggregations": {
+            "sector": {"buckets": [{"key": "media", "doc_count": 4}, {"key": "it", "doc_count": 1}]}
+        },
+    }
+    assert q.leg_hits(response) == [("7", 3.5), ("9", 1.25)]
+    assert q.total_of(response) == 123
+    assert q.facets_of(response, ("sector", "country")) == {
+        "sector": [("media", 4), ("it", 1)],
+        "country": [],
+    }
+
+
+def test_highlights_merge_subfields_and_list_terms():
+    highlight = {
+        "labels.nl": [f"{HL_START}fotograaf{HL_END} photographe"],
+        "labels.folded": [f"{HL_START}Fotograaf{HL_END} photographe"],
+        "body.en": [f"takes {HL_START}photos{HL_END} of {HL_START}events{HL_END}"],
+    }
+    merged = q.merge_highlights(highlight, "nl")
+    assert merged == {
+        "labels": f"{HL_START}Fotograaf{HL_END} photographe",
+        "body": f"takes {HL_START}photos{HL_END} of {HL_START}events{HL_END}",
+    }
+    assert q.highlighted_terms(merged) == ["fotograaf", "photos", "events"]
+
+
+def test_scores_and_distances():
+    assert q.knn_similarity(1.0) == 1.0 and q.knn_similarity(0.5) == 0.0
+    assert q.haversine_km(50.85, 4.35, 51.05, 3.72) == pytest.approx(49.0, abs=1.5)  # Brussels-Ghent
+    assert q.location_of({"location": {"lat": 1, "lon": 2}}) == (1.0, 2.0)
+    assert q.location_of({}) is None
+
+
+def test_the_real_encoders_fit_the_mapping(embed):
+    """The dims the default encoders produce are the dims the index is created with."""
+    props = q.index_body(embed.dims, synonyms=None)["mappings"]["properties"]
+    assert {name: props[q.vector_field(name)]["dims"] for name in embed.dims} == embed.dims
+
+
+def test_contract_cards_fit_the_strict_mapping():
+    from tests.indexer.contract import cards
+
+    props = q.index_body({"minilm": 2}, synonyms=None)["mappings"]["properties"]
+    for doc in cards():
+        source = q.document_source(doc, {"minilm": [1.0, 0.0]})
+        assert set(source) <= set(props), doc.id
+        assert set(source.get("sort", {})) <= set(props["sort"]["properties"])
