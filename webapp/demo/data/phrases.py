@@ -1,0 +1,645 @@
+"""Sentence templates for headlines and bios, per card language.
+
+Bios are written in the first person ("1") or, less often, the third ("3"). Slots:
+{title} {Title} {a_title} (en) {first} {name} {city} {years} {since} {study_city}
+{work1} {work2} {works} {client1} {client2} {clients} {tool1} {tool2} {tools}
+{skill1} {skill2} {skill3} {Skill1} {Work1} {langs} {langs_in} {in_area} {when}
+{pron} {Pron}; gender endings: fr {e}, de {r} (adjective "-r") and {in} (noun "-in").
+French helpers: {de_work1} {de_work2} {a_work1} {de_client1} {de_client2} (contracted "de"/"à").
+"""
+
+# ruff: noqa: E501  (sentences are data: one per line reads better than split strings)
+
+from __future__ import annotations
+
+T = tuple[str, ...]
+
+HEADLINES: dict[str, T] = {
+    "en": (
+        "{Title} in {city}",
+        "{Title} · {skill1} & {skill2}",
+        "Freelance {title} for {client1} and {client2}",
+        "{Title} with {years} years of experience",
+        "{Work1}",
+        "{Title} — {work1}",
+        "{Title} | {skill1}, {skill2}, {skill3}",
+        "Independent {title} based in {city}",
+        "{Skill1} and {skill2} in {city} and beyond",
+        "{Title}: {work1} and {work2}",
+    ),
+    "nl": (
+        "{Title} in {city}",
+        "{Title} · {skill1} & {skill2}",
+        "Freelance {title} voor {client1} en {client2}",
+        "{Title} met {years} jaar ervaring",
+        "{Work1}",
+        "{Title} — {work1}",
+        "{Title} | {skill1}, {skill2}, {skill3}",
+        "Zelfstandig {title} uit {city}",
+        "{Skill1} en {skill2} in {city} en omstreken",
+        "{Title}: {work1} en {work2}",
+    ),
+    "fr": (
+        "{Title} à {city}",
+        "{Title} · {skill1} & {skill2}",
+        "{Title} freelance pour {client1} et {client2}",
+        "{Title}, {years} ans d'expérience",
+        "{Title} : {work1}",
+        "{Title} — {work1}",
+        "{Title} | {skill1}, {skill2}, {skill3}",
+        "{Title} indépendant{e} basé{e} à {city}",
+        "{Skill1} et {skill2} à {city} et environs",
+        "{Title} · {skill1}, {skill2} et {skill3}",
+    ),
+    "de": (
+        "{Title} in {city}",
+        "{Title} · {skill1} & {skill2}",
+        "Freiberufliche{r} {title} für {client1} und {client2}",
+        "{Title} mit {years} Jahren Erfahrung",
+        "{Work1}",
+        "{Title} — {work1}",
+        "{Title} | {skill1}, {skill2}, {skill3}",
+        "Selbstständige{r} {title} aus {city}",
+        "{Skill1} und {skill2} in {city} und Umgebung",
+        "{Title}: {work1} und {work2}",
+    ),
+}
+#: Headline templates that need years of experience (skipped for starters).
+HEADLINE_NEEDS_YEARS = 3
+
+BIO: dict[str, dict[str, T]] = {
+    # ------------------------------------------------------------------------------ English
+    "en": {
+        "intro1": (
+            "I am {a_title} based in {city}.",
+            "Hi! I'm {first}, {a_title} from {city}.",
+            "Freelance {title} living and working in {city}.",
+            "I have been working as {a_title} in {city} since {since}.",
+            "As {a_title}, I mostly work for {client1}.",
+            "{city}-based {title} with a passion for {work1}.",
+            "I'm {a_title} and I love the variety of freelance work: no two weeks look the same.",
+            "After my studies in {study_city}, I settled in {city} as an independent {title}.",
+        ),
+        "intro3": (
+            "{first} is {a_title} based in {city}.",
+            "{name} works as a freelance {title} from {city}.",
+            "Based in {city}, {first} has been working as {a_title} since {since}.",
+            "{first} is an independent {title} who loves {work1}.",
+        ),
+        "starter1": (
+            "I graduated recently and am building my portfolio with a lot of enthusiasm.",
+            "I am at the start of my career and take on smaller projects with great care.",
+            "Young but well trained: I have already assisted experienced colleagues on dozens of jobs.",
+            "Fresh out of school, I bring new ideas and plenty of energy.",
+        ),
+        "mid1": (
+            "I have {years} years of experience.",
+            "With {years} years behind me, I know what can go wrong, and how to prevent it.",
+            "Over the past {years} years I have worked on projects of every size.",
+            "I went freelance in {since} after a few years as an employee.",
+        ),
+        "senior1": (
+            "With more than {years} years in the trade, I have seen the profession change a lot.",
+            "{years} years of experience have taught me that good preparation is half the job.",
+            "I have been self-employed since {since} and have built up a loyal network of clients.",
+            "After {years} years I still learn something new with every project.",
+        ),
+        "starter3": (
+            "{first} graduated recently and is building a portfolio.",
+            "{Pron} is at the start of a career and approaches every job with care.",
+        ),
+        "mid3": (
+            "{Pron} has {years} years of experience.",
+            "Over the past {years} years {pron} has worked on projects of every size.",
+        ),
+        "senior3": (
+            "{Pron} has more than {years} years of experience in the trade.",
+            "{Pron} has been self-employed since {since} and has a loyal network of clients.",
+        ),
+        "work1": (
+            "My work covers {works}.",
+            "I mostly do {work1}, but also {work2}.",
+            "Specialities: {works}.",
+            "You can book me for {work1} or {work2}.",
+            "Recent projects include {work1} and {work2}.",
+            "My focus is {work1}.",
+        ),
+        "work3": (
+            "{Pron} specialises in {works}.",
+            "{Pron} focuses on {work1} and also takes on {work2}.",
+            "Typical assignments: {works}.",
+        ),
+        "clients1": (
+            "I work for {clients}.",
+            "My clients include {clients}.",
+            "Among my regular clients are {clients}.",
+            "I have worked for {clients}, in Belgium and abroad.",
+            "Most of my assignments come from {client1} and {client2}.",
+        ),
+        "clients3": ("{Pron} works for {clients}.", "Clients include {clients}."),
+        "tools1": (
+            "Tools of the trade: {tools}.",
+            "I work with {tools}.",
+            "Daily tools: {tools}.",
+            "Comfortable with {tools}.",
+        ),
+        "tools3": ("{Pron} works with {tools}.", "Tools: {tools}."),
+        "langs1": (
+            "I work {langs_in}.",
+            "Languages: {langs}.",
+            "I speak {langs}.",
+            "Clients can reach me {langs_in}.",
+        ),
+        "langs3": ("{Pron} speaks {langs}.", "Languages: {langs}."),
+        "assignments1": (
+            "Available for new assignments {when}.",
+            "Open to assignments {in_area} and beyond.",
+            "I am open to new assignments, short or long.",
+            "Do you have a project {in_area}? I am available {when}.",
+            "New projects are welcome, big or small.",
+            "My agenda still has room this season.",
+        ),
+        "collaborations1": (
+            "I like teaming up with other freelancers for larger projects.",
+            "Always happy to collaborate with makers from other disciplines.",
+            "Looking for partners for joint projects.",
+            "I am part of a small collective of freelancers; together we take on bigger jobs.",
+        ),
+        "mentoring1": (
+            "I gladly mentor people who are starting out in the trade.",
+            "Starters can always ask me for advice.",
+            "Happy to be a mentor for newcomers.",
+        ),
+        "assignments3": ("{Pron} is available for new assignments {when}.",),
+        "collaborations3": ("{Pron} enjoys working with other freelancers.",),
+        "mentoring3": ("{Pron} also mentors newcomers to the profession.",),
+        "closing1": (
+            "Feel free to send me a message through Kring.",
+            "Curious what we could do together? Get in touch.",
+            "Questions? I usually reply within a day.",
+            "Let's have a coffee and talk about your project.",
+            "Portfolio and references on request.",
+            "Happy to send you a quote.",
+            "I look forward to hearing about your plans.",
+            "A first call is always free.",
+        ),
+        "closing3": ("Contact {first} through Kring.", "References available on request."),
+    },
+    # ------------------------------------------------------------------------------ Dutch
+    "nl": {
+        "intro1": (
+            "Ik ben {title} en woon in {city}.",
+            "Hallo! Ik ben {first}, freelance {title} uit {city}.",
+            "Als zelfstandig {title} werk ik vanuit {city}.",
+            "Sinds {since} werk ik als {title} in en rond {city}.",
+            "Ik ben {first}, {title} met een hart voor {work1}.",
+            "Als {title} werk ik vooral voor {client1}.",
+            "Na mijn studies in {study_city} ben ik als freelance {title} aan de slag gegaan in {city}.",
+            "Ik ben {title} en geniet van de afwisseling van het freelanceleven: geen twee weken zijn hetzelfde.",
+        ),
+        "intro3": (
+            "{first} is {title} in {city}.",
+            "{name} werkt als freelance {title} vanuit {city}.",
+            "Vanuit {city} werkt {first} sinds {since} als {title}.",
+            "{first} is een zelfstandige {title} met een voorliefde voor {work1}.",
+        ),
+        "starter1": (
+            "Ik ben pas afgestudeerd en bouw vol enthousiasme mijn portfolio uit.",
+            "Ik sta aan het begin van mijn loopbaan en neem kleinere projecten met veel zorg aan.",
+            "Jong maar goed opgeleid: ik assisteerde al ervaren collega's bij tientallen opdrachten.",
+            "Vers afgestudeerd, met frisse ideeën en veel energie.",
+        ),
+        "mid1": (
+            "Ik heb {years} jaar ervaring.",
+            "Met {years} jaar ervaring weet ik wat er mis kan gaan, en hoe je dat voorkomt.",
+            "De voorbije {years} jaar werkte ik aan projecten van elke omvang.",
+            "In {since} ben ik zelfstandig geworden, na enkele jaren in loondienst.",
+        ),
+        "senior1": (
+            "Met meer dan {years} jaar in het vak heb ik het beroep sterk zien veranderen.",
+            "{years} jaar ervaring leerde me dat een goede voorbereiding het halve werk is.",
+            "Ik ben zelfstandig sinds {since} en bouwde een trouw klantennetwerk op.",
+            "Na {years} jaar leer ik nog altijd iets nieuws bij elk project.",
+        ),
+        "starter3": (
+            "{first} studeerde onlangs af en bouwt een portfolio op.",
+            "{Pron} staat aan het begin van de loopbaan en werkt nauwgezet.",
+        ),
+        "mid3": (
+            "{Pron} heeft {years} jaar ervaring.",
+            "De voorbije {years} jaar werkte {pron} aan projecten van elke omvang.",
+        ),
+        "senior3": (
+            "{Pron} heeft meer dan {years} jaar ervaring in het vak.",
+            "{Pron} is zelfstandig sinds {since} en heeft een trouw klantennetwerk.",
+        ),
+        "work1": (
+            "Mijn werk omvat {works}.",
+            "Ik doe vooral {work1}, maar ook {work2}.",
+            "Specialiteiten: {works}.",
+            "Je kan me inschakelen voor {work1} of {work2}.",
+            "Recente projecten: {works}.",
+            "Mijn focus ligt op {work1}.",
+        ),
+        "work3": (
+            "{Pron} is gespecialiseerd in {works}.",
+            "{Pron} richt zich vooral op {work1} en neemt ook {work2} op zich.",
+            "Typische opdrachten: {works}.",
+        ),
+        "clients1": (
+            "Ik werk voor {clients}.",
+            "Tot mijn klanten behoren {clients}.",
+            "Vaste opdrachtgevers zijn onder meer {clients}.",
+            "Ik werkte al voor {clients}, in binnen- en buitenland.",
+            "De meeste opdrachten komen van {client1} en {client2}.",
+        ),
+        "clients3": ("{Pron} werkt voor {clients}.", "Klanten: {clients}."),
+        "tools1": (
+            "Gereedschap van het vak: {tools}.",
+            "Ik werk met {tools}.",
+            "Dagelijks gebruik ik {tools}.",
+            "Vertrouwd met {tools}.",
+        ),
+        "tools3": ("{Pron} werkt met {tools}.", "Tools: {tools}."),
+        "langs1": (
+            "Ik werk {langs_in}.",
+            "Talen: {langs}.",
+            "Ik spreek {langs}.",
+            "Klanten kunnen me aanspreken {langs_in}.",
+        ),
+        "langs3": ("{Pron} spreekt {langs}.", "Talen: {langs}."),
+        "assignments1": (
+            "Beschikbaar voor nieuwe opdrachten {when}.",
+            "Open voor opdrachten {in_area} en daarbuiten.",
+            "Ik sta open voor nieuwe opdrachten, kort of lang.",
+            "Een project {in_area}? Ik ben beschikbaar {when}.",
+            "Nieuwe opdrachten zijn welkom, groot of klein.",
+            "Mijn agenda heeft dit seizoen nog ruimte.",
+        ),
+        "collaborations1": (
+            "Ik werk graag samen met andere freelancers voor grotere projecten.",
+            "Altijd zin om samen te werken met makers uit andere disciplines.",
+            "Op zoek naar partners voor gezamenlijke projecten.",
+            "Ik maak deel uit van een klein collectief van freelancers; samen nemen we grotere opdrachten aan.",
+        ),
+        "mentoring1": (
+            "Starters in het vak begeleid ik graag.",
+            "Starters mogen me altijd om raad vragen.",
+            "Ik ben graag mentor voor wie net begint.",
+        ),
+        "assignments3": ("{Pron} is beschikbaar voor nieuwe opdrachten {when}.",),
+        "collaborations3": ("{Pron} werkt graag samen met andere freelancers.",),
+        "mentoring3": ("{Pron} begeleidt ook starters in het vak.",),
+        "closing1": (
+            "Stuur me gerust een bericht via Kring.",
+            "Benieuwd wat we samen kunnen doen? Neem contact op.",
+            "Vragen? Ik antwoord meestal binnen de dag.",
+            "Laten we een koffie drinken en over je project praten.",
+            "Portfolio en referenties op aanvraag.",
+            "Ik maak graag een offerte op maat.",
+            "Ik hoor graag over je plannen.",
+            "Een eerste gesprek is altijd vrijblijvend.",
+        ),
+        "closing3": ("Contacteer {first} via Kring.", "Referenties op aanvraag."),
+    },
+    # ------------------------------------------------------------------------------ French
+    "fr": {
+        "intro1": (
+            "Je suis {title} indépendant{e} et j'habite à {city}.",
+            "Bonjour ! Je m'appelle {first}, {title} freelance à {city}.",
+            "{Title} indépendant{e}, je travaille depuis {city}.",
+            "Depuis {since}, j'exerce comme {title} à {city} et dans les environs.",
+            "Je suis {first}, {title} passionné{e} par {work1}.",
+            "En tant que {title}, je travaille surtout pour {client1}.",
+            "Après mes études à {study_city}, je me suis installé{e} à {city} comme {title} indépendant{e}.",
+            "Je suis {title} et j'aime la variété du travail en indépendant : aucune semaine ne ressemble à une autre.",
+        ),
+        "intro3": (
+            "{first} est {title} à {city}.",
+            "{name} travaille comme {title} indépendant{e} depuis {city}.",
+            "Basé{e} à {city}, {first} exerce comme {title} depuis {since}.",
+            "{first} est {title} indépendant{e}, passionné{e} par {work1}.",
+        ),
+        "starter1": (
+            "Récemment diplômé{e}, je construis mon portfolio avec enthousiasme.",
+            "Je suis en début de carrière et je prends chaque projet avec beaucoup de soin.",
+            "Jeune mais bien formé{e} : j'ai déjà assisté des collègues expérimentés sur des dizaines de projets.",
+            "Fraîchement diplômé{e}, j'apporte des idées neuves et beaucoup d'énergie.",
+        ),
+        "mid1": (
+            "J'ai {years} ans d'expérience.",
+            "Avec {years} ans d'expérience, je sais ce qui peut mal tourner, et comment l'éviter.",
+            "Ces {years} dernières années, j'ai travaillé sur des projets de toutes tailles.",
+            "Je suis devenu{e} indépendant{e} en {since}, après quelques années comme salarié{e}.",
+        ),
+        "senior1": (
+            "Avec plus de {years} ans de métier, j'ai vu la profession beaucoup évoluer.",
+            "{years} ans d'expérience m'ont appris qu'une bonne préparation, c'est la moitié du travail.",
+            "Je suis indépendant{e} depuis {since} et je me suis constitué{e} une clientèle fidèle.",
+            "Après {years} ans, j'apprends encore quelque chose à chaque projet.",
+        ),
+        "starter3": (
+            "{first} est récemment diplômé{e} et construit son portfolio.",
+            "{Pron} débute et aborde chaque projet avec soin.",
+        ),
+        "mid3": (
+            "{Pron} a {years} ans d'expérience.",
+            "Ces {years} dernières années, {pron} a travaillé sur des projets de toutes tailles.",
+        ),
+        "senior3": (
+            "{Pron} compte plus de {years} ans de métier.",
+            "{Pron} est indépendant{e} depuis {since} et dispose d'une clientèle fidèle.",
+        ),
+        "work1": (
+            "Mon travail couvre {works}.",
+            "Je m'occupe surtout {de_work1}, mais aussi {de_work2}.",
+            "Mes spécialités : {works}.",
+            "Vous pouvez faire appel à moi pour {work1} ou {work2}.",
+            "Projets récents : {works}.",
+            "Je me concentre sur {work1}.",
+        ),
+        "work3": (
+            "{Pron} est spécialisé{e} dans {works}.",
+            "{Pron} se consacre surtout {a_work1} et prend aussi en charge {work2}.",
+            "Missions types : {works}.",
+        ),
+        "clients1": (
+            "Je travaille pour {clients}.",
+            "Parmi mes clients : {clients}.",
+            "Je collabore régulièrement avec {clients}.",
+            "J'ai déjà travaillé pour {clients}, en Belgique et à l'étranger.",
+            "La plupart de mes missions viennent {de_client1} et {de_client2}.",
+        ),
+        "clients3": ("{Pron} travaille pour {clients}.", "{Pron} collabore avec {clients}."),
+        "tools1": (
+            "Outils : {tools}.",
+            "Je travaille avec {tools}.",
+            "Au quotidien, j'utilise {tools}.",
+            "À l'aise avec {tools}.",
+        ),
+        "tools3": ("{Pron} travaille avec {tools}.", "Outils : {tools}."),
+        "langs1": (
+            "Je travaille {langs_in}.",
+            "Langues : {langs}.",
+            "Je parle {langs}.",
+            "Vous pouvez vous adresser à moi {langs_in}.",
+        ),
+        "langs3": ("{Pron} parle {langs}.", "Langues : {langs}."),
+        "assignments1": (
+            "Disponible pour de nouvelles missions {when}.",
+            "Ouvert{e} aux missions {in_area} et au-delà.",
+            "Je suis ouvert{e} à de nouvelles missions, courtes ou longues.",
+            "Un projet {in_area} ? Je suis disponible {when}.",
+            "Les nouvelles missions sont les bienvenues, petites ou grandes.",
+            "Mon agenda a encore de la place cette saison.",
+        ),
+        "collaborations1": (
+            "J'aime m'associer à d'autres indépendants pour les projets plus importants.",
+            "Toujours partant{e} pour collaborer avec des créateurs d'autres disciplines.",
+            "Je cherche des partenaires pour des projets communs.",
+            "Je fais partie d'un petit collectif d'indépendants : ensemble, nous prenons de plus gros projets.",
+        ),
+        "mentoring1": (
+            "J'accompagne volontiers les personnes qui débutent dans le métier.",
+            "Les débutants peuvent toujours me demander conseil.",
+            "Je fais du mentorat avec plaisir.",
+        ),
+        "assignments3": ("{Pron} est disponible pour de nouvelles missions {when}.",),
+        "collaborations3": ("{Pron} aime collaborer avec d'autres indépendants.",),
+        "mentoring3": ("{Pron} accompagne aussi des débutants dans le métier.",),
+        "closing1": (
+            "N'hésitez pas à m'écrire via Kring.",
+            "Envie de travailler ensemble ? Contactez-moi.",
+            "Une question ? Je réponds en général dans la journée.",
+            "Prenons un café pour parler de votre projet.",
+            "Portfolio et références sur demande.",
+            "Je vous envoie volontiers un devis.",
+            "J'ai hâte de découvrir vos projets.",
+            "Un premier échange est toujours gratuit.",
+        ),
+        "closing3": ("Contactez {first} via Kring.", "Références sur demande."),
+    },
+    # ------------------------------------------------------------------------------ German
+    "de": {
+        "intro1": (
+            "Ich bin freiberufliche{r} {title} und lebe in {city}.",
+            "Hallo! Ich bin {first}, {title} aus {city}.",
+            "Als selbstständige{r} {title} arbeite ich von {city} aus.",
+            "Seit {since} arbeite ich als {title} in {city} und Umgebung.",
+            "Ich bin {first}, {title} mit einer Leidenschaft für {work1}.",
+            "Als {title} arbeite ich vor allem für {client1}.",
+            "Nach meinem Studium in {study_city} habe ich mich als {title} in {city} selbstständig gemacht.",
+            "Ich bin {title} und liebe die Abwechslung der freien Arbeit: Keine Woche gleicht der anderen.",
+        ),
+        "intro3": (
+            "{first} ist {title} in {city}.",
+            "{name} arbeitet als freiberufliche{r} {title} von {city} aus.",
+            "Von {city} aus arbeitet {first} seit {since} als {title}.",
+            "{first} ist selbstständige{r} {title} mit einer Vorliebe für {work1}.",
+        ),
+        "starter1": (
+            "Ich habe mein Studium gerade abgeschlossen und baue mit Begeisterung mein Portfolio auf.",
+            "Ich stehe am Anfang meiner Laufbahn und nehme kleinere Projekte mit viel Sorgfalt an.",
+            "Jung, aber gut ausgebildet: Ich habe erfahrene Kolleginnen und Kollegen schon bei Dutzenden Aufträgen unterstützt.",
+            "Frisch von der Hochschule, mit neuen Ideen und viel Energie.",
+        ),
+        "mid1": (
+            "Ich habe {years} Jahre Berufserfahrung.",
+            "Mit {years} Jahren Erfahrung weiß ich, was schiefgehen kann, und wie man es verhindert.",
+            "In den letzten {years} Jahren habe ich an Projekten jeder Größe gearbeitet.",
+            "{since} habe ich mich nach einigen Jahren im Angestelltenverhältnis selbstständig gemacht.",
+        ),
+        "senior1": (
+            "Mit über {years} Jahren im Beruf habe ich den Wandel der Branche miterlebt.",
+            "{years} Jahre Erfahrung haben mich gelehrt: Gute Vorbereitung ist die halbe Arbeit.",
+            "Ich bin seit {since} selbstständig und habe einen treuen Kundenstamm aufgebaut.",
+            "Auch nach {years} Jahren lerne ich bei jedem Projekt dazu.",
+        ),
+        "starter3": (
+            "{first} hat das Studium gerade abgeschlossen und baut ein Portfolio auf.",
+            "{Pron} steht am Anfang der Laufbahn und arbeitet sehr sorgfältig.",
+        ),
+        "mid3": (
+            "{Pron} hat {years} Jahre Berufserfahrung.",
+            "In den letzten {years} Jahren hat {pron} an Projekten jeder Größe gearbeitet.",
+        ),
+        "senior3": (
+            "{Pron} ist seit über {years} Jahren im Beruf.",
+            "{Pron} ist seit {since} selbstständig und hat einen treuen Kundenstamm.",
+        ),
+        "work1": (
+            "Meine Arbeit umfasst {works}.",
+            "Ich übernehme vor allem {work1}, aber auch {work2}.",
+            "Schwerpunkte: {works}.",
+            "Sie können mich für {work1} oder {work2} buchen.",
+            "Aktuelle Projekte: {works}.",
+            "Mein Fokus liegt auf {work1}.",
+        ),
+        "work3": (
+            "{Pron} ist auf {works} spezialisiert.",
+            "{Pron} konzentriert sich auf {work1} und übernimmt auch {work2}.",
+            "Typische Aufträge: {works}.",
+        ),
+        "clients1": (
+            "Ich arbeite für {clients}.",
+            "Zu meinen Kunden gehören {clients}.",
+            "Regelmäßige Auftraggeber sind unter anderem {clients}.",
+            "Ich habe bereits für {clients} gearbeitet, im In- und Ausland.",
+            "Die meisten Aufträge kommen von {client1} und {client2}.",
+        ),
+        "clients3": ("{Pron} arbeitet für {clients}.", "Kunden: {clients}."),
+        "tools1": (
+            "Werkzeuge: {tools}.",
+            "Ich arbeite mit {tools}.",
+            "Im Alltag nutze ich {tools}.",
+            "Sicher im Umgang mit {tools}.",
+        ),
+        "tools3": ("{Pron} arbeitet mit {tools}.", "Tools: {tools}."),
+        "langs1": (
+            "Ich arbeite {langs_in}.",
+            "Sprachen: {langs}.",
+            "Ich spreche {langs}.",
+            "Sie können mich {langs_in} ansprechen.",
+        ),
+        "langs3": ("{Pron} spricht {langs}.", "Sprachen: {langs}."),
+        "assignments1": (
+            "Verfügbar für neue Aufträge {when}.",
+            "Offen für Aufträge {in_area} und darüber hinaus.",
+            "Ich freue mich auf neue Aufträge, kurz oder lang.",
+            "Ein Projekt {in_area}? Ich bin {when} verfügbar.",
+            "Neue Aufträge sind willkommen, ob groß oder klein.",
+            "In meinem Kalender ist diese Saison noch Platz.",
+        ),
+        "collaborations1": (
+            "Für größere Projekte arbeite ich gern mit anderen Freiberuflern zusammen.",
+            "Immer offen für Zusammenarbeit mit Kreativen aus anderen Disziplinen.",
+            "Ich suche Partner für gemeinsame Projekte.",
+            "Ich bin Teil eines kleinen Kollektivs von Freiberuflern; gemeinsam übernehmen wir größere Aufträge.",
+        ),
+        "mentoring1": (
+            "Berufseinsteiger begleite ich gern.",
+            "Wer neu im Beruf ist, darf mich jederzeit um Rat fragen.",
+            "Ich bin gern Mentor{in} für Einsteiger.",
+        ),
+        "assignments3": ("{Pron} ist verfügbar für neue Aufträge {when}.",),
+        "collaborations3": ("{Pron} arbeitet gern mit anderen Freiberuflern zusammen.",),
+        "mentoring3": ("{Pron} begleitet auch Berufseinsteiger.",),
+        "closing1": (
+            "Schreiben Sie mir gern über Kring.",
+            "Neugierig, was wir zusammen machen können? Melden Sie sich.",
+            "Fragen? Ich antworte meist innerhalb eines Tages.",
+            "Lassen Sie uns bei einem Kaffee über Ihr Projekt sprechen.",
+            "Portfolio und Referenzen auf Anfrage.",
+            "Gern schicke ich Ihnen ein Angebot.",
+            "Ich freue mich, von Ihren Plänen zu hören.",
+            "Ein erstes Gespräch ist immer unverbindlich.",
+        ),
+        "closing3": ("Kontakt zu {first} über Kring.", "Referenzen auf Anfrage."),
+    },
+}
+
+WHEN: dict[str, T] = {
+    "en": (
+        "right away",
+        "from next month",
+        "at short notice",
+        "from the autumn",
+        "for short and long projects",
+    ),
+    "nl": (
+        "vanaf nu",
+        "vanaf volgende maand",
+        "op korte termijn",
+        "vanaf het najaar",
+        "voor korte en langere projecten",
+    ),
+    "fr": (
+        "dès maintenant",
+        "à partir du mois prochain",
+        "à court terme",
+        "dès l'automne",
+        "pour des projets courts ou longs",
+    ),
+    "de": ("ab sofort", "ab nächstem Monat", "kurzfristig", "ab Herbst", "für kurze und längere Projekte"),
+}
+
+PRONOUNS: dict[str, tuple[str, str]] = {
+    "en": ("he", "she"),
+    "nl": ("hij", "zij"),
+    "fr": ("il", "elle"),
+    "de": ("er", "sie"),
+}
+
+#: "In <area>" by region kind (Belgium) or country (abroad), per card language.
+IN_AREA: dict[str, dict[str, str]] = {
+    "vl": {"en": "in Flanders", "nl": "in heel Vlaanderen", "fr": "en Flandre", "de": "in Flandern"},
+    "wa": {"en": "in Wallonia", "nl": "in Wallonië", "fr": "dans toute la Wallonie", "de": "in der Wallonie"},
+    "bru": {
+        "en": "in the Brussels region",
+        "nl": "in Brussel en omstreken",
+        "fr": "à Bruxelles et environs",
+        "de": "in der Region Brüssel",
+    },
+    "dg": {
+        "en": "in East Belgium",
+        "nl": "in Oost-België",
+        "fr": "en Communauté germanophone",
+        "de": "in ganz Ostbelgien",
+    },
+    "NL": {
+        "en": "in the Netherlands",
+        "nl": "in heel Nederland",
+        "fr": "aux Pays-Bas",
+        "de": "in den Niederlanden",
+    },
+    "FR": {"en": "in France", "nl": "in Frankrijk", "fr": "dans toute la France", "de": "in Frankreich"},
+    "DE": {"en": "in Germany", "nl": "in Duitsland", "fr": "en Allemagne", "de": "in ganz Deutschland"},
+    "AT": {"en": "in Austria", "nl": "in Oostenrijk", "fr": "en Autriche", "de": "in ganz Österreich"},
+    "LU": {"en": "in Luxembourg", "nl": "in Luxemburg", "fr": "au Luxembourg", "de": "in Luxemburg"},
+    "ES": {"en": "in Spain", "nl": "in Spanje", "fr": "en Espagne", "de": "in Spanien"},
+    "IT": {"en": "in Italy", "nl": "in Italië", "fr": "en Italie", "de": "in Italien"},
+    "SE": {"en": "in Scandinavia", "nl": "in Scandinavië", "fr": "en Scandinavie", "de": "in Skandinavien"},
+}
+
+#: Where people studied, as each card language writes it.
+STUDY_CITIES: dict[str, T] = {
+    "en": (
+        "Ghent",
+        "Leuven",
+        "Brussels",
+        "Liège",
+        "Antwerp",
+        "Louvain-la-Neuve",
+        "Maastricht",
+        "Mons",
+        "Cologne",
+        "Lille",
+    ),
+    "nl": (
+        "Gent",
+        "Leuven",
+        "Brussel",
+        "Antwerpen",
+        "Hasselt",
+        "Maastricht",
+        "Kortrijk",
+        "Mechelen",
+        "Luik",
+        "Rijsel",
+    ),
+    "fr": (
+        "Liège",
+        "Bruxelles",
+        "Louvain-la-Neuve",
+        "Mons",
+        "Namur",
+        "Lille",
+        "Paris",
+        "Gand",
+        "Tournai",
+        "Arlon",
+    ),
+    "de": ("Aachen", "Köln", "Lüttich", "Brüssel", "Eupen", "Bonn", "Trier", "Maastricht", "Wien", "Berlin"),
+}
+
+AND: dict[str, str] = {"en": "and", "nl": "en", "fr": "et", "de": "und"}
