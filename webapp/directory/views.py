@@ -1,10 +1,635 @@
-"""Directory blueprint: card pages, editing, publishing, contact relay.
+"""Directory blueprint: card pages, editing, publishing, photos, the contact relay, reports.
 
 The search and browse routes live in search_views.py on the same blueprint.
+Every route that touches a card asks permissions.py; what a viewer may not see or
+change answers 404, so the existence of a draft never leaks.
 """
 
-from flask import Blueprint
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from webapp.core.i18n import current_language
+from webapp.core.models import audit
+from webapp.core.search import wake_indexer
+from webapp.core.security import no_store
+from webapp.directory import photos, relay, service
+from webapp.directory.forms import ClientCardForm, ContactForm, MemberCardForm, PublishForm, ReportForm
+from webapp.directory.models import AbuseReport, ClientProfile, ContactBlock, ContactMessage, MemberProfile
+from webapp.directory.permissions import (
+    can_contact,
+    can_edit,
+    can_view,
+    is_owner,
+    is_recipient,
+    is_staff,
+    may_show_contact_form,
+)
+from webapp.extensions import db
 
 bp = Blueprint("directory", __name__, template_folder="templates")
+
+KINDS = ("member", "client")
+
+
+@bp.record_once
+def _setup(state: Any) -> None:
+    """Once per app: the directory's personal-data entry and the dashboard's "your card" section."""
+    from webapp.accounts.dashboard import register_dashboard_section
+    from webapp.directory import privacy
+
+    privacy.register(state.app)
+    register_dashboard_section(state.app, dashboard_section)
+
+
+# ------------------------------------------------------------------------------- helpers
+
+
+def _card_or_404(kind: str, profile_id: int, *, edit: bool = False) -> service.Card:  # type: ignore[name-defined]
+    if kind not in KINDS:
+        abort(404)
+    card = service.get_card(kind, profile_id)
+    allowed = can_edit(current_user, card) if edit else can_view(current_user, card)
+    if not allowed:
+        abort(404)
+    return card
+
+
+def _card_url(card: Any) -> str:
+    endpoint = "directory.member" if isinstance(card, MemberProfile) else "directory.client"
+    return url_for(endpoint, profile_id=card.id)
+
+
+def _commit_and_wake() -> None:
+    db.session.commit()
+    wake_indexer()
+
+
+def _private_page(card: Any) -> None:
+    """Pages with non-public content must not sit in shared caches."""
+    if card is None or card.visibility != "public" or is_owner(current_user, card):
+        no_store()
+
+
+PHOTO_MESSAGES = {
+    "too_large": lambda: _(
+        "The photo is too large: at most %(mb)d MB.",
+        mb=current_app.config["PHOTO_MAX_BYTES"] // (1024 * 1024),
+    ),
+    "type": lambda: _("Only JPEG, PNG or WebP photos are accepted."),
+    "pixels": lambda: _("This photo has too many pixels; please use a smaller image."),
+    "empty": lambda: _("The photo file is empty."),
+}
+
+
+def _place_error(form: Any, resolution: service.PlaceResolution) -> bool:
+    """Attach a message to the place field when it did not resolve; True when the form must be shown again."""
+    if resolution.status == "unknown":
+        form.place.errors = list(form.place.errors) + [
+            _(
+                'We do not know a place called "%(name)s". Check the spelling, or try a nearby town.',
+                name=resolution.text,
+            )
+        ]
+        return True
+    if resolution.status == "ambiguous":
+        form.place.errors = list(form.place.errors) + [_("Several places have this name: please choose one.")]
+        return True
+    return False
+
+
+def _place_choices(resolution: service.PlaceResolution | None, lang: str) -> list[dict[str, Any]]:
+    """Radio options for a name several places share: "Bergen, Noord-Holland, Netherlands"."""
+    if resolution is None or resolution.status != "ambiguous":
+        return []
+    from flask_babel import format_decimal
+
+    gaz = service.gazetteer()
+    choices = []
+    for place in resolution.choices:
+        parts = (
+            gaz.label(place, lang),
+            gaz.region_label(place.country, place.region, lang),
+            service.country_label(place.country, lang),
+        )
+        choices.append(
+            {"id": place.id, "label": ", ".join(p for p in parts if p), "population": place.population}
+        )
+    labels = [c["label"] for c in choices]
+    for choice in choices:
+        if labels.count(choice["label"]) > 1 and choice["population"]:
+            # Two places alike in name and region: their size tells them apart.
+            choice["label"] += " · " + _("%(n)s inhabitants", n=format_decimal(choice["population"]))
+    return choices
+
+
+def _place_text(card: Any, lang: str) -> str:
+    if card is None or not card.place_name:
+        return ""
+    if card.place_id:
+        place = service.gazetteer().get(card.place_id)
+        if place is not None:
+            return service.gazetteer().label(place, lang)
+    return card.place_name
+
+
+def _store_upload(form: MemberCardForm) -> tuple[bool, str | None]:
+    """Store an uploaded photo; (ok, new file name). A refused photo puts a message on the field."""
+    upload = form.photo.data
+    if not upload or not getattr(upload, "filename", ""):
+        return True, None
+    try:
+        return True, photos.store_photo(upload.stream)
+    except photos.PhotoError as exc:
+        form.photo.errors = list(form.photo.errors) + [PHOTO_MESSAGES.get(exc.code, PHOTO_MESSAGES["type"])()]
+        return False, None
+
+
+# ------------------------------------------------------------------------------- card pages
+
+
+@bp.get("/directory/members/<int:profile_id>")
+def member(profile_id: int):
+    """A member card, to whoever may see it: public → anyone, community → signed in, draft → owner."""
+    card = _card_or_404("member", profile_id)
+    _private_page(card)
+    return render_template(
+        "directory/card_member.html",
+        card=card,
+        info=service.card_summary(card),
+        owner=is_owner(current_user, card),
+        show_contact=may_show_contact_form(current_user, card),
+    )
+
+
+@bp.get("/directory/clients/<int:profile_id>")
+def client(profile_id: int):
+    card = _card_or_404("client", profile_id)
+    _private_page(card)
+    return render_template(
+        "directory/card_client.html",
+        card=card,
+        info=service.card_summary(card),
+        owner=is_owner(current_user, card),
+        show_contact=may_show_contact_form(current_user, card),
+    )
+
+
+@bp.get("/directory/photos/<filename>")
+def photo(filename: str):
+    """A card photo, only where the card itself may be seen."""
+    path = photos.photo_path(filename)
+    card = None
+    if path is not None:
+        card = db.session.scalar(select(MemberProfile).where(MemberProfile.photo_filename == filename))
+    if card is None or not can_view(current_user, card) or not path.exists():
+        abort(404)
+    response = send_file(path, mimetype="image/webp", conditional=True, etag=True, max_age=0)
+    if card.visibility == "public":
+        response.headers["Cache-Control"] = "public, max-age=300"
+    else:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# ------------------------------------------------------------------------------- editing
+
+
+def _member_initial(card: MemberProfile | None, lang: str) -> dict[str, Any]:
+    if card is None:
+        return {
+            "accepts_contact": True,
+            "email_public": False,
+            "availability": ["assignments"],
+            "card_language": lang if lang in ("nl", "fr", "de", "en") else "en",
+        }
+    return {
+        "display_name": card.display_name,
+        "function_code": card.function_code or "",
+        "function_text": card.function_text,
+        "sectors": card.sectors,
+        "place": _place_text(card, lang),
+        "experience_years": card.experience_years,
+        "experience_level": card.experience_level or "",
+        "headline": card.headline,
+        "bio": card.bio,
+        "skills": ", ".join(card.skills or []),
+        "languages": card.languages,
+        "website": card.website,
+        "email_public": card.email_public,
+        "availability": service.availability(card),
+        "card_language": card.card_language or lang,
+        "accepts_contact": card.accepts_contact,
+    }
+
+
+def _client_initial(card: ClientProfile | None, lang: str) -> dict[str, Any]:
+    if card is None:
+        return {"accepts_contact": True, "card_language": lang if lang in ("nl", "fr", "de", "en") else "en"}
+    return {
+        "name": card.name,
+        "sectors": card.sectors,
+        "place": _place_text(card, lang),
+        "website": card.website,
+        "description": card.description,
+        "contact_person": card.contact_person,
+        "card_language": card.card_language or lang,
+        "accepts_contact": card.accepts_contact,
+    }
+
+
+@bp.route("/directory/card", methods=["GET", "POST"], defaults={"profile_id": None}, endpoint="edit_member")
+@bp.route("/directory/members/<int:profile_id>/edit", methods=["GET", "POST"], endpoint="edit_member")
+@login_required
+def edit_member(profile_id: int | None):
+    """Create (first save makes a draft) or edit the signed-in member's own card."""
+    if not current_user.is_member:
+        abort(404)
+    no_store()
+    if profile_id is None:
+        card = service.member_card_of(current_user)
+    else:
+        card = _card_or_404("member", profile_id, edit=True)
+    lang = current_language()
+    form = MemberCardForm(data=_member_initial(card, lang))
+    form.setup_choices(lang)
+    resolution = None
+    if form.validate_on_submit():
+        resolution = service.resolve_place(
+            form.place.data, lang=lang, choice=form.place_choice.data, current=card
+        )
+        if not _place_error(form, resolution):
+            ok, new_photo = _store_upload(form)
+            if ok:
+                try:
+                    values = service.member_values_from_form(form, resolution)
+                    old_photo = None
+                    if card is None:
+                        card = service.create_member_card(current_user, values)
+                        message = _(
+                            "Your card is saved as a draft: only you can see it until you publish it."
+                        )
+                    else:
+                        service.update_card(card, values)
+                        message = _("Your card is saved.")
+                    if new_photo:
+                        old_photo = service.set_photo(card, new_photo)
+                    _commit_and_wake()
+                except Exception:
+                    db.session.rollback()
+                    photos.delete_photo(new_photo)
+                    raise
+                photos.delete_photo(old_photo)
+                flash(message, "success")
+                return redirect(url_for("directory.member", profile_id=card.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "directory/edit_member.html",
+        form=form,
+        card=card,
+        place_choices=_place_choices(resolution, lang),
+    ), status
+
+
+@bp.route(
+    "/directory/organisation", methods=["GET", "POST"], defaults={"profile_id": None}, endpoint="edit_client"
+)
+@bp.route("/directory/clients/<int:profile_id>/edit", methods=["GET", "POST"], endpoint="edit_client")
+@login_required
+def edit_client(profile_id: int | None):
+    """Create or edit the signed-in client's organisation card."""
+    if not current_user.is_client:
+        abort(404)
+    no_store()
+    if profile_id is None:
+        card = service.client_card_of(current_user)
+    else:
+        card = _card_or_404("client", profile_id, edit=True)
+    lang = current_language()
+    form = ClientCardForm(data=_client_initial(card, lang))
+    form.setup_choices(lang)
+    resolution = None
+    if form.validate_on_submit():
+        resolution = service.resolve_place(
+            form.place.data, lang=lang, choice=form.place_choice.data, current=card
+        )
+        if not _place_error(form, resolution):
+            values = service.client_values_from_form(form, resolution)
+            if card is None:
+                card = service.create_client_card(current_user, values)
+                message = _(
+                    "Your organisation's card is saved as a draft: only you can see it until you publish it."
+                )
+            else:
+                service.update_card(card, values)
+                message = _("Your organisation's card is saved.")
+            _commit_and_wake()
+            flash(message, "success")
+            return redirect(url_for("directory.client", profile_id=card.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "directory/edit_client.html", form=form, card=card, place_choices=_place_choices(resolution, lang)
+    ), status
+
+
+@bp.post("/directory/members/<int:profile_id>/photo/delete")
+@login_required
+def delete_photo(profile_id: int):
+    card = _card_or_404("member", profile_id, edit=True)
+    old = service.set_photo(card, None)
+    _commit_and_wake()
+    photos.delete_photo(old)
+    flash(_("Your photo is removed."), "success")
+    return redirect(url_for("directory.edit_member", profile_id=card.id))
+
+
+# ------------------------------------------------------------------------------- publishing
+
+
+@bp.route("/directory/cards/<kind>/<int:profile_id>/publish", methods=["GET", "POST"])
+@login_required
+def publish(kind: str, profile_id: int):
+    """Publishing asks who may see the card; the choice is recorded with the policy version."""
+    card = _card_or_404(kind, profile_id, edit=True)
+    no_store()
+    form = PublishForm(data={"visibility": card.visibility if card.is_published else None})
+    if form.validate_on_submit():
+        service.set_visibility(card, form.visibility.data, actor_id=current_user.id)
+        _commit_and_wake()
+        if form.visibility.data == "public":
+            flash(
+                _("Your card is published: everyone can see it, including visitors who are not signed in."),
+                "success",
+            )
+        else:
+            flash(_("Your card is published: signed-in members and clients can see it."), "success")
+        return redirect(_card_url(card))
+    status = 400 if request.method == "POST" else 200
+    return render_template("directory/publish.html", form=form, card=card, kind=kind), status
+
+
+@bp.post("/directory/cards/<kind>/<int:profile_id>/unpublish")
+@login_required
+def unpublish(kind: str, profile_id: int):
+    """One click hides the card everywhere: pages, search, the API."""
+    card = _card_or_404(kind, profile_id, edit=True)
+    if service.set_visibility(card, "draft", actor_id=current_user.id):
+        _commit_and_wake()
+    flash(_("Your card is unpublished: only you can see it now."), "success")
+    return redirect(_card_url(card))
+
+
+@bp.post("/directory/cards/<kind>/<int:profile_id>/delete")
+@login_required
+def delete(kind: str, profile_id: int):
+    card = _card_or_404(kind, profile_id, edit=True)
+    photo_file = service.delete_card(card, actor_id=current_user.id)
+    _commit_and_wake()
+    photos.delete_photo(photo_file)
+    flash(_("Your card is deleted."), "success")
+    return redirect(url_for("accounts.dashboard"))
+
+
+# ------------------------------------------------------------------------------- contact relay
+
+
+RELAY_MESSAGES = {
+    "blocked": lambda: _("This card does not accept messages from you."),
+    "subject": lambda: _(
+        "The subject must be a single line of at most %(n)d characters.", n=relay.SUBJECT_MAX
+    ),
+    "body": lambda: _(
+        "The message must be between %(a)d and %(b)d characters.", a=relay.BODY_MIN, b=relay.BODY_MAX
+    ),
+    "not_allowed": lambda: _("This card cannot receive messages."),
+    "rate": lambda: _("You have sent many messages recently. Please wait a while before sending another."),
+}
+
+
+@bp.route("/directory/contact/<kind>/<int:profile_id>", methods=["GET", "POST"])
+def contact(kind: str, profile_id: int):
+    """Write to a card through the relay: the recipient's address is never shown to the sender."""
+    card = _card_or_404(kind, profile_id)
+    if not may_show_contact_form(current_user, card):
+        abort(404)
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+    no_store()
+    form = ContactForm()
+    error = None
+    status = 200
+    if not current_user.is_verified:
+        error = _("Please confirm your e-mail address first: only verified accounts can send messages.")
+        status = 403 if request.method == "POST" else 200
+    elif form.validate_on_submit():
+        try:
+            relay.send_message(current_user, card, form.subject.data, form.body.data)
+        except relay.RelayError as exc:
+            db.session.rollback()
+            error = RELAY_MESSAGES.get(exc.code, RELAY_MESSAGES["not_allowed"])()
+            status = {"rate": 429, "blocked": 403, "not_allowed": 403}.get(exc.code, 400)
+            if exc.code == "subject":
+                form.subject.errors = list(form.subject.errors) + [error]
+                error = None
+            response = render_template(
+                "directory/contact.html",
+                form=form,
+                card=card,
+                kind=kind,
+                error=error,
+                verified=current_user.is_verified,
+                can_send=can_contact(current_user, card),
+            )
+            headers = {"Retry-After": str(exc.retry_after)} if exc.code == "rate" else {}
+            return response, status, headers
+        db.session.commit()
+        flash(
+            _("Your message is on its way. The recipient will see your e-mail address as Reply-To."),
+            "success",
+        )
+        return redirect(_card_url(card))
+    elif request.method == "POST":
+        status = 400
+    return render_template(
+        "directory/contact.html",
+        form=form,
+        card=card,
+        kind=kind,
+        error=error,
+        verified=current_user.is_verified,
+        can_send=can_contact(current_user, card),
+    ), status
+
+
+@bp.get("/directory/messages")
+@login_required
+def messages():
+    """Messages received through the relay, with block and report buttons; current blocks."""
+    no_store()
+    received = relay.received_messages(current_user)
+    blocked_ids = {b.blocked_user_id for b in relay.blocks_of(current_user)}
+    return render_template(
+        "directory/contact_messages.html",
+        received=received,
+        blocks=relay.blocks_of(current_user),
+        blocked_ids=blocked_ids,
+        report_token=relay.report_token,
+    )
+
+
+def _message_for_reporting(message_id: int) -> tuple[ContactMessage, bool]:
+    """The message and whether the viewer acts as its signed-in recipient; 404 for anyone else.
+
+    Recipients with an account act signed in; cards without an account (imported) get a
+    signed link in the mail instead.
+    """
+    message = db.session.get(ContactMessage, message_id)
+    if message is None:
+        abort(404)
+    if is_recipient(current_user, message):
+        return message, True
+    if message.recipient_user_id is None and relay.token_matches(request.args.get("t"), message):
+        return message, False
+    if (
+        message.recipient_user_id is not None
+        and not current_user.is_authenticated
+        and relay.token_matches(request.args.get("t"), message)
+    ):
+        abort(current_app.login_manager.unauthorized())  # type: ignore[attr-defined]
+    abort(404)
+
+
+@bp.route("/directory/messages/<int:message_id>/report", methods=["GET", "POST"])
+def report(message_id: int):
+    message, signed_in = _message_for_reporting(message_id)
+    no_store()
+    form = ReportForm()
+    if form.validate_on_submit():
+        relay.report_message(
+            message, reporter_id=current_user.id if signed_in else None, reason=form.reason.data
+        )
+        if signed_in and form.block.data:
+            relay.block_sender(current_user, message)
+        db.session.commit()
+        flash(_("Thank you: staff will look at this message."), "success")
+        return redirect(url_for("directory.messages") if signed_in else url_for("core.home"))
+    status = 400 if request.method == "POST" else 200
+    return render_template(
+        "directory/contact_report.html", form=form, message=message, signed_in=signed_in
+    ), status
+
+
+@bp.post("/directory/messages/<int:message_id>/block")
+@login_required
+def block(message_id: int):
+    message = db.session.get(ContactMessage, message_id)
+    if not is_recipient(current_user, message):
+        abort(404)
+    if relay.block_sender(current_user, message) is not None:
+        db.session.commit()
+        flash(_("This sender can no longer write to you through the platform."), "success")
+    return redirect(url_for("directory.messages"))
+
+
+@bp.post("/directory/blocks/<int:block_id>/delete")
+@login_required
+def unblock(block_id: int):
+    found = db.session.get(ContactBlock, block_id)
+    if found is None or found.user_id != current_user.id:
+        abort(404)
+    relay.unblock(found)
+    db.session.commit()
+    flash(_("The block is lifted."), "success")
+    return redirect(url_for("directory.messages"))
+
+
+# ------------------------------------------------------------------------------- staff
+
+
+@bp.get("/directory/staff/reports")
+@login_required
+def staff_reports():
+    """Abuse reports for staff; each look is audit-logged (they see other people's messages)."""
+    if not is_staff(current_user):
+        abort(404)
+    no_store()
+    status = request.args.get("status", "open")
+    if status not in ("open", "handled"):
+        status = "open"
+    items = relay.reports(status)
+    audit(
+        "directory.staff_view_reports",
+        actor_id=current_user.id,
+        subject_user_id=None,
+        status=status,
+        report_ids=[r.id for r in items][:200],
+    )
+    db.session.commit()
+    rows = []
+    for item in items:
+        message = db.session.get(ContactMessage, item.message_id)
+        sender_card = None
+        if message is not None and message.sender_id is not None:
+            sender_card = db.session.scalar(
+                select(MemberProfile).where(MemberProfile.user_id == message.sender_id)
+            ) or db.session.scalar(select(ClientProfile).where(ClientProfile.user_id == message.sender_id))
+        rows.append(
+            {
+                "report": item,
+                "message": message,
+                "sender_card": sender_card,
+                "recipient_card": relay.recipient_card(message) if message else None,
+            }
+        )
+    return render_template("directory/staff_reports.html", rows=rows, status=status)
+
+
+@bp.post("/directory/staff/reports/<int:report_id>/handle")
+@login_required
+def handle_report(report_id: int):
+    if not is_staff(current_user):
+        abort(404)
+    item = db.session.get(AbuseReport, report_id)
+    if item is None:
+        abort(404)
+    if relay.handle_report(item, current_user):
+        db.session.commit()
+        flash(_("Report marked as handled."), "success")
+    return redirect(url_for("directory.staff_reports"))
+
+
+# ------------------------------------------------------------------------------- dashboard
+
+
+def dashboard_section(user: Any) -> dict[str, Any] | None:
+    """ "Your card" on the account dashboard: status and the edit/publish/unpublish buttons."""
+    if user is None or not user.is_authenticated:
+        return None
+    card = service.own_card(user)
+    kind = "member" if user.is_member else "client"
+    return {
+        "template": "directory/_dashboard_card.html",
+        "card": card,
+        "kind": kind,
+        "card_url": _card_url(card) if card is not None else None,
+        "edit_url": url_for("directory.edit_member" if kind == "member" else "directory.edit_client"),
+        "open_reports": len(relay.reports("open")) if is_staff(user) else None,
+    }
+
 
 from webapp.directory import search_views  # noqa: E402,F401 - registers the search routes on bp
