@@ -1,8 +1,122 @@
-"""Directory search and browse routes (on the directory blueprint)."""
+"""Directory search and browse routes (on the directory blueprint), the nav entry and the
+home page's "newest cards" section.
 
+Views stay thin: webapp.directory.search does the work the JSON API shares.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from webapp.directory import search
 from webapp.directory.views import bp
+
+#: Spoken-language choices offered in the filter (the facet lists whatever cards carry).
+LANGUAGE_CHOICES = ("nl", "fr", "de", "en", "es", "it", "pt", "pl", "ro", "tr", "ar", "sv", "da")
+RADIUS_CHOICES = (5, 10, 25, 50, 100, 250)
+
+
+def card_url(kind: str, profile_id: int) -> str | None:
+    """The card page (directory-cards' endpoints), or None while those routes are absent."""
+    endpoint = "directory.member" if kind == "member" else "directory.client"
+    if endpoint not in current_app.view_functions:
+        return None
+    return url_for(endpoint, profile_id=profile_id)
+
+
+def photo_url(filename: str | None) -> str | None:
+    if not filename or "directory.photo" not in current_app.view_functions:
+        return None
+    return url_for("directory.photo", filename=filename)
+
+
+def _choices(lang: str) -> dict[str, list[tuple[str, str]]]:
+    from webapp.taxonomy import get_taxonomy
+
+    taxonomy = get_taxonomy()
+    countries = [(c, search.country_name(c, lang)) for c in search.config_countries()]
+    return {
+        "sector": list(taxonomy.choices("sector", lang)),
+        "function": list(taxonomy.choices("function", lang)),
+        "country": sorted(countries, key=lambda kv: kv[1]),
+        "language": sorted(
+            ((c, search.language_name(c, lang)) for c in LANGUAGE_CHOICES), key=lambda kv: kv[1]
+        ),
+    }
+
+
+def _render(entity: str):
+    from webapp.core.i18n import current_language
+    from webapp.core.security import no_store
+
+    lang = current_language()
+    if current_user.is_authenticated:
+        no_store()  # community cards: never in a shared cache, gone from history once unpublished
+    error: search.ParamError | None = None
+    page = None
+    try:
+        page = search.run(entity, request.args, current_user, lang)
+    except search.ParamError as exc:
+        error = exc
+    html = render_template(
+        "directory/search.html",
+        entity=entity,
+        page=page,
+        error=error,
+        choices=_choices(lang),
+        radius_choices=RADIUS_CHOICES,
+        args=request.args,
+        card_url=card_url,
+        photo_url=photo_url,
+    )
+    return html, (400 if error else 200)
 
 
 @bp.get("/directory")
 def index():
-    return "directory"
+    """Members: one search box, filters, facets, results that explain themselves."""
+    return _render("member")
+
+
+@bp.get("/directory/clients")
+def clients():
+    """The company directory, on the same machinery."""
+    return _render("client")
+
+
+# --- site frame -----------------------------------------------------------------------------------------
+
+
+def _home_section() -> dict[str, Any] | None:
+    """The newest cards the viewer may see; nothing when there are none yet."""
+    from webapp.core.i18n import current_language
+
+    lang = current_language()
+    cards = search.newest_cards(current_user, limit=6)
+    if not cards:
+        return None
+    items = []
+    for card in cards:
+        function = search.taxonomy_label("function", card.function_code, lang) or (card.function_text or "")
+        items.append(
+            {
+                "name": card.display_name,
+                "url": card_url("member", card.id),
+                "function": function,
+                "place": card.place_name or "",
+                "headline": card.headline or "",
+            }
+        )
+    return {"template": "directory/search_home.html", "cards": items}
+
+
+def init_site(app: Flask) -> None:
+    """The "Directory" navigation entry and the home page's newest-cards section."""
+    from webapp.core.site import NavEntry, register_home_section, register_nav
+
+    register_nav(app, NavEntry("directory.index", label=lambda: _("Directory"), order=10))
+    register_home_section(app, _home_section)

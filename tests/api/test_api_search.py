@@ -1,0 +1,270 @@
+"""GET /api/v1/members/search, /api/v1/members/<id> and the OpenAPI document, on the real
+embedded backend with the real encoders."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from tests.api.cards import SECRET_EMAIL_DOMAIN, corpus_app, resolve, sign_in
+
+SEARCH = "/api/v1/members/search"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """One app with the small corpus indexed, shared by this module's tests (all read-only)."""
+    with corpus_app(str(tmp_path_factory.mktemp("api-search"))) as (app, ids):
+        yield app, ids
+
+
+@pytest.fixture
+def api(corpus):
+    """An anonymous API caller."""
+    return corpus[0].test_client()
+
+
+@pytest.fixture
+def member_api(corpus):
+    """A caller signed in through the web session."""
+    from tests.factories import make_user
+
+    app = corpus[0]
+    client = app.test_client()
+    with app.app_context():
+        sign_in(client, make_user())
+    return client
+
+
+@pytest.fixture
+def ids(corpus):
+    return corpus[1]
+
+
+def search(client, query: str = "", status: int = 200) -> dict:
+    response = client.get(f"{SEARCH}?{query}")
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/json"
+    body = response.get_data(as_text=True)
+    assert SECRET_EMAIL_DOMAIN not in body
+    assert "<" not in body and ">" not in body  # markup characters always travel as \u escapes
+    return json.loads(body)
+
+
+def names(data: dict) -> list[str]:
+    return [r["name"] for r in data["results"]]
+
+
+def test_shape_is_exactly_the_documented_one(api):
+    data = search(api, "q=fotograaf+Gand")
+    assert set(data) == {"total", "page", "per_page", "query", "results", "facets", "degraded"}
+    assert set(data["query"]) == {"text", "place", "sectors", "functions"}
+    assert set(data["query"]["place"]) == {"name", "lat", "lon", "country", "radius_km"}
+    assert data["results"]
+    for hit in data["results"]:
+        assert set(hit) == {
+            "id",
+            "name",
+            "function",
+            "sectors",
+            "place",
+            "country",
+            "distance_km",
+            "score",
+            "why",
+        }
+        assert isinstance(hit["id"], int) and isinstance(hit["score"], float)
+        assert isinstance(hit["why"], list) and all(isinstance(w, str) for w in hit["why"])
+    assert set(data["facets"]) == {"sector", "function", "country", "language"}
+    for values in data["facets"].values():
+        for value in values:
+            assert set(value) == {"key", "label", "count"}
+    assert data["page"] == 1 and data["per_page"] == 20 and data["degraded"] is False
+
+
+def test_fotograaf_gand(api):
+    data = search(api, "q=fotograaf+Gand")
+    photographer = resolve("function", "photographer")
+    assert data["query"]["functions"] == [photographer]
+    assert data["query"]["place"]["country"] == "BE"
+    # Named without a cue: nearer cards rank first, nothing is dropped.
+    assert data["query"]["place"]["radius_km"] is None
+    by_name = {r["name"]: r for r in data["results"]}
+    anna = by_name["Anna Peeters"]  # an English card found from a Dutch trade name and a French place name
+    assert anna["function"] == photographer and anna["country"] == "BE"
+    assert anna["distance_km"] < 1
+    assert anna["why"] == ["photographer", "less than 1 km away"]
+    assert by_name["Lotte de Vries"]["distance_km"] > 150  # not dropped: only a preference
+
+
+def test_pres_de_namur_is_a_radius_filter(api):
+    data = search(api, "q=pr%C3%A8s+de+Namur")
+    assert data["query"]["place"]["radius_km"] == 25
+    assert data["query"]["text"] == ""
+    assert sorted(names(data)) == ["Hélène Rousseau", "Luc Dubois"]
+    assert all(r["distance_km"] <= 25 for r in data["results"])
+    data = search(api, "place=Namur&radius_km=60&sort=distance")
+    distances = [r["distance_km"] for r in data["results"]]
+    assert distances == sorted(distances) and max(distances) <= 60
+    assert "Nora El Amrani" in names(data)
+
+
+def test_visibility_anonymous_versus_signed_in(api, member_api, ids):
+    anonymous = names(search(api, "per_page=50"))
+    signed_in = names(search(member_api, "per_page=50"))
+    assert "Koen Janssens" not in anonymous and "Koen Janssens" in signed_in
+    assert not any("Drafty" in n for n in anonymous + signed_in)
+    assert set(signed_in) - set(anonymous) == {"Koen Janssens"}
+
+    koen, draft, anna = ids["Koen Janssens"], ids["Drafty Draftsman"], ids["Anna Peeters"]
+    assert api.get(f"/api/v1/members/{koen}").status_code == 404
+    assert member_api.get(f"/api/v1/members/{koen}").status_code == 200
+    for client in (api, member_api):
+        response = client.get(f"/api/v1/members/{draft}")
+        assert response.status_code == 404
+        assert response.get_json()["error"]["code"] == 404
+    assert api.get("/api/v1/members/999999").status_code == 404
+
+    card = api.get(f"/api/v1/members/{anna}")
+    assert card.status_code == 200
+    body = card.get_data(as_text=True)
+    assert SECRET_EMAIL_DOMAIN not in body and "@" not in body
+    assert card.get_json()["name"] == "Anna Peeters"
+
+
+def test_filters_and_facets(api):
+    photography = resolve("sector", "photography")
+    data = search(api, f"sector={photography}&per_page=50")
+    assert data["total"] == 4
+    assert {r["name"] for r in data["results"]} == {
+        "Anna Peeters",
+        "Camille Hanot",
+        "Lotte de Vries",
+        "Wim Jacobs",
+    }
+    countries = {f["key"]: f["count"] for f in data["facets"]["country"]}
+    assert countries == {"BE": 3, "NL": 1}
+    assert {f["key"]: f["label"] for f in data["facets"]["country"]}["BE"] == "Belgium"
+    sectors = {f["key"]: f["count"] for f in data["facets"]["sector"]}
+    assert sectors == {photography: 4}
+    # Labels follow the caller's language.
+    french = api.get(f"{SEARCH}?sector={photography}", headers={"Accept-Language": "fr"}).get_json()
+    assert {f["key"]: f["label"] for f in french["facets"]["country"]}["BE"] == "Belgique"
+    # Labels and codes are both accepted; repeated and comma-separated values are alternatives.
+    assert search(api, "sector=Fotografie")["total"] == 4
+    assert search(api, "country=NL,DE")["total"] == 2
+    assert search(api, "country=NL&country=DE")["total"] == 2
+    assert {r["name"] for r in search(api, "language=de")["results"]} == {"Jonas Weber", "Greta Schmitz"}
+    brussels = {"Eve <script>alert(1)</script>", "Marie Lefèvre"}
+    assert {r["name"] for r in search(api, "region=BE.BRU")["results"]} == brussels
+    assert {r["name"] for r in search(api, "country=BE&region=BRU")["results"]} == brussels
+    assert {r["name"] for r in search(api, "city=Gand")["results"]} == {"Anna Peeters", "Tom Wouters"}
+
+
+def test_recognised_function_boosts_without_dropping(api):
+    data = search(api, "q=fotograaf+portretten&per_page=50")
+    assert data["query"]["functions"] == [resolve("function", "photographer")]
+    assert data["results"][0]["function"] == resolve("function", "photographer")
+    undone = search(api, f"q=fotograaf+portretten&nofunction={resolve('function', 'photographer')}")
+    assert undone["query"]["functions"] == []
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "lexical", "semantic"])
+def test_modes(api, mode):
+    data = search(api, f"q=traductrice+juridique&mode={mode}")
+    assert data["results"][0]["name"] == "Marie Lefèvre"
+
+
+def test_paging(api):
+    first = search(api, "per_page=3")
+    second = search(api, "per_page=3&page=2")
+    assert first["total"] == second["total"] >= 6
+    assert len(first["results"]) == 3 and not set(names(first)) & set(names(second))
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("per_page=51", "per_page"),
+        ("per_page=0", "per_page"),
+        ("page=0", "page"),
+        ("page=abc", "page"),
+        ("page=9000&per_page=50", "page"),
+        ("mode=fuzzy", "mode"),
+        ("radius_km=abc", "radius_km"),
+        ("radius_km=0", "radius_km"),
+        ("radius_km=nan", "radius_km"),
+        ("place=Atlantis-sur-Mer", "place"),
+        ("sector=underwater-basket-weaving", "sector"),
+        ("function=dragon+tamer", "function"),
+        ("country=BEL", "country"),
+        ("language=dutch", "language"),
+        ("region=%3Cscript%3E", "region"),
+        ("sort=random", "sort"),
+        ("q=" + "x" * 301, "q"),
+    ],
+)
+def test_bad_parameters_answer_400_naming_the_parameter(api, query, parameter):
+    data = search(api, query, status=400)
+    assert data["error"]["code"] == 400
+    assert data["error"]["parameter"] == parameter
+    assert data["error"]["message"]
+
+
+def test_script_in_a_card_travels_as_data_not_markup(api):
+    response = api.get(f"{SEARCH}?q=posters")
+    body = response.get_data(as_text=True)
+    assert "<script" not in body and "\\u003cscript" in body
+    assert response.get_json()["results"][0]["name"] == "Eve <script>alert(1)</script>"
+
+
+def test_api_is_read_only_and_needs_no_csrf(api):
+    assert api.post(SEARCH).status_code == 405
+    assert api.get(SEARCH).status_code == 200  # no token, no cookie needed
+
+
+def test_openapi_document_describes_the_search(api):
+    from jsonschema import Draft202012Validator
+    from openapi_spec_validator import validate
+
+    response = api.get("/api/v1/openapi.yaml")
+    assert response.status_code == 200
+    spec = yaml.safe_load(response.get_data(as_text=True))
+    assert spec["openapi"].startswith("3.1")
+    validate(spec)  # a valid OpenAPI 3.1 document
+
+    def check(schema_name: str, instance: dict) -> None:
+        schema = {"$ref": f"#/components/schemas/{schema_name}", "components": spec["components"]}
+        Draft202012Validator(schema).validate(instance)
+
+    check("MemberSearchResult", search(api, "q=fotograaf+Gand"))
+    check("MemberSearchResult", search(api, "place=Namur&sector=music"))
+    check("Error", search(api, "per_page=99", status=400))
+    assert {"/members/search", "/members/{id}"} <= set(spec["paths"])
+    schemas = spec["components"]["schemas"]
+    data = search(api, "q=fotograaf+Gand")
+    # The document and the answer agree, level by level.
+    assert set(schemas["MemberSearchResult"]["properties"]) == set(data)
+    assert set(schemas["QueryInterpretation"]["properties"]) == set(data["query"])
+    assert set(schemas["Place"]["properties"]) == set(data["query"]["place"])
+    assert set(schemas["MemberHit"]["properties"]) == set(data["results"][0])
+    assert set(schemas["FacetValue"]["properties"]) == set(data["facets"]["sector"][0])
+    documented = {p["name"] for p in spec["paths"]["/members/search"]["get"]["parameters"]}
+    assert {
+        "q",
+        "place",
+        "radius_km",
+        "sector",
+        "function",
+        "country",
+        "language",
+        "mode",
+        "page",
+        "per_page",
+    } <= documented
+    card = api.get(f"/api/v1/members/{data['results'][0]['id']}").get_json()
+    assert set(schemas["MemberCard"]["properties"]) == set(card)
+    check("MemberCard", card)
+    check("Error", api.get("/api/v1/members/999999").get_json())

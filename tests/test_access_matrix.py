@@ -1,0 +1,789 @@
+"""Deny by default and one authorization matrix (CHECKLIST 11, 12, 13, 18).
+
+* ``test_anonymous_walk_*``: every rule in ``app.url_map`` is requested anonymously with its
+  URL parameters filled from real rows (draft, community and public cards, other users'
+  messages, blocks, reports); only the routes listed in ``PUBLIC_GET`` may answer 200, and
+  only for public objects. A new route is walked automatically.
+* ``test_matrix``: roles (anonymous, member, client, staff, admin, owner) × routes × methods,
+  with the expected outcome written down here. ``test_every_rule_is_in_the_matrix`` fails
+  when a rule of ``app.url_map`` has no entry (or an entry points at a rule that is gone),
+  so a new route cannot ship without a decision about who may use it.
+* Requests that must be refused (404, 405, 400, 403, sign-in redirect) are checked to change
+  nothing: every table (except rate-limit counters) and the photo folder are compared.
+* CHECKLIST 18: GET on every POST-only rule answers 405 to every role (cases generated from
+  the url map) and in the anonymous walk; ``test_post_without_csrf_token_is_400`` posts every
+  form without its token.
+
+Everything runs against one app per module; after a request that was allowed to change the
+world, its database and photo folder are restored from a copy, which keeps the ~700 cases at
+well under a minute.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import MODEL_CACHE, IsolatedClient
+
+ROLES = ("anonymous", "member", "client", "staff", "admin", "owner")
+SIGNED_IN = ROLES[1:]
+PASSWORD = "correct horse battery staple"
+SIGNIN = "/signin"
+
+
+# ----------------------------------------------------------------------------------- the world
+
+
+@dataclass
+class World:
+    """Real rows: one user per role plus the owners of the objects the URLs point at."""
+
+    app: Any
+    data_dir: Path
+    #: user key → Flask-Login id ("<id>:<session token>").
+    login_ids: dict[str, str] = field(default_factory=dict)
+    user_ids: dict[str, int] = field(default_factory=dict)
+    P: int = 0  # member card, public (owner u_pub), with photo
+    C: int = 0  # member card, community (owner u_com), with photo
+    D: int = 0  # member card, draft (owner u_draft), with photo
+    KP: int = 0  # client card, public (owner u_cpub)
+    KD: int = 0  # client card, draft (owner u_cdraft)
+    photo_P: str = ""
+    photo_C: str = ""
+    photo_D: str = ""
+    message: int = 0  # "member" wrote to P; u_pub received it
+    block: int = 0  # u_pub blocked "member"
+    report: int = 0  # u_pub reported the message
+    report_token: str = ""
+    missing: int = 987654
+
+    def close(self) -> None:
+        from webapp.core.search import close_service
+        from webapp.extensions import db
+
+        with self.app.app_context():
+            close_service(self.app)
+            db.session.remove()
+            db.engine.dispose()
+
+
+_hash_cache: dict[str, str] = {}
+
+
+def _password_hash() -> str:
+    """One argon2id hash for every user of the world (hashing is deliberately slow)."""
+    from webapp.accounts.service import hash_password
+
+    if "h" not in _hash_cache:
+        _hash_cache["h"] = hash_password(PASSWORD)
+    return _hash_cache["h"]
+
+
+def _user(key: str, *, account_type: str = "member", role: str = "user") -> Any:
+    from webapp.accounts.models import User
+    from webapp.accounts.service import canonical_email
+    from webapp.core.models import utcnow
+    from webapp.extensions import db
+
+    email = f"{key.replace('_', '-')}@matrix.example"
+    user = User(
+        email=email,
+        email_canonical=canonical_email(email),
+        password_hash=_password_hash(),
+        account_type=account_type,
+        role=role,
+        email_verified_at=utcnow(),
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _image() -> io.BytesIO:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), (30, 120, 200)).save(out, format="PNG")
+    out.seek(0)
+    return out
+
+
+def build_world(data_dir: Path) -> World:
+    """A fresh app on a fresh DATA_DIR, with the rows every URL of the matrix needs."""
+    from webapp import create_app
+    from webapp.directory import photos, relay, service
+    from webapp.extensions import db
+
+    app = create_app(
+        {
+            "DATA_DIR": str(data_dir),
+            "TESTING": True,
+            "BACKGROUND_WORKERS": False,
+            "DEMO_ON_FIRST_START": False,
+            "MODEL_CACHE_DIR": str(MODEL_CACHE),
+            "SECRET_KEY": "matrix-secret",
+            "SEARCH_BACKEND": "embedded",
+            "ELASTICSEARCH_URL": None,
+            "MAIL_URL": None,
+        }
+    )
+    app.test_client_class = IsolatedClient
+    world = World(app=app, data_dir=data_dir)
+    with app.app_context():
+        users = {
+            "member": _user("member"),
+            "client": _user("client", account_type="client"),
+            "staff": _user("staff", role="staff"),
+            "admin": _user("admin", role="admin"),
+            "u_pub": _user("u_pub"),
+            "u_com": _user("u_com"),
+            "u_draft": _user("u_draft"),
+            "u_cpub": _user("u_cpub", account_type="client"),
+            "u_cdraft": _user("u_cdraft", account_type="client"),
+        }
+        cards = {}
+        for key, visibility in (("u_pub", "public"), ("u_com", "community"), ("u_draft", "draft")):
+            card = service.create_member_card(
+                users[key], {"display_name": f"Card of {key}", "headline": f"Headline of {key}"}
+            )
+            service.set_photo(card, photos.store_photo(_image()))
+            if visibility != "draft":
+                service.set_visibility(card, visibility, actor_id=users[key].id, via="test")
+            cards[key] = card
+        for key, visibility in (("u_cpub", "public"), ("u_cdraft", "draft")):
+            card = service.create_client_card(users[key], {"name": f"Organisation of {key}"})
+            if visibility != "draft":
+                service.set_visibility(card, visibility, actor_id=users[key].id, via="test")
+            cards[key] = card
+        db.session.commit()
+        message = relay.send_message(
+            users["member"], cards["u_pub"], "Hello", "Hello there, a first message."
+        )
+        db.session.flush()
+        block = relay.block_sender(users["u_pub"], message)
+        report = relay.report_message(message, reporter_id=users["u_pub"].id, reason="Unwanted")
+        db.session.commit()
+        world.login_ids = {k: u.get_id() for k, u in users.items()}
+        world.user_ids = {k: u.id for k, u in users.items()}
+        world.P, world.C, world.D = cards["u_pub"].id, cards["u_com"].id, cards["u_draft"].id
+        world.KP, world.KD = cards["u_cpub"].id, cards["u_cdraft"].id
+        world.photo_P = cards["u_pub"].photo_filename
+        world.photo_C = cards["u_com"].photo_filename
+        world.photo_D = cards["u_draft"].photo_filename
+        world.message, world.block, world.report = message.id, block.id, report.id
+        world.report_token = relay.report_token(message)
+        db.session.remove()
+    return world
+
+
+def snapshot(world: World) -> dict[str, Any]:
+    """Everything a request could change: every table's rows (rate-limit counters aside) and photos."""
+    from sqlalchemy import select
+
+    from webapp.extensions import db
+
+    state: dict[str, Any] = {}
+    with world.app.app_context():
+        for table in db.metadata.sorted_tables:
+            if "rate" in table.name and "limit" in table.name:
+                continue  # refused requests may count against a limit: that is the point of limits
+            rows = db.session.execute(select(table)).all()
+            state[table.name] = sorted(repr(tuple(r)) for r in rows)
+        db.session.remove()
+    photo_dir = world.data_dir / "photos"
+    state["_files"] = sorted(p.name for p in photo_dir.rglob("*")) if photo_dir.exists() else []
+    return state
+
+
+class WorldHolder:
+    """One app and world per module; its data is restored from a copy after a request that was
+    allowed to change it (restoring a file is much faster than building the world again)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.world: World | None = None
+        self.baseline: dict[str, Any] | None = None
+        self.dirty = False
+
+    def _files(self, data_dir: Path) -> list[Path]:
+        photos = [data_dir / "photos"] if (data_dir / "photos").exists() else []
+        return [p for p in data_dir.iterdir() if p.name.startswith("app.db")] + photos
+
+    def get(self) -> tuple[World, dict[str, Any]]:
+        if self.world is None:
+            self.world = build_world(self.root / "data")
+            self._dispose()
+            shutil.copytree(self.root / "data", self.root / "template")
+            self.baseline = snapshot(self.world)
+        elif self.dirty:
+            self._dispose()
+            data, template = self.root / "data", self.root / "template"
+            for path in self._files(data):
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+            for path in self._files(template):
+                copy = shutil.copytree if path.is_dir() else shutil.copy2
+                copy(path, data / path.name)
+        self.dirty = False
+        return self.world, self.baseline  # type: ignore[return-value]
+
+    def _dispose(self) -> None:
+        from webapp.extensions import db
+
+        assert self.world is not None
+        with self.world.app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+    def discard(self) -> None:
+        """The world changed: restore it before the next test."""
+        self.dirty = True
+
+    def close(self) -> None:
+        if self.world is not None:
+            self.world.close()
+
+
+@pytest.fixture(scope="module")
+def holder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorldHolder]:
+    h = WorldHolder(tmp_path_factory.mktemp("matrix"))
+    yield h
+    h.close()
+
+
+def client_as(world: World, user_key: str | None) -> Any:
+    """A test client signed in as ``user_key`` the way a fresh sign-in leaves the session."""
+    from webapp.core.models import utcnow
+
+    client = world.app.test_client()
+    if user_key is not None:
+        with client.session_transaction() as sess:
+            sess["_user_id"] = world.login_ids[user_key]
+            sess["_fresh"] = True
+            sess["fresh_at"] = utcnow().timestamp()
+    return client
+
+
+def csrf_token(client: Any) -> str:
+    html = client.get("/signup/sent").get_data(as_text=True)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "no csrf_token on /signup/sent (the base layout's language form carries one)"
+    return match.group(1)
+
+
+def outcome(response: Any) -> str:
+    """ "login" for a redirect to the sign-in page, "redirect" for any other, else the status code."""
+    if response.status_code in (301, 302, 303, 307, 308):
+        return "login" if urlsplit(response.headers.get("Location", "")).path == SIGNIN else "redirect"
+    return str(response.status_code)
+
+
+# ----------------------------------------------------------------------------------- the matrix
+
+
+def E(default: str | None = None, *, signed: str | None = None, **roles: str) -> dict[str, str]:
+    """Expected outcome per role: ``default`` for all, ``signed`` for every signed-in role, then overrides."""
+    expect = {role: default for role in ROLES}
+    if signed is not None:
+        expect.update({role: signed for role in SIGNED_IN})
+    expect.update(roles)
+    missing = [r for r, v in expect.items() if v is None]
+    assert not missing, f"no expectation for {missing}"
+    return expect  # type: ignore[return-value]
+
+
+# Shorthands for the most common shapes.
+OWNER_ONLY_GET = E("404", anonymous="login", owner="200")
+OWNER_ONLY_POST = E("404", anonymous="login", owner="redirect")
+SIGNED_IN_PAGE = E("200", anonymous="login")
+ALL_200 = E("200")
+
+CARD_EDIT = {"display_name": "Hacked name", "headline": "Hacked headline", "card_language": "en"}
+ORG_EDIT = {"name": "Hacked organisation", "card_language": "en"}
+NEW_PASSWORD = "a brand new long passphrase"
+MESSAGE = {"subject": "Hello", "body": "Hello there, this is a message for you."}
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    method: str
+    #: The url_map rule this case exercises (exactly as ``str(rule)``).
+    rule: str
+    url: Callable[[World], str]
+    expect: dict[str, str]
+    #: The user acting as "owner": the owner of the object in the URL (u_pub by default).
+    owner: str = "u_pub"
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def _cases() -> list[Case]:
+    """The matrix. Each line: id, method, url_map rule, URL (filled from the world), expected outcome
+    per role, the user acting as "owner", and the form data a POST sends (with a valid CSRF token)."""
+    c: list[Case] = []
+
+    def add(
+        id_: str,
+        method: str,
+        rule: str,
+        url: Callable[[World], str] | str,
+        expect: dict[str, str],
+        owner: str = "u_pub",
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        url_fn = url if callable(url) else (lambda w, u=url: u)
+        c.append(Case(id_, method, rule, url_fn, expect, owner, dict(data or {})))
+
+    member_page = "/directory/members/<int:profile_id>"
+    client_page = "/directory/clients/<int:profile_id>"
+    photo = "/directory/photos/<filename>"
+    edit_member = "/directory/members/<int:profile_id>/edit"
+    edit_client = "/directory/clients/<int:profile_id>/edit"
+    delete_photo = "/directory/members/<int:profile_id>/photo/delete"
+    publish = "/directory/cards/<kind>/<int:profile_id>/publish"
+    unpublish = "/directory/cards/<kind>/<int:profile_id>/unpublish"
+    delete_card = "/directory/cards/<kind>/<int:profile_id>/delete"
+    contact = "/directory/contact/<kind>/<int:profile_id>"
+    report = "/directory/messages/<int:message_id>/report"
+    api_member = "/api/v1/members/<int:profile_id>"
+    signup = {
+        "email": "newcomer@matrix.example",
+        "password": NEW_PASSWORD,
+        "account_type": "member",
+        "locale": "en",
+    }
+    wrong = {"password": "not the password"}
+    nobody = {"email": "nobody@matrix.example"}
+
+    # fmt: off
+    # --- core
+    add("home", "GET", "/", "/", ALL_200)
+    add("healthz", "GET", "/healthz", "/healthz", ALL_200)
+    add("language", "POST", "/language", "/language", E("redirect"), data={"lang": "nl", "next": "/"})
+    add("static", "GET", "/static/<path:filename>", "/static/css/site.css", ALL_200)
+
+    # --- accounts (owner = u_pub, a member with a card)
+    add("signup", "GET", "/signup", "/signup", E("redirect", anonymous="200"))
+    add("signup.post", "POST", "/signup", "/signup", E("redirect"), data=signup)
+    add("signup_sent", "GET", "/signup/sent", "/signup/sent", ALL_200)
+    add("verify.bad", "GET", "/verify/<token>", "/verify/not-a-valid-token", E("400"))
+    add("verify.bad.post", "POST", "/verify/<token>", "/verify/not-a-valid-token", E("400"))
+    add("verify.resend", "POST", "/account/verify/resend", "/account/verify/resend",
+        E("redirect", anonymous="login"))
+    add("signin", "GET", "/signin", "/signin", E("redirect", anonymous="200"))
+    add("signin.post", "POST", "/signin", "/signin", E("200"), data={**nobody, **wrong})
+    add("signout", "POST", "/signout", "/signout", E("redirect"))
+    add("reauth", "GET", "/reauth", "/reauth", SIGNED_IN_PAGE)
+    add("reauth.post", "POST", "/reauth", "/reauth", SIGNED_IN_PAGE, data=wrong)
+    add("reset_request", "GET", "/reset", "/reset", ALL_200)
+    add("reset_request.post", "POST", "/reset", "/reset", E("redirect"), data=nobody)
+    add("reset.bad", "GET", "/reset/<token>", "/reset/not-a-valid-token", E("400"))
+    add("reset.bad.post", "POST", "/reset/<token>", "/reset/not-a-valid-token", E("400"),
+        data={"password": NEW_PASSWORD})
+    add("dashboard", "GET", "/account", "/account", SIGNED_IN_PAGE)
+    add("settings", "GET", "/account/settings", "/account/settings", SIGNED_IN_PAGE)
+    add("settings.post", "POST", "/account/settings", "/account/settings", E("redirect", anonymous="login"),
+        data={"locale": "de"})
+    add("password.post", "POST", "/account/password", "/account/password", E("400", anonymous="login"),
+        data={"current_password": "not the password", "new_password": NEW_PASSWORD})
+    add("email", "GET", "/account/email", "/account/email", SIGNED_IN_PAGE)
+    add("email.post", "POST", "/account/email", "/account/email", E("redirect", anonymous="login"),
+        data={"email": "changed@matrix.example"})
+    add("email_confirm.bad", "GET", "/account/email/confirm/<token>", "/account/email/confirm/not-a-token",
+        E("400"))
+    add("email_confirm.bad.post", "POST", "/account/email/confirm/<token>",
+        "/account/email/confirm/not-a-token", E("400"))
+    add("export", "GET", "/account/export", "/account/export", SIGNED_IN_PAGE)
+    add("export.post", "POST", "/account/export", "/account/export", SIGNED_IN_PAGE)
+    add("delete_account", "GET", "/account/delete", "/account/delete", SIGNED_IN_PAGE)
+    add("delete_account.post", "POST", "/account/delete", "/account/delete", SIGNED_IN_PAGE, data=wrong)
+
+    # --- directory: search pages
+    add("directory", "GET", "/directory", "/directory", ALL_200)
+    add("directory.clients", "GET", "/directory/clients", "/directory/clients", ALL_200)
+
+    # --- directory: card pages (public → all, community → signed in, draft → owner)
+    add("member.public", "GET", member_page, lambda w: f"/directory/members/{w.P}", ALL_200)
+    add("member.community", "GET", member_page, lambda w: f"/directory/members/{w.C}",
+        E("200", anonymous="404"), owner="u_com")
+    add("member.draft", "GET", member_page, lambda w: f"/directory/members/{w.D}",
+        E("404", owner="200"), owner="u_draft")
+    add("member.missing", "GET", member_page, lambda w: f"/directory/members/{w.missing}", E("404"))
+    add("client.public", "GET", client_page, lambda w: f"/directory/clients/{w.KP}", ALL_200, owner="u_cpub")
+    add("client.draft", "GET", client_page, lambda w: f"/directory/clients/{w.KD}",
+        E("404", owner="200"), owner="u_cdraft")
+    add("photo.public", "GET", photo, lambda w: f"/directory/photos/{w.photo_P}", ALL_200)
+    add("photo.community", "GET", photo, lambda w: f"/directory/photos/{w.photo_C}",
+        E("200", anonymous="404"), owner="u_com")
+    add("photo.draft", "GET", photo, lambda w: f"/directory/photos/{w.photo_D}",
+        E("404", owner="200"), owner="u_draft")
+    add("photo.missing", "GET", photo, "/directory/photos/0000000000000000.webp", E("404"))
+
+    # --- directory: own card (members only) and organisation card (clients only)
+    add("own_card", "GET", "/directory/card", "/directory/card", E("200", anonymous="login", client="404"))
+    add("own_card.post", "POST", "/directory/card", "/directory/card",
+        E("redirect", anonymous="login", client="404"), data=CARD_EDIT)
+    add("edit_member.public", "GET", edit_member, lambda w: f"/directory/members/{w.P}/edit", OWNER_ONLY_GET)
+    add("edit_member.public.post", "POST", edit_member, lambda w: f"/directory/members/{w.P}/edit",
+        OWNER_ONLY_POST, data=CARD_EDIT)
+    add("edit_member.draft", "GET", edit_member, lambda w: f"/directory/members/{w.D}/edit",
+        OWNER_ONLY_GET, owner="u_draft")
+    add("edit_member.draft.post", "POST", edit_member, lambda w: f"/directory/members/{w.D}/edit",
+        OWNER_ONLY_POST, owner="u_draft", data=CARD_EDIT)
+    add("own_org", "GET", "/directory/organisation", "/directory/organisation",
+        E("404", anonymous="login", client="200", owner="200"), owner="u_cpub")
+    add("own_org.post", "POST", "/directory/organisation", "/directory/organisation",
+        E("404", anonymous="login", client="redirect", owner="redirect"), owner="u_cpub", data=ORG_EDIT)
+    add("edit_client.public", "GET", edit_client, lambda w: f"/directory/clients/{w.KP}/edit",
+        OWNER_ONLY_GET, owner="u_cpub")
+    add("edit_client.public.post", "POST", edit_client, lambda w: f"/directory/clients/{w.KP}/edit",
+        OWNER_ONLY_POST, owner="u_cpub", data=ORG_EDIT)
+    add("edit_client.draft.post", "POST", edit_client, lambda w: f"/directory/clients/{w.KD}/edit",
+        OWNER_ONLY_POST, owner="u_cdraft", data=ORG_EDIT)
+    add("delete_photo.public", "POST", delete_photo, lambda w: f"/directory/members/{w.P}/photo/delete",
+        OWNER_ONLY_POST)
+    add("delete_photo.draft", "POST", delete_photo, lambda w: f"/directory/members/{w.D}/photo/delete",
+        OWNER_ONLY_POST, owner="u_draft")
+
+    # --- directory: publish, unpublish, delete
+    add("publish.member.draft", "GET", publish, lambda w: f"/directory/cards/member/{w.D}/publish",
+        OWNER_ONLY_GET, owner="u_draft")
+    add("publish.member.draft.post", "POST", publish, lambda w: f"/directory/cards/member/{w.D}/publish",
+        OWNER_ONLY_POST, owner="u_draft", data={"visibility": "public"})
+    add("publish.member.community.post", "POST", publish, lambda w: f"/directory/cards/member/{w.C}/publish",
+        OWNER_ONLY_POST, owner="u_com", data={"visibility": "public"})
+    add("publish.client.draft.post", "POST", publish, lambda w: f"/directory/cards/client/{w.KD}/publish",
+        OWNER_ONLY_POST, owner="u_cdraft", data={"visibility": "public"})
+    add("publish.badkind", "GET", publish, lambda w: f"/directory/cards/event/{w.P}/publish",
+        E("404", anonymous="login"))
+    add("unpublish.member.public", "POST", unpublish, lambda w: f"/directory/cards/member/{w.P}/unpublish",
+        OWNER_ONLY_POST)
+    add("unpublish.member.community", "POST", unpublish, lambda w: f"/directory/cards/member/{w.C}/unpublish",
+        OWNER_ONLY_POST, owner="u_com")
+    add("unpublish.client.public", "POST", unpublish, lambda w: f"/directory/cards/client/{w.KP}/unpublish",
+        OWNER_ONLY_POST, owner="u_cpub")
+    add("delete.member.public", "POST", delete_card, lambda w: f"/directory/cards/member/{w.P}/delete",
+        OWNER_ONLY_POST)
+    add("delete.member.draft", "POST", delete_card, lambda w: f"/directory/cards/member/{w.D}/delete",
+        OWNER_ONLY_POST, owner="u_draft")
+    add("delete.client.draft", "POST", delete_card, lambda w: f"/directory/cards/client/{w.KD}/delete",
+        OWNER_ONLY_POST, owner="u_cdraft")
+
+    # --- directory: contact relay (nobody writes to their own card; "member" is blocked by u_pub)
+    add("contact.member.public", "GET", contact, lambda w: f"/directory/contact/member/{w.P}",
+        E("200", anonymous="login", owner="404"))
+    add("contact.member.public.post", "POST", contact, lambda w: f"/directory/contact/member/{w.P}",
+        E("redirect", anonymous="login", member="403", owner="404"), data=MESSAGE)
+    add("contact.member.community", "GET", contact, lambda w: f"/directory/contact/member/{w.C}",
+        E("200", anonymous="404", owner="404"), owner="u_com")
+    add("contact.member.community.post", "POST", contact, lambda w: f"/directory/contact/member/{w.C}",
+        E("redirect", anonymous="404", owner="404"), owner="u_com", data=MESSAGE)
+    add("contact.member.draft", "GET", contact, lambda w: f"/directory/contact/member/{w.D}", E("404"),
+        owner="u_draft")
+    add("contact.member.draft.post", "POST", contact, lambda w: f"/directory/contact/member/{w.D}", E("404"),
+        owner="u_draft", data=MESSAGE)
+    add("contact.client.public", "GET", contact, lambda w: f"/directory/contact/client/{w.KP}",
+        E("200", anonymous="login", owner="404"), owner="u_cpub")
+    add("contact.client.draft.post", "POST", contact, lambda w: f"/directory/contact/client/{w.KD}", E("404"),
+        owner="u_cdraft", data=MESSAGE)
+
+    # --- directory: received messages, blocks, reports (owner = the recipient u_pub)
+    add("messages", "GET", "/directory/messages", "/directory/messages", SIGNED_IN_PAGE)
+    add("block.post", "POST", "/directory/messages/<int:message_id>/block",
+        lambda w: f"/directory/messages/{w.message}/block", OWNER_ONLY_POST)
+    add("report", "GET", report, lambda w: f"/directory/messages/{w.message}/report", E("404", owner="200"))
+    add("report.post", "POST", report, lambda w: f"/directory/messages/{w.message}/report",
+        E("404", owner="redirect"), data={"reason": "Spam", "block": "y"})
+    add("report.token", "GET", report, lambda w: f"/directory/messages/{w.message}/report?t={w.report_token}",
+        E("404", anonymous="login", owner="200"))
+    add("report.missing", "GET", report, lambda w: f"/directory/messages/{w.missing}/report", E("404"))
+    add("unblock.post", "POST", "/directory/blocks/<int:block_id>/delete",
+        lambda w: f"/directory/blocks/{w.block}/delete", OWNER_ONLY_POST)
+
+    # --- directory: staff
+    add("staff_reports", "GET", "/directory/staff/reports", "/directory/staff/reports",
+        E("404", anonymous="login", staff="200", admin="200"))
+    add("handle_report.post", "POST", "/directory/staff/reports/<int:report_id>/handle",
+        lambda w: f"/directory/staff/reports/{w.report}/handle",
+        E("404", anonymous="login", staff="redirect", admin="redirect"))
+
+    # --- JSON API: published cards only, even for their owner
+    add("api.search", "GET", "/api/v1/members/search", "/api/v1/members/search", ALL_200)
+    add("api.member.public", "GET", api_member, lambda w: f"/api/v1/members/{w.P}", ALL_200)
+    add("api.member.community", "GET", api_member, lambda w: f"/api/v1/members/{w.C}",
+        E("200", anonymous="404"), owner="u_com")
+    add("api.member.draft", "GET", api_member, lambda w: f"/api/v1/members/{w.D}", E("404"), owner="u_draft")
+    add("api.openapi", "GET", "/api/v1/openapi.yaml", "/api/v1/openapi.yaml", ALL_200)
+
+    # --- taxonomy: place autocomplete (public reference data)
+    add("places.suggest", "GET", "/places/suggest", "/places/suggest?q=Gan&lang=fr", ALL_200)
+    # fmt: on
+    return c
+
+
+def _rules(app: Any) -> dict[str, set[str]]:
+    """str(rule) → methods (HEAD and OPTIONS aside), merged over rules sharing a path."""
+    out: dict[str, set[str]] = {}
+    for rule in app.url_map.iter_rules():
+        out.setdefault(str(rule), set()).update(rule.methods - {"HEAD", "OPTIONS"})
+    return out
+
+
+def _rule_methods_once() -> dict[str, set[str]]:
+    if "rules" not in _RULES:
+        from webapp import create_app
+
+        data_dir = tempfile.mkdtemp(prefix="kring-rules-")
+        app = create_app(
+            {
+                "DATA_DIR": data_dir,
+                "TESTING": True,
+                "BACKGROUND_WORKERS": False,
+                "DEMO_ON_FIRST_START": False,
+                "MODEL_CACHE_DIR": str(MODEL_CACHE),
+                "SECRET_KEY": "x",
+            }
+        )
+        _RULES["rules"] = _rules(app)
+        with app.app_context():
+            from webapp.extensions import db
+
+            db.engine.dispose()
+        shutil.rmtree(data_dir, ignore_errors=True)
+    return _RULES["rules"]
+
+
+_RULES: dict[str, dict[str, set[str]]] = {}
+CASES = _cases()
+
+
+def _get_405_cases() -> list[Case]:
+    """GET on every POST-only rule answers 405 to everyone (a link can never change state)."""
+    rules = _rule_methods_once()
+    seen: set[str] = set()
+    out = []
+    for case in CASES:
+        if case.method == "POST" and "GET" not in rules.get(case.rule, {"GET"}) and case.rule not in seen:
+            seen.add(case.rule)
+            out.append(
+                Case(
+                    case.id.removesuffix(".post") + ".get405",
+                    "GET",
+                    case.rule,
+                    case.url,
+                    E("405"),
+                    case.owner,
+                )
+            )
+    return out
+
+
+ALL_CASES = CASES + _get_405_cases()
+
+
+def test_case_ids_are_unique() -> None:
+    ids = [c.id for c in ALL_CASES]
+    assert len(ids) == len(set(ids)), [i for i in ids if ids.count(i) > 1]
+
+
+def test_every_rule_is_in_the_matrix() -> None:
+    """A route without a matrix entry fails here: decide who may use it and add a Case."""
+    rules = _rule_methods_once()
+    covered = {(c.rule, c.method) for c in ALL_CASES}
+    required = {(rule, method) for rule, methods in rules.items() for method in methods}
+    required |= {(rule, "GET") for rule, methods in rules.items() if "GET" not in methods}
+    missing = sorted(required - covered)
+    stale = sorted(covered - required)
+    assert not missing, f"rules × methods with no entry in the authorization matrix: {missing}"
+    assert not stale, f"matrix entries for rules or methods the app does not have: {stale}"
+
+
+def _run(world: World, case: Case, role: str, *, with_csrf: bool = True) -> Any:
+    user_key = None if role == "anonymous" else (case.owner if role == "owner" else role)
+    client = client_as(world, user_key)
+    url = case.url(world)
+    if case.method == "GET":
+        response = client.get(url)
+    else:
+        data = dict(case.data)
+        if with_csrf:
+            data["csrf_token"] = csrf_token(client)
+        response = client.post(url, data=data)
+    response.close()  # file responses (photos, assets) hold an open file until closed
+    return response
+
+
+#: Outcomes after which nothing at all may have changed.
+REFUSALS = {"login", "400", "403", "404", "405"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("case", ALL_CASES, ids=[c.id for c in ALL_CASES])
+def test_matrix(holder: WorldHolder, case: Case, role: str) -> None:
+    """Role × route × method gives the outcome written in the matrix; refusals change nothing."""
+    world, baseline = holder.get()
+    response = _run(world, case, role)
+    got = outcome(response)
+    after = snapshot(world)
+    changed = after != baseline
+    if changed:
+        holder.discard()  # the next test gets a fresh world
+    expected = case.expect[role]
+    assert got == expected, (
+        f"{case.method} {case.url(world)} as {role}: expected {expected}, got {got} "
+        f"(status {response.status_code}, Location {response.headers.get('Location')})"
+    )
+    if expected in REFUSALS:
+        assert not changed, (
+            f"{case.method} {case.url(world)} as {role} was refused ({got}) but changed: "
+            + ", ".join(k for k in after if after[k] != baseline.get(k))
+        )
+
+
+POST_CASES = [c for c in CASES if c.method == "POST"]
+
+
+@pytest.mark.parametrize("role", ["anonymous", "member", "owner"])
+@pytest.mark.parametrize("case", POST_CASES, ids=[c.id for c in POST_CASES])
+def test_post_without_csrf_token_is_400(holder: WorldHolder, case: Case, role: str) -> None:
+    """CHECKLIST 18: every form POST without its CSRF token is refused with 400 and changes nothing."""
+    world, baseline = holder.get()
+    response = _run(world, case, role, with_csrf=False)
+    changed = snapshot(world) != baseline
+    if changed:
+        holder.discard()
+    assert response.status_code == 400, (
+        f"POST {case.url(world)} as {role} without CSRF: {response.status_code}"
+    )
+    assert not changed, f"POST {case.url(world)} as {role} without CSRF changed data"
+
+
+# ----------------------------------------------------------------------------------- anonymous walk
+
+
+#: The only endpoints an anonymous visitor may get a 200 from (objects: only public ones).
+PUBLIC_GET = {
+    "core.home",
+    "core.healthz",
+    "static",
+    "accounts.signup",
+    "accounts.signup_sent",
+    "accounts.signin",
+    "accounts.reset_request",
+    "directory.index",
+    "directory.clients",
+    "directory.member",
+    "directory.client",
+    "directory.photo",
+    "api.members_search",
+    "api.member",
+    "api.openapi",
+    "taxonomy.places_suggest",
+}
+
+
+def _fillers(world: World) -> dict[str, list[str]]:
+    """Values for each URL parameter name: ids of real rows of every visibility, and a missing one."""
+    from webapp.directory.models import ClientProfile, MemberProfile
+    from webapp.extensions import db
+
+    with world.app.app_context():
+        profile_ids = sorted(
+            {str(i) for i in db.session.scalars(db.select(MemberProfile.id))}
+            | {str(i) for i in db.session.scalars(db.select(ClientProfile.id))}
+        )
+        db.session.remove()
+    return {
+        "profile_id": profile_ids + [str(world.missing)],
+        "kind": ["member", "client"],
+        "filename": [world.photo_P, world.photo_C, world.photo_D, "css/site.css", "js/site.js"],
+        "message_id": [str(world.message), str(world.missing)],
+        "block_id": [str(world.block)],
+        "report_id": [str(world.report)],
+        "token": ["not-a-valid-token"],
+    }
+
+
+def _public_object(world: World, endpoint: str, values: dict[str, str]) -> bool:
+    """Whether the object a URL points at may be shown to everyone."""
+    from webapp.directory.models import ClientProfile, MemberProfile
+    from webapp.extensions import db
+
+    with world.app.app_context():
+        try:
+            if endpoint in ("directory.member", "api.member"):
+                card = db.session.get(MemberProfile, int(values["profile_id"]))
+            elif endpoint == "directory.client":
+                card = db.session.get(ClientProfile, int(values["profile_id"]))
+            elif endpoint == "directory.photo":
+                card = db.session.scalar(
+                    db.select(MemberProfile).where(MemberProfile.photo_filename == values["filename"])
+                )
+            else:
+                return True
+            return card is not None and card.visibility == "public"
+        finally:
+            db.session.remove()
+
+
+def _walk_urls(world: World) -> Iterator[tuple[str, str, dict[str, str], set[str]]]:
+    fillers = _fillers(world)
+    for rule in world.app.url_map.iter_rules():
+        args = sorted(rule.arguments - set((rule.defaults or {}).keys()))
+        unknown = [a for a in args if a not in fillers]
+        assert not unknown, f"{rule}: no filler for URL parameter(s) {unknown}: add them to _fillers"
+        for combo in itertools.product(*(fillers[a] for a in args)):
+            values = dict(zip(args, combo, strict=True))
+            is_asset = values.get("filename", "").startswith(("css/", "js/"))
+            if "filename" in values and is_asset != (rule.endpoint == "static"):
+                continue  # asset paths for the static route, photo names for the photo route
+            built = rule.build(values, append_unknown=False)
+            assert built is not None, f"{rule}: cannot build a URL from {values}"
+            url = built[1]
+            yield rule.endpoint, url, values, rule.methods - {"HEAD", "OPTIONS"}
+
+
+def test_anonymous_walk_denies_by_default(holder: WorldHolder) -> None:
+    """CHECKLIST 11: walk app.url_map anonymously; only public pages of public objects answer 200."""
+    world, baseline = holder.get()
+    client = world.app.test_client()
+    leaks, errors, walked = [], [], 0
+    for endpoint, url, values, methods in _walk_urls(world):
+        response = client.get(url)
+        response.close()
+        walked += 1
+        status = response.status_code
+        if status >= 500:
+            errors.append((url, status))
+        if status == 200 and not (endpoint in PUBLIC_GET and _public_object(world, endpoint, values)):
+            leaks.append((endpoint, url))
+        if "GET" not in methods and status != 405:
+            errors.append((url, f"GET on a POST-only route answered {status}, not 405"))
+    assert walked > 40, f"only {walked} URLs walked: the fillers or url map look wrong"
+    assert not leaks, f"non-public routes answering 200 to an anonymous visitor: {leaks}"
+    assert not errors, errors
+    assert snapshot(world) == baseline, "anonymous GETs changed data"
+
+
+def test_anonymous_walk_reaches_public_objects(holder: WorldHolder) -> None:
+    """The walk is not vacuous: the public card, client card and photo do answer 200 anonymously."""
+    world, _ = holder.get()
+    client = world.app.test_client()
+    for url in (
+        f"/directory/members/{world.P}",
+        f"/directory/clients/{world.KP}",
+        f"/directory/photos/{world.photo_P}",
+        f"/api/v1/members/{world.P}",
+    ):
+        response = client.get(url)
+        response.close()
+        assert response.status_code == 200, url
