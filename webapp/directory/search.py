@@ -149,7 +149,12 @@ def _resolve_codes(kind: str, values: Iterable[str]) -> tuple[str, ...]:
     for value in values:
         code = taxonomy.resolve(kind, value)
         if code is None:
-            raise ParamError(kind, _("unknown %(kind)s “%(value)s”", kind=kind, value=value[:60]))
+            message = (
+                _("unknown sector “%(value)s”", value=value[:60])
+                if kind == "sector"
+                else _("unknown function “%(value)s”", value=value[:60])
+            )
+            raise ParamError(kind, message)
         if code not in codes:
             codes.append(code)
     return tuple(codes)

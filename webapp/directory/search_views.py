@@ -72,8 +72,28 @@ def _render(entity: str):
         args=request.args,
         card_url=card_url,
         photo_url=photo_url,
+        field_labels=_field_labels(),
     )
     return html, (400 if error else 200)
+
+
+def _field_labels() -> dict[str, str]:
+    """Parameter names as the form shows them, for error messages."""
+    return {
+        "q": _("Search"),
+        "place": _("Place"),
+        "radius_km": _("Within"),
+        "sector": _("Sector"),
+        "function": _("Function"),
+        "country": _("Country"),
+        "region": _("Region"),
+        "city": _("City"),
+        "language": _("Language"),
+        "mode": _("Mode"),
+        "page": _("Page"),
+        "per_page": _("Results per page"),
+        "sort": _("Sort"),
+    }
 
 
 @bp.get("/directory")
