@@ -1,0 +1,169 @@
+"""Lexical analysis for the embedded backend: fold, tokenise, drop stop words, stem.
+
+Same chain for documents and queries (like FTS5's unicode61 with
+remove_diacritics 2, plus Snowball stemming): case and accents are folded
+("Liège" = "liege"), tokens are stemmed with the language of the document or
+query. The ``labels`` field holds a card's taxonomy labels in all four
+languages, so its tokens are stemmed with every language's stemmer; a query
+whose language is unknown is stemmed every way too (each word matches through
+its best variant, never through several at once).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+LANGS = ("nl", "fr", "de", "en")
+_STEMMER_NAMES = {"nl": "dutch", "fr": "french", "de": "german", "en": "english"}
+_stemmers = {lang: snowballstemmer.stemmer(name) for lang, name in _STEMMER_NAMES.items()}
+
+#: Function words of the four languages that would only add noise (and cost: their postings
+#: are the longest). Conservative: nothing that is also a content word in another language.
+STOP_WORDS = frozenset(
+    """
+    a an and are at be by for from has have i in is it its of on or that the this to was we were
+    with you your our us me my can who what where which how do does did not no
+    de het een en van in op te dat die is met voor zijn er aan als ook om bij naar uit
+    wie kan kunnen ons onze mijn je jij u we wij hij zij ze dit deze nog maar wat of
+    le la les un une des du et en au aux pour par sur dans avec qui que est sont il elle nous vous
+    je tu ce cette ces son sa ses leur leurs mon ma mes notre nos votre vos pas ne se qu l d s
+    der die das den dem des ein eine einen einem einer und ist sind mit fur von zu im auf aus bei
+    wer kann konnen wir ihr sie er es ich du uns unser unsere mein meine nicht auch oder als am
+    """.split()
+)
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+@lru_cache(maxsize=200_000)
+def fold(word: str) -> str:
+    """Lowercase and strip diacritics (é → e, ß → ss); cached because vocabularies are Zipfian."""
+    word = word.casefold()
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    """Folded tokens without stop words (one-letter tokens go too: "foto's" → "foto")."""
+    out = []
+    for raw in _TOKEN.findall(text):
+        word = fold(raw)
+        if len(word) > 1 and word not in STOP_WORDS:
+            out.append(word)
+    return out
+
+
+#: Fields indexed as folded words without stemming: names are not inflected words.
+UNSTEMMED_FIELDS = frozenset({"title"})
+
+
+@lru_cache(maxsize=400_000)
+def stem(word: str, lang: str) -> str:
+    """Snowball stem (C PyStemmer when installed: ~1 µs instead of ~40 µs a word); words with
+    digits are left alone."""
+    stemmer = _stemmers.get(lang)
+    if stemmer is None or not word.isalpha():
+        return word
+    return stemmer.stemWord(word)
+
+
+def stems(word: str, langs: tuple[str, ...]) -> tuple[str, ...]:
+    """The distinct stems of a folded word in the given languages (order kept)."""
+    seen: list[str] = []
+    for lang in langs:
+        s = stem(word, lang)
+        if s not in seen:
+            seen.append(s)
+    return tuple(seen)
+
+
+def doc_langs(lang: str | None, field: str) -> tuple[str, ...]:
+    """Stemmer languages for a document field: none for names, all four for the multilingual
+    labels (and for cards of unknown language), else the card's language."""
+    if field in UNSTEMMED_FIELDS:
+        return ()
+    if field == "labels" or lang not in _stemmers:
+        return LANGS
+    return (lang,)
+
+
+def query_langs(lang: str | None) -> tuple[str, ...]:
+    return (lang,) if lang in _stemmers else LANGS
+
+
+def field_terms(text: str, langs: tuple[str, ...]) -> tuple[dict[str, int], int]:
+    """term → frequency for one field, and the field length in words.
+
+    With several languages a word adds each distinct stem once (so a label word
+    matches a query stemmed in any of the four languages).
+    """
+    tf: dict[str, int] = {}
+    tokens = words(text)
+    if not langs:
+        for word in tokens:
+            tf[word] = tf.get(word, 0) + 1
+    elif len(langs) == 1:
+        lang = langs[0]
+        for word in tokens:
+            s = stem(word, lang)
+            tf[s] = tf.get(s, 0) + 1
+    else:
+        for word in tokens:
+            for s in stems(word, langs):
+                tf[s] = tf.get(s, 0) + 1
+    return tf, len(tokens)
+
+
+def highlight(
+    text: str,
+    query_stems: set[str],
+    langs: tuple[str, ...],
+    start: str,
+    end: str,
+    max_chars: int = 200,
+) -> tuple[str, list[str]] | None:
+    """A snippet of ``text`` with every token whose stem is in ``query_stems`` wrapped in markers,
+    and the matched surface words; None when nothing matched. Long texts are cut to a window
+    around the first match."""
+    spans: list[tuple[int, int]] = []
+    matched: list[str] = []
+    for m in _TOKEN.finditer(text):
+        word = fold(m.group())
+        if len(word) < 2 or word in STOP_WORDS:
+            continue
+        if word in query_stems or any(s in query_stems for s in stems(word, langs)):
+            spans.append(m.span())
+            if m.group() not in matched:
+                matched.append(m.group())
+    if not spans:
+        return None
+    lo, hi = 0, len(text)
+    if len(text) > max_chars:
+        first = spans[0][0]
+        lo = max(0, first - max_chars // 4)
+        # Start on a word boundary.
+        if lo > 0:
+            space = text.find(" ", lo)
+            lo = space + 1 if 0 <= space < first else lo
+        hi = min(len(text), lo + max_chars)
+        if hi < len(text):
+            space = text.rfind(" ", lo, hi)
+            hi = space if space > spans[0][1] else hi
+    parts: list[str] = ["…" if lo > 0 else ""]
+    pos = lo
+    for s, e in spans:
+        if s < lo or e > hi:
+            continue
+        parts.append(text[pos:s])
+        parts.append(start + text[s:e] + end)
+        pos = e
+    parts.append(text[pos:hi])
+    if hi < len(text):
+        parts.append("…")
+    return "".join(parts), matched

@@ -1,0 +1,112 @@
+"""Fusion: language-aware leg weights and the weighted, normalised fusion of ranked legs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from indexer import fusion
+from indexer.fusion import LEXICAL, MINILM, USE_M3, fuse, fuse_dense, leg_weights
+from indexer.types import SearchQuery
+
+NAMES = [USE_M3, MINILM]
+
+
+def q(text: str = "fotograaf", **kw) -> SearchQuery:
+    return SearchQuery(entity="member", text=text, **kw)
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr", "de"])
+def test_non_english_queries_lean_on_the_multilingual_encoder(lang):
+    weights = leg_weights(q(lang=lang), NAMES)
+    assert weights[USE_M3] >= 5 * weights.get(MINILM, 0)
+    assert weights[LEXICAL] > 0
+
+
+def test_english_queries_use_both_encoders():
+    weights = leg_weights(q("photographer", lang="en"), NAMES)
+    assert weights[MINILM] >= weights[USE_M3] > 0
+
+
+def test_unknown_language_is_balanced_towards_use():
+    weights = leg_weights(q(lang=None), NAMES)
+    assert weights[USE_M3] > weights[MINILM] > 0
+
+
+def test_short_queries_lean_lexical_long_ones_on_vectors():
+    short = leg_weights(q("fotograaf", lang="nl"), NAMES)
+    long = leg_weights(
+        q("we zoeken iemand die foto's kan maken van ons bedrijfsfeest in het najaar", lang="nl"), NAMES
+    )
+    assert short[LEXICAL] / short[USE_M3] > 2 * long[LEXICAL] / long[USE_M3]
+
+
+def test_modes_and_empty_text():
+    assert set(leg_weights(q(mode="lexical"), NAMES)) == {LEXICAL}
+    assert set(leg_weights(q(mode="semantic"), NAMES)) == set(NAMES)
+    assert leg_weights(q(""), NAMES) == {}
+    assert leg_weights(q("the of and", mode="lexical"), NAMES) == {}  # only stop words
+    assert leg_weights(q("zz", mode="lexical", expansions=("photographer",)), NAMES) == {LEXICAL: 1.0}
+
+
+def test_another_model_is_trusted_in_every_language():
+    weights = leg_weights(q(lang="fr", mode="semantic"), ["paraphrase_multilingual"])
+    assert weights == {"paraphrase_multilingual": fusion.OTHER_VECTOR_WEIGHT}
+
+
+def test_fuse_prefers_agreement_and_records_legs():
+    legs = {
+        LEXICAL: [("a", 9.0), ("b", 4.0), ("c", 0.5)],
+        USE_M3: [("b", 0.8), ("a", 0.7), ("d", 0.6), ("e", 0.1)],
+    }
+    fused = fuse(legs, {LEXICAL: 1.0, USE_M3: 1.0})
+    order = [h.id for h in fused]
+    assert order[:2] == ["a", "b"]
+    assert "e" not in order  # below the model's similarity floor: not a match
+    assert "c" not in order  # 0.5/9 is below the lexical match floor
+    a = fused[0]
+    assert a.legs == {LEXICAL: (1, 9.0), USE_M3: (2, pytest.approx(0.7))}
+    assert a.score == pytest.approx(sum(a.contributions.values()))
+    assert 0 < a.score <= 1
+
+
+def test_fuse_weights_decide():
+    legs = {LEXICAL: [("x", 5.0), ("y", 1.0)], USE_M3: [("y", 0.9), ("x", 0.3)]}
+    assert fuse(legs, {LEXICAL: 1.0, USE_M3: 0.1})[0].id == "x"
+    assert fuse(legs, {LEXICAL: 0.1, USE_M3: 1.0})[0].id == "y"
+
+
+def test_bonuses_are_added_after_fusion():
+    legs = {LEXICAL: [("x", 5.0), ("y", 4.0)]}
+    plain = {h.id: h.score for h in fuse(legs, {LEXICAL: 1.0})}
+    boosted = fuse(legs, {LEXICAL: 1.0}, bonuses={"y": 0.5, "unknown": 1.0})
+    assert boosted[0].id == "y" and boosted[0].score == pytest.approx(plain["y"] + 0.5)
+    assert {h.id for h in boosted} == {"x", "y"}
+
+
+def test_fuse_dense_agrees_with_fuse():
+    lexical = np.array([9.0, 4.0, 0.0, 0.0], dtype=np.float32)
+    sims = np.array([0.7, 0.8, 0.6, 0.1], dtype=np.float32)
+    dense = fuse_dense(
+        {
+            LEXICAL: fusion.normalise_lexical(lexical),
+            USE_M3: fusion.normalise_vector(sims, *fusion.vector_bounds(np.sort(sims)[::-1], USE_M3)),
+        },
+        {LEXICAL: 1.0, USE_M3: 0.5},
+    )
+    listed = fuse(
+        {LEXICAL: [("0", 9.0), ("1", 4.0)], USE_M3: [("1", 0.8), ("0", 0.7), ("2", 0.6), ("3", 0.1)]},
+        {LEXICAL: 1.0, USE_M3: 0.5},
+    )
+    for hit in listed:
+        assert dense[int(hit.id)] == pytest.approx(hit.score, abs=1e-6)
+    assert dense[3] == 0
+
+
+def test_tuning_overrides_and_restores():
+    before = fusion.LANG_WEIGHTS["nl"][USE_M3]
+    with fusion.tuning(LANG_WEIGHTS={**fusion.LANG_WEIGHTS, "nl": {LEXICAL: 1.0, USE_M3: 0.0, MINILM: 1.0}}):
+        assert USE_M3 not in leg_weights(q(lang="nl"), NAMES)
+    assert fusion.LANG_WEIGHTS["nl"][USE_M3] == before
+    with pytest.raises(KeyError):
+        fusion.set_tuning(NO_SUCH_KNOB=1)
