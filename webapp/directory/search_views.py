@@ -114,6 +114,7 @@ def clients():
 def _home_section() -> dict[str, Any] | None:
     """The newest cards the viewer may see; nothing when there are none yet."""
     from webapp.core.i18n import current_language
+    from webapp.directory.service import place_label
 
     lang = current_language()
     cards = search.newest_cards(current_user, limit=6)
@@ -127,7 +128,7 @@ def _home_section() -> dict[str, Any] | None:
                 "name": card.display_name,
                 "url": card_url("member", card.id),
                 "function": function,
-                "place": card.place_name or "",
+                "place": place_label(card, lang) or "",
                 "headline": card.headline or "",
             }
         )
