@@ -17,6 +17,18 @@ descriptions lean on the vectors), ``VECTOR_DEPTH`` / ``VECTOR_FLOOR`` (which
 vector neighbours count as matches), ``EXPANSION_WEIGHT``, ``BOOST_BONUS`` and
 ``NEAR_BONUS``. Tests or the relevance bench may override them with
 ``set_tuning(...)`` / ``tuning(...)`` rather than editing the module.
+
+Preferences (what query understanding recognised) come after the legs:
+
+- a recognised function or sector adds a bonus (``FIELD_BOOSTS``), smaller the longer the
+  request (``BOOST_LENGTH_FACTORS``): in "fotograaf" the trade word *is* the query, in a
+  three-sentence job description a word that happens to be a trade or sector name
+  ("Beleuchtung" in a café fit-out, "website" in a translation request) is one detail;
+- a place *multiplies* the relevance of nearby matches (``NEAR_GAIN`` × ``closeness``) instead
+  of adding a constant: a constant big enough to lift the one local photographer for
+  "fotograaf Gand" also lifts every unrelated card in Ghent above photographers elsewhere,
+  while a factor only lifts cards that already match the request. Without text (browsing)
+  there is no relevance to scale, so proximity then adds ``NEAR_BONUS`` as before.
 """
 
 from __future__ import annotations
@@ -38,9 +50,12 @@ MINILM = "minilm"
 #: Leg weights by query language (query understanding's guess; None = unknown).
 #: nl/fr/de: the multilingual USE carries meaning across languages, the English MiniLM
 #: barely (R@10 .00-.36 from non-English queries) – it only gets a token weight.
-#: en: MiniLM is the stronger English encoder, USE still helps with cards in nl/fr/de.
+#: en: MiniLM is the stronger English encoder, USE still helps with cards in nl/fr/de; with
+#: two encoders reading the query's language natively the lexical leg counts half (tuned on the
+#: judged set's tune split: 0.2-0.6 is a plateau, 0.7-1.0 lets single rare words such as
+#: "wedding" pull wedding planners into "a DJ for our wedding").
 LANG_WEIGHTS: dict[str | None, dict[str, float]] = {
-    "en": {LEXICAL: 1.0, USE_M3: 0.7, MINILM: 1.0},
+    "en": {LEXICAL: 0.5, USE_M3: 0.7, MINILM: 1.0},
     "nl": {LEXICAL: 1.0, USE_M3: 1.0, MINILM: 0.1},
     "fr": {LEXICAL: 1.0, USE_M3: 1.0, MINILM: 0.1},
     "de": {LEXICAL: 1.0, USE_M3: 1.0, MINILM: 0.1},
@@ -75,10 +90,28 @@ VECTOR_DEPTH = 100
 VECTOR_FLOOR: dict[str, float] = {USE_M3: 0.25, MINILM: 0.2}
 DEFAULT_VECTOR_FLOOR = 0.25
 
-#: Added to the (0..1) fused score per boost field a document satisfies.
+#: Added to the (0..1) fused score per boost field a document satisfies (fields not in
+#: FIELD_BOOSTS; browsing without text uses it for every field).
 BOOST_BONUS = 0.2
-#: Added to the fused score of a document within ``near.radius_km``, decaying to half at the edge.
+#: Bonus per boosted field with text: a recognised function names the trade asked for; a
+#: sector only the field of work (and sector words are often just objects: "foto's", "video").
+FIELD_BOOSTS: dict[str, float] = {"function": 0.25, "sector": 0.1}
+#: Multiplier of the boosts by the number of the user's content words (upper bound inclusive).
+BOOST_LENGTH_FACTORS: tuple[tuple[float, float], ...] = (
+    (3, 1.0),
+    (6, 0.7),
+    (math.inf, 0.4),
+)
+#: Without text: added to the score of a document within ``near.radius_km``, decaying to half
+#: at the edge (the order of a browse by place preference).
 NEAR_BONUS = 0.12
+#: With text: a match within ``near.radius_km`` has its score multiplied by
+#: ``1 + NEAR_GAIN * closeness`` (closeness 1 at the centre, 0 at the edge) when the place is a
+#: preference (named without a cue word: "fotograaf Gand").
+NEAR_GAIN = 0.6
+#: The same inside a radius filter ("fotograaf in Gent": every match is in the place already),
+#: where proximity only decides between matches of about the same relevance.
+NEAR_GAIN_IN_FILTER = 0.1
 
 _TUNABLE = (
     "LANG_WEIGHTS",
@@ -90,7 +123,11 @@ _TUNABLE = (
     "VECTOR_FLOOR",
     "DEFAULT_VECTOR_FLOOR",
     "BOOST_BONUS",
+    "FIELD_BOOSTS",
+    "BOOST_LENGTH_FACTORS",
     "NEAR_BONUS",
+    "NEAR_GAIN",
+    "NEAR_GAIN_IN_FILTER",
 )
 
 
@@ -113,11 +150,48 @@ def tuning(**values: object) -> Iterator[None]:
         globals().update(saved)
 
 
-def length_factor(n_words: int) -> float:
-    for bound, factor in LEXICAL_LENGTH_FACTORS:
+def _by_length(table: tuple[tuple[float, float], ...], n_words: int) -> float:
+    for bound, factor in table:
         if n_words <= bound:
             return factor
-    return LEXICAL_LENGTH_FACTORS[-1][1]
+    return table[-1][1]
+
+
+def length_factor(n_words: int) -> float:
+    """Multiplier of the lexical leg's weight for a query of ``n_words`` content words."""
+    return _by_length(LEXICAL_LENGTH_FACTORS, n_words)
+
+
+def boost_bonuses(query: SearchQuery) -> dict[str, float]:
+    """Bonus per boosted field a document satisfies, for this query.
+
+    With text, a function boost weighs more than a sector boost and both shrink with the
+    length of the request (see the module docstring); without text every field adds
+    ``BOOST_BONUS`` (the browse order, unchanged)."""
+    fields = [name for name, values in query.boosts.items() if values]
+    n_words = len(words(query.text))
+    if not n_words:
+        return dict.fromkeys(fields, BOOST_BONUS)
+    factor = _by_length(BOOST_LENGTH_FACTORS, n_words)
+    return {name: FIELD_BOOSTS.get(name, BOOST_BONUS) * factor for name in fields}
+
+
+def closeness(km: np.ndarray | float, radius_km: float) -> np.ndarray:
+    """1 at the centre, falling linearly to 0 at ``radius_km`` and 0 beyond (NaN → 0)."""
+    km = np.asarray(km, dtype=np.float64)
+    out = 1.0 - np.nan_to_num(km, nan=np.inf) / max(float(radius_km), 1e-6)
+    return np.clip(out, 0.0, 1.0)
+
+
+def near_gain(query: SearchQuery) -> float:
+    """NEAR_GAIN for a proximity preference, NEAR_GAIN_IN_FILTER when the query also has a
+    radius filter (the page passes the filter's place as ``near`` too)."""
+    return NEAR_GAIN if query.geo is None else NEAR_GAIN_IN_FILTER
+
+
+def near_factor(km: np.ndarray | float, radius_km: float, gain: float | None = None) -> np.ndarray:
+    """What a text match's score is multiplied by at ``km`` from the preferred place."""
+    return 1.0 + (NEAR_GAIN if gain is None else gain) * closeness(km, radius_km)
 
 
 def leg_weights(query: SearchQuery, embedder_names: Sequence[str]) -> dict[str, float]:
@@ -187,12 +261,14 @@ def fuse(
     weights: dict[str, float],
     *,
     bonuses: dict[str, float] | None = None,
+    factors: dict[str, float] | None = None,
 ) -> list[FusedHit]:
     """Fuse ranked lists (best first) from each leg into one ranking.
 
     For backends that get per-leg top-k lists (Elasticsearch's _msearch): vector legs
     should be fetched VECTOR_DEPTH deep so the normalisation matches the embedded
-    backend's. ``bonuses`` adds a per-document amount (boosts, proximity) after fusion.
+    backend's. ``bonuses`` adds a per-document amount (boosts) after fusion, then
+    ``factors`` multiplies (proximity, ``near_factor``).
     """
     total_weight = sum(w for leg, w in weights.items() if leg in legs and w > 0) or 1.0
     hits: dict[str, FusedHit] = {}
@@ -219,6 +295,9 @@ def fuse(
     for doc_id, bonus in (bonuses or {}).items():
         if doc_id in hits:
             hits[doc_id].score += bonus
+    for doc_id, factor in (factors or {}).items():
+        if doc_id in hits:
+            hits[doc_id].score *= factor
     return sorted(hits.values(), key=lambda h: (-h.score, h.id))
 
 

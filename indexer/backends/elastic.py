@@ -474,14 +474,23 @@ class ElasticsearchBackend:
                 known = sources.get(raw["_id"])
                 if known is None or ("highlight" in raw and "highlight" not in known):
                     sources[raw["_id"]] = raw
-        bonuses = {}
+        bonuses: dict[str, float] = {}
+        factors: dict[str, float] = {}
+        field_bonuses = fusion.boost_bonuses(query)
         for doc_id, raw in sources.items():
+            source = raw.get("_source") or {}
+            # Boosts add, proximity scales the relevance of a match (as in the embedded backend).
             bonus = q.preference_bonus(
-                query, raw.get("_source") or {}, boost_bonus=fusion.BOOST_BONUS, near_bonus=fusion.NEAR_BONUS
+                query, source, boost_bonus=fusion.BOOST_BONUS, near_bonus=0.0, boost_bonuses=field_bonuses
             )
             if bonus:
                 bonuses[doc_id] = bonus
-        fused = fusion.fuse(legs, {name: weights.get(name, 0.0) for name in legs}, bonuses=bonuses)
+            factor = q.preference_factor(query, source)
+            if factor != 1.0:
+                factors[doc_id] = factor
+        fused = fusion.fuse(
+            legs, {name: weights.get(name, 0.0) for name in legs}, bonuses=bonuses, factors=factors
+        )
 
         if order != "relevance":
             point = q.point_of(query)

@@ -657,22 +657,39 @@ def location_of(source: Mapping[str, Any]) -> tuple[float, float] | None:
 
 
 def preference_bonus(
-    query: SearchQuery, source: Mapping[str, Any], *, boost_bonus: float, near_bonus: float
+    query: SearchQuery,
+    source: Mapping[str, Any],
+    *,
+    boost_bonus: float,
+    near_bonus: float,
+    boost_bonuses: Mapping[str, float] | None = None,
 ) -> float:
     """What fusion adds for soft preferences: ``boost_bonus`` per boosted facet field the
-    document satisfies, ``near_bonus`` within ``near.radius_km`` decaying to half at the edge."""
+    document satisfies (or that field's amount in ``boost_bonuses``, see
+    ``fusion.boost_bonuses``), ``near_bonus`` within ``near.radius_km`` decaying to half at
+    the edge. With text, pass ``near_bonus=0`` and scale by ``preference_factor``."""
     bonus = 0.0
     for name, values in query.boosts.items():
         have = source.get(name) or []
         have = have if isinstance(have, list) else [have]
         if values and set(values) & set(have):
-            bonus += boost_bonus
+            bonus += (boost_bonuses or {}).get(name, boost_bonus)
     location = location_of(source)
     if query.near is not None and location is not None and query.near.radius_km > 0:
         km = haversine_km(query.near.lat, query.near.lon, *location)
         if km <= query.near.radius_km:
             bonus += near_bonus * (1.0 - 0.5 * km / query.near.radius_km)
     return bonus
+
+
+def preference_factor(query: SearchQuery, source: Mapping[str, Any]) -> float:
+    """What fusion multiplies a text match's score by for proximity (``fusion.near_factor``),
+    as the embedded backend does: 1 outside ``near.radius_km`` or without a location."""
+    location = location_of(source)
+    if query.near is None or location is None or query.near.radius_km <= 0:
+        return 1.0
+    km = haversine_km(query.near.lat, query.near.lon, *location)
+    return float(fusion.near_factor(km, query.near.radius_km, fusion.near_gain(query)))
 
 
 def count_facets(

@@ -1347,18 +1347,23 @@ class _Searcher:
             score = np.zeros(st.n, dtype=np.float32)
         score = score.astype(np.float32, copy=True)
         boost_masks = {f: self._facet_rows(f, v) for f, v in q.boosts.items() if v}
-        for bmask in boost_masks.values():
-            score += np.float32(fusion.BOOST_BONUS) * bmask
+        bonuses = fusion.boost_bonuses(q) if self.has_text else dict.fromkeys(boost_masks, fusion.BOOST_BONUS)
+        for field, bmask in boost_masks.items():
+            score += np.float32(bonuses.get(field, fusion.BOOST_BONUS)) * bmask
         if q.near is not None and distance is not None:
             near_distance = distance
             if q.geo is not None:  # distances are reported from geo; the preference is about near
                 near_distance = np.full(st.n, np.nan)
                 self._within(q.near.lat, q.near.lon, q.near.radius_km, mask, near_distance)
             near = np.nan_to_num(near_distance, nan=np.inf)
-            within = near <= q.near.radius_km
-            score[within] += np.float32(fusion.NEAR_BONUS) * (
-                1 - 0.5 * near[within] / max(q.near.radius_km, 1e-6)
-            ).astype(np.float32)
+            within = np.flatnonzero(near <= q.near.radius_km)
+            if self.has_text:  # scale the relevance of nearby matches (fusion.near_factor)
+                factor = fusion.near_factor(near[within], q.near.radius_km, fusion.near_gain(q))
+                score[within] *= factor.astype(np.float32)
+            else:  # browsing: no relevance to scale, nearer first
+                score[within] += np.float32(fusion.NEAR_BONUS) * (
+                    1 - 0.5 * near[within] / max(q.near.radius_km, 1e-6)
+                ).astype(np.float32)
         rows = np.flatnonzero(candidates)
         total = int(rows.size)
         facets = self._facet_counts(candidates)

@@ -125,6 +125,28 @@ def test_canonical_english_labels_are_always_in_the_document(ghent_photographer)
     assert {"Fotograaf", "Photographe", "Fotograf", "Photography", "Film & audiovisual"} <= set(labels)
 
 
+def test_a_title_the_taxonomy_does_not_resolve_is_searched_as_the_trades_it_names(ghent_photographer, db):
+    """ "Graphiste et webdesigner" or "Sportfotograaf" stay free text on the card, but the
+    document carries those trades' labels in every language and their function facet, so a
+    Dutch "grafisch ontwerper" query finds the card and query understanding's boost reaches it."""
+    from webapp.directory.documents import member_document
+
+    card = ghent_photographer
+    card.function_code, card.function_text = None, "Graphiste et webdesigner"
+    doc = member_document(card)
+    assert doc.facets["function"] == ["graphic_designer", "web_designer"]
+    labels = doc.fields["labels"].split(" | ")
+    assert labels[:1] == ["Graphic designer"] and {"Grafisch ontwerper", "Webdesigner"} <= set(labels)
+    assert doc.embed_text.startswith("Graphic designer / Web designer (Graphiste et webdesigner) (")
+    assert doc.payload["function"] is None  # what the card says is unchanged
+
+    card.function_text = "Sportfotograaf"
+    assert member_document(card).facets["function"] == ["photographer"]
+    card.function_text = "Something else entirely"
+    doc = member_document(card)
+    assert "function" not in doc.facets and doc.embed_text.startswith("Something else entirely (")
+
+
 def test_no_email_address_reaches_the_index_even_when_public(ghent_photographer):
     from webapp.directory.documents import member_document
 

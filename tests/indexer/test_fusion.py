@@ -110,3 +110,74 @@ def test_tuning_overrides_and_restores():
     assert fusion.LANG_WEIGHTS["nl"][USE_M3] == before
     with pytest.raises(KeyError):
         fusion.set_tuning(NO_SUCH_KNOB=1)
+
+
+def test_function_boosts_weigh_more_than_sector_boosts_and_shrink_with_length():
+    boosts = {"function": ("photographer",), "sector": ("photography",)}
+    short = fusion.boost_bonuses(q("fotograaf", boosts=boosts))
+    assert short["function"] > short["sector"] > 0
+    description = q(
+        "Wir eröffnen ein Café und suchen jemanden, der die Einrichtung plant: Theke, Beleuchtung, Möbel",
+        boosts=boosts,
+    )
+    long = fusion.boost_bonuses(description)
+    assert long["function"] < short["function"] and long["sector"] < short["sector"]
+    # Only fields with values get a bonus; browsing without text keeps the flat BOOST_BONUS.
+    assert set(fusion.boost_bonuses(q("fotograaf", boosts={"function": (), "sector": ("x",)}))) == {"sector"}
+    assert fusion.boost_bonuses(q("", boosts=boosts)) == dict.fromkeys(boosts, fusion.BOOST_BONUS)
+
+
+def test_closeness_falls_from_the_centre_to_the_edge():
+    values = fusion.closeness(np.array([0.0, 12.5, 25.0, 40.0, np.nan]), 25.0)
+    assert values.tolist() == pytest.approx([1.0, 0.5, 0.0, 0.0, 0.0])
+    assert fusion.near_factor(0.0, 25.0) == pytest.approx(1 + fusion.NEAR_GAIN)
+    assert fusion.near_factor(30.0, 25.0) == pytest.approx(1.0)
+
+
+def test_a_radius_filter_only_breaks_ties_by_distance():
+    from indexer.types import GeoFilter
+
+    ghent = GeoFilter(51.05, 3.72, 25)
+    assert fusion.near_gain(q(near=ghent)) == fusion.NEAR_GAIN
+    assert fusion.near_gain(q(near=ghent, geo=ghent)) == fusion.NEAR_GAIN_IN_FILTER < fusion.NEAR_GAIN
+
+
+def test_proximity_scales_matches_instead_of_lifting_everything_nearby():
+    """ "fotograaf Gand": the Ghent photographer rises above photographers far away, but an
+    unrelated card in Ghent does not rise above a photographer elsewhere (an added constant
+    big enough for the first would do the second)."""
+    legs = {LEXICAL: [("far_photographer", 10.0), ("ghent_photographer", 8.0), ("ghent_baker", 3.0)]}
+    at_ghent = float(fusion.near_factor(0.5, 25.0))
+    fused = fuse(
+        legs,
+        {LEXICAL: 1.0},
+        bonuses={"far_photographer": 0.25, "ghent_photographer": 0.25},
+        factors={"ghent_photographer": at_ghent, "ghent_baker": at_ghent, "nowhere": 9.0},
+    )
+    assert [h.id for h in fused] == ["ghent_photographer", "far_photographer", "ghent_baker"]
+    plain = {h.id: h.score for h in fuse(legs, {LEXICAL: 1.0})}
+    assert fused[0].score == pytest.approx((plain["ghent_photographer"] + 0.25) * at_ghent)
+    assert "nowhere" not in {h.id for h in fused}  # a factor never creates a match
+
+
+def test_elasticsearch_preferences_mirror_the_fusion_rules():
+    """The Elasticsearch backend fuses on the client with the same bonuses and factors."""
+    from indexer.backends import elastic_queries as eq
+    from indexer.types import GeoFilter
+
+    boosts = {"function": ("photographer",), "sector": ("photography",)}
+    query = q("fotograaf", boosts=boosts, near=GeoFilter(51.05, 3.72, 25))
+    source = {
+        "function": ["photographer"],
+        "sector": ["photography"],
+        "location": {"lat": 51.05, "lon": 3.72},
+    }
+    bonuses = fusion.boost_bonuses(query)
+    assert eq.preference_bonus(
+        query, source, boost_bonus=fusion.BOOST_BONUS, near_bonus=0.0, boost_bonuses=bonuses
+    ) == pytest.approx(bonuses["function"] + bonuses["sector"])
+    assert eq.preference_factor(query, source) == pytest.approx(1 + fusion.NEAR_GAIN)
+    filtered = q("fotograaf", near=query.near, geo=query.near)
+    assert eq.preference_factor(filtered, source) == pytest.approx(1 + fusion.NEAR_GAIN_IN_FILTER)
+    assert eq.preference_factor(query, {"location": {"lat": 50.0, "lon": 3.72}}) == 1.0
+    assert eq.preference_factor(query, {}) == 1.0

@@ -346,3 +346,73 @@ def test_to_dict_is_the_api_query_shape():
     assert data["place"]["radius_km"] == 25 and data["place"]["filter"] is False
     assert data["functions"] == ["photographer"] and data["sectors"] == []
     assert data["text"] == "fotograaf Gand" and data["residual"] == "fotograaf"
+
+
+@pytest.mark.parametrize(
+    ("query", "functions"),
+    [
+        ("Sportfotograaf", ["photographer"]),
+        ("Tierfotografin in Köln", ["photographer"]),
+        ("Hochzeitsfotografin", ["wedding_photographer"]),  # a listed synonym wins
+        ("Kinderfotograaf", ["photographer"]),
+        ("Jazzpianist", ["pianist"]),
+        # A derived noun is no compound: "Einführung" is an introduction, not a guided tour.
+        ("Einführung in Excel", []),
+        ("Durchführung eines Workshops", ["workshop_leader"]),
+    ],
+)
+def test_compound_job_titles_name_their_head(query, functions):
+    assert understand(query).functions == functions
+
+
+def test_compound_heads_in_english_or_french_are_chance():
+    assert understand("Bergdesigner").functions == []  # "designer" is no Dutch/German-only head
+
+
+@pytest.mark.parametrize(
+    ("title", "codes"),
+    [
+        ("Fotograaf", ["photographer"]),
+        ("Photographe d'architecture", ["photographer"]),
+        ("Graphiste et webdesigner", ["graphic_designer", "web_designer"]),
+        ("Sportfotograaf", ["photographer"]),
+        ("Tuinaannemer", ["gardener"]),  # an exact synonym wins over the compound head "aannemer"
+        ("Kinderanimator", ["children_entertainer"]),  # not the 3D "Animator"
+        ("Deutschlehrerin", ["language_teacher"]),
+        ("Shopify developer", ["web_developer"]),
+        ("Something else entirely", []),
+        ("", []),
+    ],
+)
+def test_title_functions_read_free_text_job_titles(title, codes):
+    from webapp.taxonomy.understand import title_functions
+
+    assert title_functions(title) == codes
+
+
+@pytest.mark.parametrize(
+    ("query", "sectors"),
+    [
+        ("Iemand die onze website in het Frans kan vertalen", ["writing_translation"]),
+        ("Who can get our website to show up higher on Google?", []),
+        ("Wer kann unseren Garten pflegen?", []),
+    ],
+)
+def test_objects_of_a_request_are_no_sector(query, sectors):
+    """ "website" is what is to be translated or ranked, not a request for IT work; "pflegen"
+    (to tend) is no care work."""
+    assert understand(query).sectors == sectors
+
+
+def test_schilder_and_maler_are_house_painters():
+    assert understand("schilder Mechelen").functions == ["house_painter"]
+    assert understand("Maler in Köln").functions == ["house_painter"]
+    assert understand("kunstschilder").functions == ["painter"]
+    assert understand("Kunstmaler").functions == ["painter"]
+
+
+def test_curated_local_names_are_places_without_a_cue():
+    """ "Namen" is a Dutch word (names) but also the hand-written Dutch name of Namur."""
+    result = understand("geluidstechnicus Namen")
+    assert result.place.id == NAMUR and not result.place_filter
+    assert result.functions == ["sound_engineer"]

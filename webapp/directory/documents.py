@@ -184,9 +184,28 @@ def member_payload(profile: MemberProfile) -> dict[str, Any]:
     }
 
 
-def member_embed_text(profile: MemberProfile) -> str:
+def member_functions(profile: MemberProfile) -> list[str]:
+    """The functions a card is searched as: its taxonomy code, else what its free-text title
+    names ("Sportfotograaf" → photographer, "Graphiste et webdesigner" → graphic designer and
+    web designer). A title the taxonomy cannot resolve as a whole still names a trade that
+    clients search for, in any language, and that query understanding boosts."""
+    if profile.function_code:
+        return [profile.function_code]
+    if not profile.function_text:
+        return []
+    from webapp.taxonomy.understand import title_functions
+
+    try:
+        return title_functions(profile.function_text)
+    except Exception:  # noqa: BLE001 - a title that cannot be read is searched as its words only
+        return []
+
+
+def member_embed_text(profile: MemberProfile, functions: Sequence[str] | None = None) -> str:
     """A compact natural sentence: the encoders read trade, sector and place before the bio."""
-    function = _label("function", profile.function_code) if profile.function_code else ""
+    if functions is None:
+        functions = member_functions(profile)
+    function = " / ".join(_label("function", code) for code in functions)
     if profile.function_text and sort_name(profile.function_text) != sort_name(function):
         function = f"{function} ({profile.function_text})" if function else profile.function_text
     sectors = ", ".join(_label("sector", code) for code in profile.sectors)
@@ -212,8 +231,9 @@ def member_document(profile: MemberProfile) -> Document | None:
     if profile.visibility not in PUBLISHED:
         return None
     labels: list[str] = []
-    if profile.function_code:
-        labels += _all_labels("function", profile.function_code)
+    functions = member_functions(profile)
+    for code in functions:
+        labels += _all_labels("function", code)
     for code in profile.sectors:
         labels += _all_labels("sector", code)
     keywords = _unique([str(s) for s in (profile.skills or [])] + [profile.function_text or ""])
@@ -226,7 +246,7 @@ def member_document(profile: MemberProfile) -> Document | None:
     }
     facets = {
         "sector": list(profile.sectors),
-        "function": [profile.function_code] if profile.function_code else [],
+        "function": functions,
         "language": sorted(set(profile.languages)),
         **_place_facets(profile),
     }
@@ -238,7 +258,7 @@ def member_document(profile: MemberProfile) -> Document | None:
         facets={k: v for k, v in facets.items() if v},
         location=_location(profile),
         lang=profile.card_language,
-        embed_text=member_embed_text(profile),
+        embed_text=member_embed_text(profile, functions),
         sort={"name": sort_name(profile.display_name), "recent": _timestamp(profile)},
         payload=member_payload(profile),
     )

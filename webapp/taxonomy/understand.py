@@ -42,6 +42,22 @@ NO_CUE_MIN_POPULATION_MULTI = 1_000
 #: After a cue, a place that is also a common word still needs to be a real town ("in Mol").
 CUE_COMMON_MIN_POPULATION = 2_000
 
+#: Compound job titles ("Sportfotograaf", "Deutschlehrerin", "Hochzeitsfotograf"): Dutch and
+#: German put the head of a compound last, so a word that *ends* in a function name of at
+#: least this many letters, after a modifier of at least COMPOUND_MIN_MODIFIER letters,
+#: names that function. Exact labels and synonyms always win ("Tuinaannemer" is a
+#: gardener, not a contractor, because the taxonomy says so).
+COMPOUND_MIN_HEAD = 5
+COMPOUND_MIN_MODIFIER = 3
+#: Languages that write compounds as one word.
+COMPOUND_LANGS = frozenset({"nl", "de"})
+#: Verb particles and prefixes: with them a word is a derived noun, not a compound
+#: ("Einführung", "Durchführung", "Entführung" are no guided tours; "uitvoering" no "voering").
+VERB_PREFIXES = frozenset(
+    """ab an auf aus bei durch ein ent er fort ge her hin mit nach uber um unter ver vor weg
+    wider zer zu zuruck aan af door mee na om onder op over toe uit voor be ont""".split()
+)
+
 #: Words that are hand-written place labels but too ordinary to be places without a cue
 #: (nl "bergen" to store, "lessen" lessons, "komen" to come, "menen" to mean,
 #: "vorst" frost, "wenen" to cry; en "forest", "vise", "waver", "flushing"; fr "jette",
@@ -251,6 +267,60 @@ class Understander:
             curated.update(normalize(label) for label in labels)
         self.curated = frozenset(curated)
 
+    # -- compounds --
+    def compound_function(self, word: str) -> tuple[str, str] | None:
+        """(code, head) when ``word`` is a Dutch/German compound ending in a function name
+        ("sportfotograaf" → photographer, "fotograaf"), else None. Longest head first."""
+        folded = normalize(word)
+        if " " in folded or not folded.isalpha():
+            return None
+        for i in range(COMPOUND_MIN_MODIFIER, len(folded) - COMPOUND_MIN_HEAD + 1):
+            head = folded[i:]
+            if folded[:i] in VERB_PREFIXES:
+                continue
+            code = self.taxonomy.resolve("function", head)
+            if code is None:
+                continue
+            langs = self.taxonomy.surface_langs(head)
+            if langs and not langs & COMPOUND_LANGS:
+                continue  # an English/French word at the end of a Dutch/German one is chance
+            return code, head
+        return None
+
+    def compound_terms(self, text: str, tokens: list[Token], terms: list[TermMatch]) -> list[TermMatch]:
+        """Function terms for words the taxonomy does not list but whose compound head it does."""
+        covered = [(t.start, t.end) for t in terms]
+        out = []
+        for token in tokens:
+            if any(s <= token.start < e for s, e in covered):
+                continue
+            if token.folded in ALL_STOPWORDS or token.folded in self.common:
+                continue
+            found = self.compound_function(token.text)
+            if found is None:
+                continue
+            code, head = found
+            langs = self.taxonomy.surface_langs(head) & COMPOUND_LANGS
+            lang = next(iter(langs)) if len(langs) == 1 else None
+            out.append(TermMatch("function", code, token.start, token.end, lang, token.text))
+        return out
+
+    def title_functions(self, title: str | None) -> list[str]:
+        """Function codes a free-text job title names, in order: the whole title when the
+        taxonomy knows it, else every function term in it ("Graphiste et webdesigner" →
+        graphic_designer, web_designer; "Photographe d'architecture" → photographer), including
+        compounds ("Sportfotograaf" → photographer)."""
+        title = (title or "").strip()
+        if not title:
+            return []
+        code = self.taxonomy.resolve("function", title)
+        if code is not None:
+            return [code]
+        tokens = tokenize(title)[:MAX_TOKENS]
+        terms = self.taxonomy.find_terms(title, tokens)
+        terms = sorted(terms + self.compound_terms(title, tokens, terms), key=lambda t: t.start)
+        return list(dict.fromkeys(t.code for t in terms if t.kind == "function"))
+
     # -- the entry point --
     def understand(
         self,
@@ -266,6 +336,7 @@ class Understander:
         text = (text or "").strip()
         tokens = tokenize(text)[:MAX_TOKENS]
         terms = self.taxonomy.find_terms(text, tokens)
+        terms = sorted(terms + self.compound_terms(text, tokens, terms), key=lambda t: t.start)
         ui_lang = lang_hint if lang_hint in LANGS else None
         radius = _parse_radius(radius_km)
 
@@ -568,6 +639,12 @@ def understand(
         nofunction=nofunction,
         nosector=nosector,
     )
+
+
+def title_functions(title: str | None) -> list[str]:
+    """Function codes named by a free-text job title (see ``Understander.title_functions``):
+    what a card whose title the taxonomy does not resolve is searched as."""
+    return get_understander().title_functions(title)
 
 
 def undo_params(
