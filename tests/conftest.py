@@ -121,7 +121,9 @@ class CapturingHandler:
         from email.policy import default
 
         msg = message_from_bytes(envelope.content, policy=default)
-        self.messages.append({"envelope_to": list(envelope.rcpt_tos), "mail_from": envelope.mail_from, "msg": msg})
+        self.messages.append(
+            {"envelope_to": list(envelope.rcpt_tos), "mail_from": envelope.mail_from, "msg": msg}
+        )
         return "250 OK"
 
 

@@ -40,7 +40,9 @@ class SearchBackend(Protocol):
     def delete(self, entity: str, ids: Sequence[str]) -> None:
         """Remove documents; unknown ids are ignored."""
 
-    def search(self, query: SearchQuery, vectors: dict[str, np.ndarray], weights: dict[str, float]) -> SearchResult:
+    def search(
+        self, query: SearchQuery, vectors: dict[str, np.ndarray], weights: dict[str, float]
+    ) -> SearchResult:
         """Answer a query. ``weights`` maps leg names ("lexical", embedder names) to fusion weights;
         a leg with weight 0 is not run."""
 

@@ -84,7 +84,12 @@ def test_header_injection_is_refused(app, value):
 
 @pytest.mark.parametrize(
     "address",
-    ["bob@example.org, eve@example.org", "Bob <bob@example.org>", "bob@example.org\r\nBcc: e@x.org", "nobody"],
+    [
+        "bob@example.org, eve@example.org",
+        "Bob <bob@example.org>",
+        "bob@example.org\r\nBcc: e@x.org",
+        "nobody",
+    ],
 )
 def test_only_single_plain_addresses(address):
     with pytest.raises(HeaderInjection):

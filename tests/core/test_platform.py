@@ -97,7 +97,15 @@ def test_error_page_is_generic_and_logged_once(app, client, caplog):
 
 @pytest.mark.parametrize(
     "target",
-    ["//evil.example", "https://evil.example/x", "javascript:alert(1)", "/\\evil.example", "http:/evil", "", None],
+    [
+        "//evil.example",
+        "https://evil.example/x",
+        "javascript:alert(1)",
+        "/\\evil.example",
+        "http:/evil",
+        "",
+        None,
+    ],
 )
 def test_safe_next_refuses_foreign_targets(target):
     assert safe_next(target, "/account") == "/account"

@@ -81,8 +81,12 @@ def test_member_document(ghent_photographer):
         visibility="public",
         fields={
             "title": "Ánna Peeters",
+            # The free text names a trade of its own: the card is searched as both.
             "labels": _labels(
-                ("function", "photographer"), ("sector", "photography"), ("sector", "film_audiovisual")
+                ("function", "photographer"),
+                ("function", "wedding_photographer"),
+                ("sector", "photography"),
+                ("sector", "film_audiovisual"),
             ),
             "headline": "Portrait and event photographer",
             "keywords": "portraits | studio lighting | wedding photographer",
@@ -90,7 +94,7 @@ def test_member_document(ghent_photographer):
         },
         facets={
             "sector": ["photography", "film_audiovisual"],
-            "function": ["photographer"],
+            "function": ["photographer", "wedding_photographer"],
             "language": ["en", "nl"],
             "country": ["BE"],
             "region": ["BE.VLG"],
@@ -99,7 +103,7 @@ def test_member_document(ghent_photographer):
         location=(51.05, 3.71667),
         lang="en",
         embed_text=(
-            "Photographer (wedding photographer) (Photography, Film & audiovisual) in Ghent, Belgium. "
+            "Photographer / Wedding photographer (Photography, Film & audiovisual) in Ghent, Belgium. "
             "Portrait and event photographer. Skills: portraits, studio lighting. " + bio_cut
         ),
         sort={"name": "anna peeters", "recent": PUBLISHED_AT.timestamp()},

@@ -47,8 +47,12 @@ def status() -> None:
 
 
 @click.command("serve")
-@click.option("--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="$HOST or 127.0.0.1")
-@click.option("--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int, show_default="$PORT or 5000")
+@click.option(
+    "--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="$HOST or 127.0.0.1"
+)
+@click.option(
+    "--port", default=lambda: int(os.environ.get("PORT", "5000")), type=int, show_default="$PORT or 5000"
+)
 @click.option("--threads", default=8, show_default=True)
 @with_appcontext
 def serve_command(host: str, port: int, threads: int) -> None:

@@ -195,9 +195,10 @@ def mail_status() -> dict[str, int]:
     from sqlalchemy import func
 
     queued = db.session.scalar(select(func.count()).where(MailMessage.sent_at.is_(None))) or 0
-    failing = db.session.scalar(
-        select(func.count()).where(MailMessage.sent_at.is_(None), MailMessage.attempts > 0)
-    ) or 0
+    failing = (
+        db.session.scalar(select(func.count()).where(MailMessage.sent_at.is_(None), MailMessage.attempts > 0))
+        or 0
+    )
     sent = db.session.scalar(select(func.count()).where(MailMessage.sent_at.is_not(None))) or 0
     return {"queued": queued, "failing": failing, "sent": sent}
 

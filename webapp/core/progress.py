@@ -8,7 +8,9 @@ from typing import TextIO
 
 
 class Progress:
-    def __init__(self, label: str, total: int | None = None, stream: TextIO | None = None, every: float = 0.5):
+    def __init__(
+        self, label: str, total: int | None = None, stream: TextIO | None = None, every: float = 0.5
+    ):
         self.label = label
         self.total = total
         self.stream = stream or sys.stderr

@@ -24,7 +24,7 @@ class Verdict:
 
 
 def parse_rule(rule: str) -> tuple[int, int]:
-    """"10/60" → (10 hits, 60 seconds)."""
+    """ "10/60" → (10 hits, 60 seconds)."""
     count, seconds = rule.split("/")
     return int(count), int(seconds)
 
@@ -75,13 +75,16 @@ class RateLimiter:
         now = time.time() if now is None else now
         window = int(now // period)
         with db.engine.connect() as conn:
-            count = conn.execute(
-                select(RateLimitCounter.count).where(
-                    RateLimitCounter.scope == scope,
-                    RateLimitCounter.key == key[:200],
-                    RateLimitCounter.window == window,
-                )
-            ).scalar() or 0
+            count = (
+                conn.execute(
+                    select(RateLimitCounter.count).where(
+                        RateLimitCounter.scope == scope,
+                        RateLimitCounter.key == key[:200],
+                        RateLimitCounter.window == window,
+                    )
+                ).scalar()
+                or 0
+            )
         retry_after = max(1, math.ceil((window + 1) * period - now))
         return Verdict(count < limit, retry_after if count >= limit else 0, count, limit)
 

@@ -187,9 +187,7 @@ def drain_search(limit: int = 256, *, force: bool = False) -> DrainReport:
                 report.failed += 1
         db.session.commit()
 
-    db.session.execute(
-        delete(SearchOutboxEntry).where(SearchOutboxEntry.done_at < utcnow() - KEEP_DONE)
-    )
+    db.session.execute(delete(SearchOutboxEntry).where(SearchOutboxEntry.done_at < utcnow() - KEEP_DONE))
     db.session.commit()
     return report
 
@@ -209,12 +207,13 @@ def drain_all() -> DrainReport:
 
 
 def outbox_status() -> dict[str, int]:
-    pending = db.session.scalar(
-        select(func.count()).where(SearchOutboxEntry.done_at.is_(None))
-    ) or 0
-    failing = db.session.scalar(
-        select(func.count()).where(SearchOutboxEntry.done_at.is_(None), SearchOutboxEntry.attempts > 0)
-    ) or 0
+    pending = db.session.scalar(select(func.count()).where(SearchOutboxEntry.done_at.is_(None))) or 0
+    failing = (
+        db.session.scalar(
+            select(func.count()).where(SearchOutboxEntry.done_at.is_(None), SearchOutboxEntry.attempts > 0)
+        )
+        or 0
+    )
     return {"queued": pending, "failing": failing}
 
 

@@ -185,28 +185,25 @@ def member_payload(profile: MemberProfile) -> dict[str, Any]:
 
 
 def member_functions(profile: MemberProfile) -> list[str]:
-    """The functions a card is searched as: its taxonomy code, else what its free-text title
+    """The functions a card is searched as: its taxonomy code and what its free-text title
     names ("Sportfotograaf" → photographer, "Graphiste et webdesigner" → graphic designer and
     web designer). A title the taxonomy cannot resolve as a whole still names a trade that
     clients search for, in any language, and that query understanding boosts."""
-    if profile.function_code:
-        return [profile.function_code]
-    if not profile.function_text:
-        return []
-    from webapp.taxonomy.understand import title_functions
+    codes = [profile.function_code] if profile.function_code else []
+    if profile.function_text:
+        from webapp.taxonomy.understand import title_functions
 
-    try:
-        return title_functions(profile.function_text)
-    except Exception:  # noqa: BLE001 - a title that cannot be read is searched as its words only
-        return []
+        codes += title_functions(profile.function_text)
+    return list(dict.fromkeys(codes))
 
 
 def member_embed_text(profile: MemberProfile, functions: Sequence[str] | None = None) -> str:
     """A compact natural sentence: the encoders read trade, sector and place before the bio."""
     if functions is None:
         functions = member_functions(profile)
-    function = " / ".join(_label("function", code) for code in functions)
-    if profile.function_text and sort_name(profile.function_text) != sort_name(function):
+    labels = [_label("function", code) for code in functions]
+    function = " / ".join(labels)
+    if profile.function_text and sort_name(profile.function_text) not in {sort_name(x) for x in labels}:
         function = f"{function} ({profile.function_text})" if function else profile.function_text
     sectors = ", ".join(_label("sector", code) for code in profile.sectors)
     lead = function or profile.display_name

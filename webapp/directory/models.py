@@ -94,7 +94,9 @@ class MemberProfile(CardMixin, db.Model):
 class MemberSector(db.Model):
     __tablename__ = "member_sectors"
 
-    profile_id: Mapped[int] = mapped_column(ForeignKey("member_profiles.id", ondelete="CASCADE"), primary_key=True)
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("member_profiles.id", ondelete="CASCADE"), primary_key=True
+    )
     sector_code: Mapped[str] = mapped_column(String(60), primary_key=True, index=True)
     position: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
 
@@ -105,7 +107,9 @@ class MemberSector(db.Model):
 class MemberLanguage(db.Model):
     __tablename__ = "member_languages"
 
-    profile_id: Mapped[int] = mapped_column(ForeignKey("member_profiles.id", ondelete="CASCADE"), primary_key=True)
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("member_profiles.id", ondelete="CASCADE"), primary_key=True
+    )
     #: ISO 639-1 code of a language the member speaks.
     language: Mapped[str] = mapped_column(String(8), primary_key=True, index=True)
 
@@ -138,7 +142,9 @@ class ClientProfile(CardMixin, db.Model):
 class ClientSector(db.Model):
     __tablename__ = "client_sectors"
 
-    profile_id: Mapped[int] = mapped_column(ForeignKey("client_profiles.id", ondelete="CASCADE"), primary_key=True)
+    profile_id: Mapped[int] = mapped_column(
+        ForeignKey("client_profiles.id", ondelete="CASCADE"), primary_key=True
+    )
     sector_code: Mapped[str] = mapped_column(String(60), primary_key=True, index=True)
     position: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
 
@@ -156,7 +162,9 @@ class ContactMessage(db.Model):
     sender_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     recipient_kind: Mapped[str] = mapped_column(String(10), nullable=False)  # "member" | "client"
     recipient_profile_id: Mapped[int] = mapped_column(Integer, nullable=False)
-    recipient_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    recipient_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     subject: Mapped[str] = mapped_column(String(200), nullable=False)
     body: Mapped[str] = mapped_column(Text, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
@@ -188,7 +196,9 @@ class AbuseReport(db.Model):
     __tablename__ = "abuse_reports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    message_id: Mapped[int] = mapped_column(ForeignKey("contact_messages.id", ondelete="CASCADE"), nullable=False)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("contact_messages.id", ondelete="CASCADE"), nullable=False
+    )
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     reason: Mapped[str] = mapped_column(Text, nullable=False)
     status: Mapped[str] = mapped_column(String(12), default="open", nullable=False)  # open | handled

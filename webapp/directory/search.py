@@ -141,6 +141,13 @@ def _clean_text(value: str) -> str:
     return " ".join("".join(c if c.isprintable() else " " for c in value).split())
 
 
+def _function_sectors(code: str) -> list[str]:
+    from webapp.taxonomy import get_taxonomy
+
+    entry = get_taxonomy().functions.get(code)
+    return list(entry.sectors) if entry else []
+
+
 def _resolve_codes(kind: str, values: Iterable[str]) -> tuple[str, ...]:
     from webapp.taxonomy import get_taxonomy
 
@@ -528,6 +535,13 @@ def explain(
                     matched.append(term)
         elif item.kind == "semantic":
             semantic = True
+    # "photographer" already says "photography": drop sector tags the matched trade implies.
+    implied = {s for facet, value in boosted if facet == "function" for s in _function_sectors(value)}
+    if implied:
+        pairs = [
+            (t, b) for t, b in zip(tags, boosted, strict=True) if not (b[0] == "sector" and b[1] in implied)
+        ]
+        tags, boosted = [t for t, _b in pairs], [b for _t, b in pairs]
     if distance is None and hit.distance_km is not None:
         distance = _away(hit.distance_km)
     # Words matched in the taxonomy labels (all four languages) read as noise ("matched
@@ -689,8 +703,15 @@ def run(entity: str, params: Mapping[str, Any], viewer: Any, lang: str | None = 
         sectors = [c for c in interp.sectors if c not in p.nosector and c not in explicit_s]
         if functions:
             boosts["function"] = tuple(functions)
-        if sectors:
-            boosts["sector"] = tuple(sectors)
+        # A recognised trade also prefers its sectors' cards: related trades before unrelated ones.
+        related = [
+            code
+            for f in functions
+            for code in _function_sectors(f)
+            if code not in explicit_s and code not in p.nosector
+        ]
+        if sectors or related:
+            boosts["sector"] = tuple(dict.fromkeys(sectors + related))
         expansions = list(interp.expansions or [])
         for code in functions:
             parts.append(

@@ -169,7 +169,14 @@ def resolve_function(value: Any) -> tuple[str | None, str | None]:
     if text in tax.functions:
         return text, None
     code = tax.resolve("function", text)
-    return (code, None) if code else (None, text)
+    if code:
+        return code, None
+    # A title the taxonomy does not know as a whole may still name a trade ("Sportfotograaf",
+    # "Photographe d'architecture"): file the card under it and keep the member's own words.
+    from webapp.taxonomy.understand import title_functions
+
+    named = title_functions(text)
+    return (named[0] if named else None), text
 
 
 def function_label(card: MemberProfile, lang: str | None = None) -> str | None:
