@@ -4,7 +4,7 @@ Runs the real stack (app factory, importer, search outbox, JSON API) on a fresh 
 directory and prints recall@10, MRR and nDCG@10 per query language, split and query type.
 
     python -m bench.relevance                      # all queries
-    python -m bench.relevance --split heldout      # what the test asserts on
+    python -m bench.relevance --split held         # what the test asserts on
     python -m bench.relevance --split tune --verbose   # per-query misses, for tuning fusion
     python -m bench.relevance --json out.json
 """
@@ -34,7 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--split", choices=("tune", "heldout", "all"), default="all")
+    parser.add_argument(
+        "--split", choices=harness.SPLIT_CHOICES, default="all", help="held = heldout + heldout2"
+    )
     parser.add_argument("--lang", choices=harness.LANGS, action="append", help="only these query languages")
     parser.add_argument("--type", choices=harness.TYPES, action="append", help="only these query types")
     parser.add_argument("--json", metavar="FILE", help="write per-query results and aggregates as JSON")

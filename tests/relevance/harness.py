@@ -29,11 +29,16 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 CARDS = HERE / "cards.jsonl"
 QUERIES = HERE / "queries.jsonl"
+#: A second held-out set (split "heldout2"), written and judged blind after the fusion
+#: had been tuned: fresh queries nobody had run through the system.
+QUERIES_EXTRA = HERE / "queries_extra.jsonl"
 
 MODES = ("lexical", "semantic", "hybrid")
 LANGS = ("nl", "fr", "de", "en")
 TYPES = ("trade", "trade_place", "natural", "description")
-SPLITS = ("tune", "heldout")
+SPLITS = ("tune", "heldout", "heldout2")
+#: Names accepted by ``load_queries(split=...)``: a split, "held" (both held-out sets) or "all".
+SPLIT_CHOICES = (*SPLITS, "held", "all")
 K = 10
 
 
@@ -57,24 +62,26 @@ def load_cards(path: Path = CARDS) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def load_queries(path: Path = QUERIES, split: str = "all") -> list[Query]:
-    """Judged queries; ``split`` is "tune", "heldout" or "all"."""
+def load_queries(path: Path | None = None, split: str = "all") -> list[Query]:
+    """Judged queries of one file (default: both files); ``split`` is one of SPLIT_CHOICES."""
+    wanted = {"all": set(SPLITS), "held": {"heldout", "heldout2"}}.get(split, {split})
     out = []
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            if not line.strip():
-                continue
-            raw = json.loads(line)
-            q = Query(
-                raw["id"],
-                raw["lang"],
-                raw["type"],
-                raw["text"],
-                raw["split"],
-                {k: int(v) for k, v in raw["relevant"].items()},
-            )
-            if split in ("all", q.split):
-                out.append(q)
+    for one in (path,) if path else (QUERIES, QUERIES_EXTRA):
+        with open(one, encoding="utf-8") as fh:
+            for line in fh:
+                if not line.strip():
+                    continue
+                raw = json.loads(line)
+                q = Query(
+                    raw["id"],
+                    raw["lang"],
+                    raw["type"],
+                    raw["text"],
+                    raw["split"],
+                    {k: int(v) for k, v in raw["relevant"].items()},
+                )
+                if q.split in wanted:
+                    out.append(q)
     return out
 
 

@@ -1,7 +1,8 @@
 """Hybrid search must beat lexical-only and semantic-only on the held-out judged queries.
 
 The judged set (cards.jsonl, queries.jsonl) is described in tests/relevance/README.md; the
-figures behind these assertions come from ``python -m bench.relevance --split heldout``.
+figures behind these assertions come from ``python -m bench.relevance --split held`` (both
+held-out sets: "heldout", and "heldout2", written and judged blind after tuning).
 """
 
 from __future__ import annotations
@@ -33,8 +34,10 @@ def test_judged_set_is_consistent(judged):
     assert min(per_lang.values()) >= 40, per_lang
     for lang in harness.LANGS:
         mine = [q for q in queries if q.lang == lang]
-        held = sum(q.split == "heldout" for q in mine)
-        assert 0.4 <= held / len(mine) <= 0.6, (lang, held, len(mine))
+        first = [q for q in mine if q.split != "heldout2"]
+        held = sum(q.split == "heldout" for q in first)
+        assert 0.4 <= held / len(first) <= 0.6, (lang, held, len(first))
+        assert sum(q.split == "heldout2" for q in mine) >= 20, lang
         for kind in harness.TYPES:
             splits = {q.split for q in mine if q.type == kind}
             assert splits == set(harness.SPLITS), (lang, kind, splits)
@@ -77,7 +80,7 @@ def heldout_scores(tmp_path_factory):
         assert stack.import_errors == [], stack.import_errors[:5]
         assert stack.drain_failed == 0
         assert len(stack.external_ids) == len(harness.load_cards())
-        ranked = harness.run_queries(stack, harness.load_queries(split="heldout"))
+        ranked = harness.run_queries(stack, harness.load_queries(split="held"))
     finally:
         stack.close()
     assert not any(r.degraded for r in ranked), "search answered from the degraded fallback"
