@@ -8,7 +8,7 @@ rows into ``Document``s; every backend answers ``SearchQuery``s with a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 #: Visibilities a document may have in an index. Drafts are never indexed.
 VISIBILITIES = ("public", "community")
@@ -34,6 +34,9 @@ HL_END = "\ue001"
 
 Mode = Literal["hybrid", "lexical", "semantic"]
 Sort = Literal["relevance", "recent", "name", "distance"]
+#: The same values as tuples, for validating request parameters.
+MODES: tuple[str, ...] = get_args(Mode)
+SORTS: tuple[str, ...] = get_args(Sort)
 
 
 @dataclass

@@ -6,6 +6,7 @@ import os
 import re
 import socket
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -24,11 +25,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def app_config(tmp_path: Path) -> dict:
-    """Settings for a test app: a fresh DATA_DIR, no background threads."""
+def app_settings(data_dir: str | Path, **overrides: Any) -> dict[str, Any]:
+    """Settings for a test app on ``data_dir``: embedded search, no background threads, no demo,
+    mail to files, whatever the environment says."""
     return {
-        "DATA_DIR": str(tmp_path / "data"),
+        "DATA_DIR": str(data_dir),
         "TESTING": True,
         "BACKGROUND_WORKERS": False,
         "DEMO_ON_FIRST_START": False,
@@ -37,7 +38,14 @@ def app_config(tmp_path: Path) -> dict:
         "SEARCH_BACKEND": "embedded",
         "ELASTICSEARCH_URL": None,
         "MAIL_URL": None,
+        **overrides,
     }
+
+
+@pytest.fixture
+def app_config(tmp_path: Path) -> dict:
+    """Settings for a test app: a fresh DATA_DIR, no background threads."""
+    return app_settings(tmp_path / "data")
 
 
 class IsolatedClient(FlaskClient):

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import MODEL_CACHE, IsolatedClient
+from tests.conftest import IsolatedClient, app_settings
 
 ROLES = ("anonymous", "member", "client", "staff", "admin", "owner")
 SIGNED_IN = ROLES[1:]
@@ -124,19 +124,7 @@ def build_world(data_dir: Path) -> World:
     from webapp.directory import photos, relay, service
     from webapp.extensions import db
 
-    app = create_app(
-        {
-            "DATA_DIR": str(data_dir),
-            "TESTING": True,
-            "BACKGROUND_WORKERS": False,
-            "DEMO_ON_FIRST_START": False,
-            "MODEL_CACHE_DIR": str(MODEL_CACHE),
-            "SECRET_KEY": "matrix-secret",
-            "SEARCH_BACKEND": "embedded",
-            "ELASTICSEARCH_URL": None,
-            "MAIL_URL": None,
-        }
-    )
+    app = create_app(app_settings(data_dir, SECRET_KEY="matrix-secret"))
     app.test_client_class = IsolatedClient
     world = World(app=app, data_dir=data_dir)
     with app.app_context():
@@ -543,16 +531,7 @@ def _rule_methods_once() -> dict[str, set[str]]:
         from webapp import create_app
 
         data_dir = tempfile.mkdtemp(prefix="kring-rules-")
-        app = create_app(
-            {
-                "DATA_DIR": data_dir,
-                "TESTING": True,
-                "BACKGROUND_WORKERS": False,
-                "DEMO_ON_FIRST_START": False,
-                "MODEL_CACHE_DIR": str(MODEL_CACHE),
-                "SECRET_KEY": "x",
-            }
-        )
+        app = create_app(app_settings(data_dir, SECRET_KEY="x"))
         _RULES["rules"] = _rules(app)
         with app.app_context():
             from webapp.extensions import db

@@ -26,7 +26,7 @@ from urllib.parse import quote_plus, urljoin, urlsplit
 
 import pytest
 
-from tests.conftest import MODEL_CACHE, IsolatedClient
+from tests.conftest import IsolatedClient, app_settings
 
 PASSWORD = "correct horse battery staple"
 MAX_URLS = 700
@@ -105,19 +105,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     from webapp.extensions import db
 
     data_dir: Path = tmp_path_factory.mktemp("crawl") / "data"
-    app = create_app(
-        {
-            "DATA_DIR": str(data_dir),
-            "TESTING": True,
-            "BACKGROUND_WORKERS": False,
-            "DEMO_ON_FIRST_START": False,
-            "MODEL_CACHE_DIR": str(MODEL_CACHE),
-            "SECRET_KEY": "crawl-secret",
-            "SEARCH_BACKEND": "embedded",
-            "ELASTICSEARCH_URL": None,
-            "MAIL_URL": None,
-        }
-    )
+    app = create_app(app_settings(data_dir, SECRET_KEY="crawl-secret"))
     app.test_client_class = IsolatedClient
     password_hash = hash_password(PASSWORD)
 

@@ -419,11 +419,7 @@ class ElasticsearchBackend:
             resp = self._call("search", self._search.search, index=alias, **_body_kwargs(body))
         except NotFoundError:
             return SearchResult(total=0, hits=[])
-        hits = [
-            self._hit(raw["_id"], float(raw.get("_score") or 0.0), raw, {}, query)
-            for raw in resp["hits"]["hits"]
-        ]
-        return SearchResult(total=q.total_of(resp), hits=hits, facets=q.facets_of(resp, query.facets))
+        return self._ranked_result(resp, query)
 
     def _search_fused(
         self,
@@ -545,6 +541,10 @@ class ElasticsearchBackend:
             raise
         except TransportError as exc:
             raise _unavailable(exc, "search") from exc
+        return self._ranked_result(resp, query)
+
+    def _ranked_result(self, resp: Mapping[str, Any], query: SearchQuery) -> SearchResult:
+        """A response ranked by Elasticsearch itself (browse, rrf retriever) as a SearchResult."""
         hits = [
             self._hit(raw["_id"], float(raw.get("_score") or 0.0), raw, {}, query)
             for raw in resp["hits"]["hits"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, Iterator
 
-from tests.conftest import MODEL_CACHE
+from tests.conftest import app_settings
 
 SECRET_EMAIL_DOMAIN = "private-mail.example"
 
@@ -322,21 +322,6 @@ def seed(members: list[dict[str, Any]] = CORPUS, clients: list[dict[str, Any]] =
     return ids
 
 
-def app_settings(data_dir: str) -> dict[str, Any]:
-    return {
-        "DATA_DIR": data_dir,
-        "TESTING": True,
-        "BACKGROUND_WORKERS": False,
-        "DEMO_ON_FIRST_START": False,
-        "MODEL_CACHE_DIR": str(MODEL_CACHE),
-        "SECRET_KEY": "test-secret",
-        "SEARCH_BACKEND": "embedded",
-        "ELASTICSEARCH_URL": None,
-        "MAIL_URL": None,
-        "RATELIMIT_ENABLED": False,
-    }
-
-
 @contextmanager
 def corpus_app(data_dir: str) -> Iterator[tuple[Any, dict[str, int]]]:
     """An app with the corpus indexed, for a whole test module (read-only tests).
@@ -349,7 +334,7 @@ def corpus_app(data_dir: str) -> Iterator[tuple[Any, dict[str, int]]]:
     from webapp.core.search import close_service
     from webapp.extensions import db
 
-    app = create_app(app_settings(data_dir))
+    app = create_app(app_settings(data_dir, RATELIMIT_ENABLED=False))
     with app.app_context():
         ids = seed()
         db.session.remove()

@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from webapp.accounts.models import ACCOUNT_TYPES, ROLES, User
+from webapp.config import LANGUAGES
 
 users_cli = AppGroup("users", help="Accounts and roles.")
 
@@ -30,7 +31,7 @@ def _find(email: str) -> User:
     "--password", help="Omit to be prompted; with --generate-password a random one is printed once."
 )
 @click.option("--generate-password", is_flag=True, help="Generate a strong password and print it once.")
-@click.option("--locale", type=click.Choice(["en", "nl", "fr", "de"]), default=None)
+@click.option("--locale", type=click.Choice(LANGUAGES), default=None)
 def create(
     email: str,
     role: str,

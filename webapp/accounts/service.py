@@ -16,15 +16,15 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from flask import current_app, has_app_context, has_request_context, url_for
+from flask import current_app, has_app_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
 from webapp.accounts.models import ACCOUNT_TYPES, ROLES, User, new_session_token
-from webapp.core.mail import queue_mail
+from webapp.core.mail import external_url, queue_mail
 from webapp.core.models import audit, utcnow
 from webapp.extensions import db
 
@@ -201,15 +201,6 @@ def _fingerprint(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()[:16]
 
 
-def _external(endpoint: str, **values: Any) -> str:
-    """Absolute link for mails, on BASE_URL (the Host header of a request is not trusted)."""
-    base = current_app.config.get("BASE_URL", "").rstrip("/")
-    if has_request_context():
-        return base + url_for(endpoint, **values)
-    with current_app.test_request_context():
-        return base + url_for(endpoint, **values)
-
-
 # ---------------------------------------------------------------- sign-up and verification
 
 
@@ -260,7 +251,7 @@ def _mail_locale(user: User) -> str:
 def send_verification(user: User) -> None:
     """Queue the "confirm your address" mail (current transaction)."""
     token = make_token("verify", {"uid": user.id, "email": user.email_canonical})
-    link = _external("accounts.verify", token=token)
+    link = external_url("accounts.verify", token=token)
     with force_locale(_mail_locale(user)):
         subject = _("Confirm your e-mail address for Kring")
         body = _(
@@ -286,7 +277,7 @@ def _mail_signup_attempt(user: User) -> None:
             "Hello,\n\nSomeone (perhaps you) tried to create a new Kring account with this address. "
             "You already have an account. If you forgot your password, you can choose a new one here:\n\n"
             "%(link)s\n\nIf it was not you, you can ignore this mail.\n",
-            link=_external("accounts.reset_request"),
+            link=external_url("accounts.reset_request"),
         )
     queue_mail(user.email, subject, body, user_id=user.id, kind="account")
 
@@ -331,7 +322,7 @@ def request_password_reset(email: str) -> None:
     if user is None:
         return
     token = make_token("reset", {"uid": user.id, "pw": _fingerprint(user.password_hash)})
-    link = _external("accounts.reset", token=token)
+    link = external_url("accounts.reset", token=token)
     with force_locale(_mail_locale(user)):
         subject = _("Choose a new Kring password")
         body = _(
@@ -385,7 +376,7 @@ def request_email_change(user: User, new_email: str) -> None:
             "Hello,\n\nSomeone signed in to your Kring account asked to change its e-mail address. "
             "The change happens only when the new address is confirmed. If this was not you, "
             "choose a new password now:\n\n%(link)s\n",
-            link=_external("accounts.reset_request"),
+            link=external_url("accounts.reset_request"),
         )
     if other is not None and other.id != user.id:
         with force_locale(_mail_locale(other)):
@@ -397,7 +388,7 @@ def request_email_change(user: User, new_email: str) -> None:
         queue_mail(other.email, subject, body, user_id=other.id, kind="account")
     else:
         token = make_token("email", {"uid": user.id, "new": new_email, "old": user.email_canonical})
-        link = _external("accounts.confirm_email", token=token)
+        link = external_url("accounts.confirm_email", token=token)
         with force_locale(_mail_locale(user)):
             subject = _("Confirm your new e-mail address for Kring")
             body = _(
@@ -496,7 +487,3 @@ def purge_unverified(days: int | None = None) -> int:
         count += 1
     db.session.commit()
     return count
-
-
-def count_users() -> int:
-    return db.session.scalar(select(func.count()).select_from(User)) or 0

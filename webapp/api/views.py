@@ -11,11 +11,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, request, url_for
+from flask import Blueprint, Response, abort, request, url_for
 from flask_login import current_user
 
 from webapp.directory import search
+from webapp.directory.documents import load_members
+from webapp.directory.permissions import visible_visibilities
 from webapp.directory.search import ParamError, SearchPage
+from webapp.directory.service import availability, taxonomy_label
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -103,23 +106,16 @@ def members_search() -> Response:
 @bp.get("/members/<int:profile_id>")
 def member(profile_id: int) -> Response:
     """One card the caller may see; anything else (draft, community when anonymous, missing) is 404."""
-    from webapp.directory.documents import load_members
-    from webapp.directory.permissions import visible_visibilities
-
     card = load_members([profile_id]).get(profile_id)
     # Search visibility rules, not ownership: the API shows published cards only, even to their owner.
     if card is None or card.visibility not in visible_visibilities(current_user):
         abort(404)
-    lang = search._current_lang()
-    card_page = None
-    if "directory.member" in current_app.view_functions:
-        card_page = url_for("directory.member", profile_id=card.id, _external=True)
     return _json(
         {
             "id": card.id,
             "name": card.display_name,
             "function": card.function_code,
-            "function_label": search.taxonomy_label("function", card.function_code, lang) or None,
+            "function_label": taxonomy_label("function", card.function_code) or None,
             "function_text": card.function_text,
             "sectors": card.sectors,
             "headline": card.headline,
@@ -127,15 +123,7 @@ def member(profile_id: int) -> Response:
             "skills": list(card.skills or []),
             "languages": card.languages,
             "experience_years": card.experience_years,
-            "availability": [
-                name
-                for name, flag in (
-                    ("assignments", card.open_to_assignments),
-                    ("collaborations", card.open_to_collaborations),
-                    ("mentoring", card.open_to_mentoring),
-                )
-                if flag
-            ],
+            "availability": availability(card),
             "place": card.place_name,
             "country": card.country,
             "lat": round(card.lat, 3) if card.lat is not None else None,
@@ -143,7 +131,7 @@ def member(profile_id: int) -> Response:
             "website": card.website,
             "card_language": card.card_language,
             "visibility": card.visibility,
-            "url": card_page,
+            "url": url_for("directory.member", profile_id=card.id, _external=True),
         }
     )
 

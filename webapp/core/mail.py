@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlparse
 
-from flask import current_app
-from sqlalchemy import select, update
+from flask import current_app, has_request_context, url_for
+from sqlalchemy import func, select, update
 
 from webapp.core.models import MailMessage, utcnow
 from webapp.extensions import db
@@ -82,6 +82,16 @@ def queue_mail(
     )
     db.session.add(msg)
     return msg
+
+
+def external_url(endpoint: str, **values: object) -> str:
+    """An absolute link for a mail, on BASE_URL (a request's Host header is not trusted),
+    also outside a request (CLI, workers)."""
+    base = current_app.config.get("BASE_URL", "").rstrip("/")
+    if has_request_context():
+        return base + url_for(endpoint, **values)
+    with current_app.test_request_context("/"):
+        return base + url_for(endpoint, **values)
 
 
 def build_message(row: MailMessage, sender: str, domain: str) -> EmailMessage:
@@ -192,8 +202,6 @@ def drain_mail(limit: int = 50, *, force: bool = False) -> tuple[int, int]:
 
 
 def mail_status() -> dict[str, int]:
-    from sqlalchemy import func
-
     queued = db.session.scalar(select(func.count()).where(MailMessage.sent_at.is_(None))) or 0
     failing = (
         db.session.scalar(select(func.count()).where(MailMessage.sent_at.is_(None), MailMessage.attempts > 0))
@@ -206,6 +214,7 @@ def mail_status() -> dict[str, int]:
 __all__ = [
     "HeaderInjection",
     "drain_mail",
+    "external_url",
     "mail_status",
     "queue_mail",
     "safe_address",

@@ -48,6 +48,13 @@ class DrainReport:
     failed: int = 0
     errors: list[str] = field(default_factory=list)
 
+    def add(self, other: DrainReport) -> None:
+        self.processed += other.processed
+        self.upserted += other.upserted
+        self.deleted += other.deleted
+        self.failed += other.failed
+        self.errors += other.errors
+
 
 def register_entity(app: Flask, spec: EntitySpec) -> None:
     app.extensions.setdefault("kring_search_entities", {})[spec.name] = spec
@@ -192,18 +199,16 @@ def drain_search(limit: int = 256, *, force: bool = False) -> DrainReport:
     return report
 
 
-def drain_all() -> DrainReport:
-    """Drain until nothing is due (tests, CLI import)."""
+def drain_all(limit: int = 256, progress: Callable[[int], None] | None = None) -> DrainReport:
+    """Drain until nothing is due (tests, CLI import); ``progress`` gets each step's row count."""
     total = DrainReport()
     while True:
-        step = drain_search(force=True)
-        total.processed += step.processed
-        total.upserted += step.upserted
-        total.deleted += step.deleted
-        total.failed += step.failed
-        total.errors += step.errors
+        step = drain_search(limit, force=True)
+        total.add(step)
         if not step.processed:
             return total
+        if progress is not None:
+            progress(step.processed)
 
 
 def outbox_status() -> dict[str, int]:

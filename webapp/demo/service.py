@@ -34,12 +34,13 @@ def load_demo(
     given the number of records done). Returns a one-line summary. Cards are queued for
     indexing, not indexed: call webapp.directory.importer.index_pending to wait for that.
     """
+    from webapp.core.search import wake_indexer
     from webapp.directory.importer import import_records
 
     if members < 0 or clients < 0:
         raise ValueError("members and clients must not be negative")
     report = import_records(iter_records(members, clients, seed), progress=progress)
-    _wake_indexer()
+    wake_indexer()  # the web process's search worker, if one runs (not in the CLI or tests)
     summary = f"demo data: {members:,} members and {clients:,} clients ({report.summary()})"
     if report.errors:
         line, message = report.errors[0]
@@ -66,13 +67,6 @@ def load_demo_if_empty(members: int, clients: int) -> str | None:
     if not is_empty():
         return None
     return load_demo(members, clients)
-
-
-def _wake_indexer() -> None:
-    """Nudge the web process's search worker (a no-op when none runs: CLI, tests)."""
-    from webapp.core.search import wake_indexer
-
-    wake_indexer()
 
 
 __all__ = ["DEFAULT_SEED", "is_empty", "load_demo", "load_demo_if_empty"]

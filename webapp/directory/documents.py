@@ -19,54 +19,26 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from indexer.types import Document, Explanation, Hit, SearchQuery, SearchResult
-from webapp.directory.models import ClientProfile, ClientSector, MemberLanguage, MemberProfile, MemberSector
+from webapp.directory.models import (
+    PUBLISHED,
+    ClientProfile,
+    ClientSector,
+    MemberLanguage,
+    MemberProfile,
+    MemberSector,
+)
+from webapp.directory.service import country_label, place_name_label, taxonomy, taxonomy_label
 from webapp.extensions import db
+from webapp.taxonomy import haversine_km
 
-PUBLISHED = ("community", "public")
 #: Characters of the bio in the embedding text: trade, sectors, place, headline and skills come
 #: first; the whole bio stays in the lexical leg. Longer texts cost encode time (~3x at 600).
 EMBED_BIO_CHARS = 300
 #: Facets the fallback can count.
 FALLBACK_FACETS = ("sector", "function", "country", "region", "city", "language")
 
-COUNTRY_NAMES_EN = {
-    "BE": "Belgium",
-    "NL": "Netherlands",
-    "FR": "France",
-    "DE": "Germany",
-    "LU": "Luxembourg",
-    "AT": "Austria",
-    "ES": "Spain",
-    "IT": "Italy",
-    "SE": "Sweden",
-    "CH": "Switzerland",
-    "PT": "Portugal",
-    "GB": "United Kingdom",
-    "IE": "Ireland",
-    "DK": "Denmark",
-    "PL": "Poland",
-}
-
 
 # --- small helpers ---------------------------------------------------------------------------
-
-
-def _taxonomy():
-    from webapp.taxonomy import get_taxonomy
-
-    return get_taxonomy()
-
-
-def country_name(code: str | None, lang: str = "en") -> str:
-    """A country's name in ``lang`` (Babel's CLDR data), the code itself if unknown."""
-    if not code:
-        return ""
-    try:
-        from babel import Locale
-
-        return Locale.parse(lang).territories.get(code.upper(), code.upper())
-    except Exception:  # noqa: BLE001 - an odd locale must not break a document
-        return COUNTRY_NAMES_EN.get(code.upper(), code.upper())
 
 
 def sort_name(name: str) -> str:
@@ -87,24 +59,15 @@ def _unique(items: Iterable[str]) -> list[str]:
     return out
 
 
-def _label(kind: str, code: str | None, lang: str = "en") -> str:
-    if not code:
-        return ""
-    try:
-        return _taxonomy().label(kind, code, lang) or code
-    except Exception:  # noqa: BLE001 - an unknown code still shows as itself
-        return code
+def _label(kind: str, code: str | None) -> str:
+    """The English label: documents are built the same whoever's request queued them."""
+    return taxonomy_label(kind, code, "en")
 
 
 def _all_labels(kind: str, code: str) -> list[str]:
-    """Every label and synonym, canonical English first (the English encoder relies on it)."""
-    taxonomy = _taxonomy()
-    labels = [_label(kind, code, "en")]
-    try:
-        labels += list(taxonomy.all_labels(kind, code))
-    except Exception:  # noqa: BLE001 - an unknown code contributes only itself
-        labels.append(code)
-    return _unique(labels)
+    """Every label and synonym, canonical English first (the English encoder relies on it);
+    an unknown code contributes only itself."""
+    return _unique([_label(kind, code), *taxonomy().all_labels(kind, code)])
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -148,15 +111,7 @@ def _place_facets(card: Any) -> dict[str, list[str]]:
 
 def _place_phrase(card: Any) -> str:
     """ "Ghent, Belgium": English names, which both encoders read well."""
-    name = card.place_name
-    if card.place_id:
-        from webapp.taxonomy import get_gazetteer
-
-        gazetteer = get_gazetteer()
-        place = gazetteer.get(card.place_id)
-        if place is not None:
-            name = gazetteer.label(place, "en") or name
-    parts = [p for p in (name, country_name(card.country, "en") if card.country else "") if p]
+    parts = [p for p in (place_name_label(card, "en"), country_label(card.country, "en")) if p]
     return ", ".join(parts)
 
 
@@ -362,14 +317,6 @@ def client_ids() -> Iterable[int]:
 
 
 # --- the database fallback ------------------------------------------------------------------------
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    rlat1, rlat2 = math.radians(lat1), math.radians(lat2)
-    dlat = rlat2 - rlat1
-    dlon = math.radians(lon2 - lon1)
-    a = math.sin(dlat / 2) ** 2 + math.cos(rlat1) * math.cos(rlat2) * math.sin(dlon / 2) ** 2
-    return 6371.0088 * 2 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _like_escape(term: str) -> str:

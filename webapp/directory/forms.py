@@ -24,12 +24,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from webapp.directory import service
+from webapp.directory import relay, service
 from webapp.directory.models import CARD_LANGUAGES, EXPERIENCE_LEVELS
-
-SUBJECT_MAX = 150
-MESSAGE_MAX = 5000
-REASON_MAX = 2000
 
 _LINE_BREAK = re.compile(r"[\r\n\x00\u2028\u2029\x85]")
 
@@ -185,13 +181,17 @@ class PublishForm(FlaskForm):
 
 
 class ContactForm(FlaskForm):
-    subject = StringField(_l("Subject"), validators=[DataRequired(), _single_line, Length(max=SUBJECT_MAX)])
-    body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(min=10, max=MESSAGE_MAX)])
+    subject = StringField(
+        _l("Subject"), validators=[DataRequired(), _single_line, Length(max=relay.SUBJECT_MAX)]
+    )
+    body = TextAreaField(
+        _l("Message"), validators=[DataRequired(), Length(min=relay.BODY_MIN, max=relay.BODY_MAX)]
+    )
 
 
 class ReportForm(FlaskForm):
     reason = TextAreaField(
-        _l("What is wrong with this message?"), validators=[DataRequired(), Length(max=REASON_MAX)]
+        _l("What is wrong with this message?"), validators=[DataRequired(), Length(max=relay.REASON_MAX)]
     )
     block = BooleanField(_l("Also block this sender"), default=True)
 

@@ -362,7 +362,7 @@ def apply_record(prep: _Prepared) -> str:
     return "unchanged"
 
 
-def _parse(raw: Any, line_no: int) -> Any:
+def _parse(raw: Any) -> Any:
     if isinstance(raw, bytes):
         raw = raw.decode("utf-8", "replace")
     if not isinstance(raw, str):
@@ -409,15 +409,14 @@ def import_records(
         except SQLAlchemyError:
             db.session.rollback()
             outcomes = _replay_one_by_one(batch, report)
-        for outcome in outcomes:
-            setattr(report, outcome, getattr(report, outcome) + 1)
+        _tally(report, outcomes)
         batch, outcomes = [], []
 
     done = 0
     for line_no, raw in enumerate(records, 1):
         done += 1
         try:
-            record = _parse(raw, line_no)
+            record = _parse(raw)
             if record is None:
                 _advance(progress, done)
                 continue
@@ -429,9 +428,7 @@ def import_records(
         except SQLAlchemyError:
             # Should not happen after validation; redo this batch line by line to isolate it.
             db.session.rollback()
-            outcomes = _replay_one_by_one(batch, report)
-            for outcome_ in outcomes:
-                setattr(report, outcome_, getattr(report, outcome_) + 1)
+            _tally(report, _replay_one_by_one(batch, report))
             batch, outcomes = [], []
             report.errors.append((line_no, "could not be stored (conflicts with existing data)"))
         else:
@@ -442,6 +439,11 @@ def import_records(
         _advance(progress, done)
     flush_batch()
     return report
+
+
+def _tally(report: ImportReport, outcomes: list[str]) -> None:
+    for outcome in outcomes:
+        setattr(report, outcome, getattr(report, outcome) + 1)
 
 
 def _replay_one_by_one(batch: list[tuple[int, _Prepared]], report: ImportReport) -> list[str]:
@@ -469,20 +471,9 @@ def index_pending(progress: Any = None) -> Any:
 
     ``progress`` (a Progress) is advanced by the number of outbox rows processed.
     """
-    from webapp.core.search import DrainReport, drain_search
+    from webapp.core.search import drain_all
 
-    total = DrainReport()
-    while True:
-        step = drain_search(limit=512, force=True)
-        total.processed += step.processed
-        total.upserted += step.upserted
-        total.deleted += step.deleted
-        total.failed += step.failed
-        total.errors += step.errors
-        if progress is not None and step.processed:
-            progress.advance(step.processed)
-        if not step.processed:
-            return total
+    return drain_all(limit=512, progress=progress.advance if progress is not None else None)
 
 
 __all__ = ["ImportReport", "RecordError", "apply_record", "import_records", "index_pending", "prepare_record"]

@@ -15,6 +15,8 @@ from webapp.core.models import TimestampMixin, UTCDateTime, utcnow
 from webapp.extensions import db
 
 VISIBILITIES = ("draft", "community", "public")
+#: Visibilities of a published card: shown to others, searchable.
+PUBLISHED = ("community", "public")
 CARD_LANGUAGES = ("nl", "fr", "de", "en")
 EXPERIENCE_LEVELS = ("starter", "experienced", "senior", "expert")
 
@@ -44,7 +46,7 @@ class CardMixin(PlaceMixin, TimestampMixin):
 
     @property
     def is_published(self) -> bool:
-        return self.visibility in ("community", "public")
+        return self.visibility in PUBLISHED
 
     def touch(self) -> None:
         """Mark a change the index must follow."""
@@ -69,7 +71,8 @@ class MemberProfile(CardMixin, db.Model):
     open_to_assignments: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     open_to_collaborations: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     open_to_mentoring: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
-    photo_filename: Mapped[str | None] = mapped_column(String(80))
+    #: Indexed: the photo route finds the card (and so who may see the photo) by file name.
+    photo_filename: Mapped[str | None] = mapped_column(String(80), index=True)
 
     user = relationship("User", backref=db.backref("member_profile", uselist=False, passive_deletes=True))
     sector_links: Mapped[list[MemberSector]] = relationship(
@@ -220,5 +223,6 @@ __all__ = [
     "MemberLanguage",
     "MemberProfile",
     "MemberSector",
+    "PUBLISHED",
     "VISIBILITIES",
 ]

@@ -13,7 +13,7 @@ import re
 import secrets
 import warnings
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from flask import current_app
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -110,12 +110,6 @@ def delete_photo(filename: str | None) -> None:
     path = photo_path(filename)
     if path is not None:
         path.unlink(missing_ok=True)
-
-
-def upload_size(file_storage: Any) -> int | None:
-    """Size of an uploaded file when the client declared it, for an early friendly refusal."""
-    length = getattr(file_storage, "content_length", None)
-    return int(length) if length else None
 
 
 __all__ = ["PhotoError", "delete_photo", "photo_path", "process_photo", "store_photo"]

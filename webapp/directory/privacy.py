@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from webapp.directory import photos, service
 from webapp.directory.models import (
@@ -50,9 +50,7 @@ def export_directory(user: Any) -> dict[str, Any]:
         select(ContactMessage).where(ContactMessage.recipient_user_id == user.id).order_by(ContactMessage.id)
     )
     blocks = db.session.scalars(select(ContactBlock).where(ContactBlock.user_id == user.id))
-    blocked_by_count = len(
-        list(db.session.scalars(select(ContactBlock.id).where(ContactBlock.blocked_user_id == user.id)))
-    )
+    blocked_by_count = db.session.scalar(select(func.count()).where(ContactBlock.blocked_user_id == user.id))
     reports = db.session.scalars(select(AbuseReport).where(AbuseReport.reporter_id == user.id))
     return {
         "member_card": _card_export(member) if member else None,

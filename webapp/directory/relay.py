@@ -12,22 +12,23 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from webapp.core.mail import HeaderInjection, queue_mail, safe_header
+from webapp.core.mail import HeaderInjection, external_url, queue_mail, safe_header
 from webapp.core.models import audit, utcnow
 from webapp.directory import service
-from webapp.directory.models import AbuseReport, ClientProfile, ContactBlock, ContactMessage, MemberProfile
+from webapp.directory.models import AbuseReport, ContactBlock, ContactMessage
 from webapp.directory.permissions import Card, can_contact, card_kind
 from webapp.extensions import db, limiter
 
 SUBJECT_MAX = 150
 BODY_MAX = 5000
 BODY_MIN = 10
+REASON_MAX = 2000
 
 
 class RelayError(Exception):
@@ -104,29 +105,15 @@ def _rate_limit(sender_id: int) -> None:
             raise RelayError("rate", retry_after=verdict.retry_after)
 
 
-def sender_name(sender: Any) -> str:
-    """How the sender is introduced: their card's name when they have one, else their role."""
+def _sender_card(sender: Any) -> tuple[str, str | None]:
+    """How the sender is introduced: their card's name ("" without a card, the mail then says
+    their role) and, when published, the link to it."""
     card = service.own_card(sender)
-    if card is not None:
-        return getattr(card, "display_name", None) or getattr(card, "name", None) or ""
-    return ""
-
-
-def _sender_card_url(sender: Any) -> str | None:
-    card = service.own_card(sender)
-    if card is None or not card.is_published:
-        return None
-    endpoint = "directory.member" if isinstance(card, MemberProfile) else "directory.client"
-    return _external(endpoint, profile_id=card.id)
-
-
-def _external(endpoint: str, **values: Any) -> str:
-    """An absolute link for a mail, also outside a request (CLI, workers)."""
-    base = current_app.config.get("BASE_URL", "").rstrip("/")
-    if has_request_context():
-        return base + url_for(endpoint, **values)
-    with current_app.test_request_context("/"):
-        return base + url_for(endpoint, **values)
+    if card is None:
+        return "", None
+    name = getattr(card, "display_name", None) or getattr(card, "name", None) or ""
+    url = external_url(f"directory.{card_kind(card)}", profile_id=card.id) if card.is_published else None
+    return name, url
 
 
 def _mail_locale(card: Card) -> str:
@@ -164,9 +151,8 @@ def send_message(sender: Any, card: Card, subject: str, body: str) -> ContactMes
     db.session.add(message)
     db.session.flush()
 
-    name = sender_name(sender)
-    card_url = _sender_card_url(sender)
-    report_url = _external("directory.report", message_id=message.id, t=report_token(message))
+    name, card_url = _sender_card(sender)
+    report_url = external_url("directory.report", message_id=message.id, t=report_token(message))
     with force_locale(_mail_locale(card)):
         who = name or (
             _("A member of the cooperative") if sender.is_member else _("A client of the cooperative")
@@ -242,7 +228,7 @@ def report_message(message: ContactMessage, *, reporter_id: int | None, reason: 
     report = AbuseReport(
         message_id=message.id,
         reporter_id=reporter_id,
-        reason=reason[:2000],
+        reason=reason[:REASON_MAX],
         status="open",
         created_at=utcnow(),
     )
@@ -253,7 +239,7 @@ def report_message(message: ContactMessage, *, reporter_id: int | None, reason: 
         queue_mail(
             staff_email,
             f"[Kring] abuse report #{report.id}",
-            "A relay message was reported. Open reports: " + _external("directory.staff_reports") + "\n",
+            "A relay message was reported. Open reports: " + external_url("directory.staff_reports") + "\n",
             kind="staff",
         )
     return report
@@ -279,6 +265,10 @@ def reports(status: str = "open", limit: int = 200) -> list[AbuseReport]:
             .limit(limit)
         )
     )
+
+
+def open_report_count() -> int:
+    return db.session.scalar(select(func.count()).where(AbuseReport.status == "open")) or 0
 
 
 def handle_report(report: AbuseReport, staff: Any) -> bool:
@@ -317,20 +307,15 @@ def purge_old_messages(days: int | None = None) -> int:
     return len(old)
 
 
-def recipient_card(message: ContactMessage) -> Card | None:
-    model = MemberProfile if message.recipient_kind == "member" else ClientProfile
-    return db.session.get(model, message.recipient_profile_id)
-
-
 __all__ = [
     "RelayError",
     "block_sender",
     "blocks_of",
     "handle_report",
     "is_blocked",
+    "open_report_count",
     "purge_old_messages",
     "received_messages",
-    "recipient_card",
     "report_message",
     "report_token",
     "reports",

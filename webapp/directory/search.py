@@ -20,21 +20,25 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from indexer.types import HL_END, HL_START, GeoFilter, Hit, SearchQuery
-from webapp.directory.documents import country_name, load_clients, load_members
+from indexer.types import HL_END, HL_START, MODES, SORTS, GeoFilter, Hit, SearchQuery
+from webapp.core.i18n import current_language
+from webapp.directory.documents import load_clients, load_members
 from webapp.directory.permissions import visible_visibilities
+from webapp.directory.service import (
+    country_label,
+    distinct_places,
+    language_label,
+    place_name_label,
+    taxonomy_label,
+)
+from webapp.taxonomy import get_gazetteer, get_taxonomy, haversine_km
+from webapp.taxonomy.understand import DEFAULT_RADIUS_KM, MAX_RADIUS_KM
 
-MODES = ("hybrid", "lexical", "semantic")
-SORTS = ("relevance", "recent", "name", "distance")
-DEFAULT_RADIUS_KM = 25.0
-MAX_RADIUS_KM = 500.0
 MAX_PER_PAGE = 50
 DEFAULT_PER_PAGE = 20
 #: Deepest result a caller may page to (the Elasticsearch default max_result_window).
 MAX_WINDOW = 10_000
 MAX_QUERY_CHARS = 300
-#: Places of the same name closer than this are one place (a town and its districts).
-DISTINCT_PLACE_KM = 15.0
 #: Facets counted for each entity.
 ENTITY_FACETS = {
     "member": ("sector", "function", "country", "region", "city", "language"),
@@ -98,25 +102,24 @@ class Params:
         return {k: v for k, v in out.items() if v not in (None, "", [], ())}
 
 
-def _getlist(params: Mapping[str, Any], name: str) -> list[str]:
+def _raw(params: Mapping[str, Any], name: str) -> list[Any]:
+    """Every value given for ``name``: from a MultiDict (request.args) or a plain dict."""
     if hasattr(params, "getlist"):
-        raw = params.getlist(name)
-    else:
-        value = params.get(name)
-        raw = [] if value is None else (list(value) if isinstance(value, (list, tuple)) else [value])
+        return params.getlist(name)
+    value = params.get(name)
+    return [] if value is None else (list(value) if isinstance(value, (list, tuple)) else [value])
+
+
+def _getlist(params: Mapping[str, Any], name: str) -> list[str]:
     values: list[str] = []
-    for item in raw:
+    for item in _raw(params, name):
         values += [part.strip() for part in str(item).split(",") if part.strip()]
     return values
 
 
 def _get(params: Mapping[str, Any], name: str) -> str:
     """The last value given for ``name`` (a repeated single-valued parameter: the last one wins)."""
-    if hasattr(params, "getlist"):
-        values = params.getlist(name)
-    else:
-        value = params.get(name)
-        values = [] if value is None else (list(value) if isinstance(value, (list, tuple)) else [value])
+    values = _raw(params, name)
     return str(values[-1]).strip() if values else ""
 
 
@@ -142,15 +145,11 @@ def _clean_text(value: str) -> str:
 
 
 def _function_sectors(code: str) -> list[str]:
-    from webapp.taxonomy import get_taxonomy
-
     entry = get_taxonomy().functions.get(code)
     return list(entry.sectors) if entry else []
 
 
 def _resolve_codes(kind: str, values: Iterable[str]) -> tuple[str, ...]:
-    from webapp.taxonomy import get_taxonomy
-
     taxonomy = get_taxonomy()
     codes: list[str] = []
     for value in values:
@@ -169,8 +168,6 @@ def _resolve_codes(kind: str, values: Iterable[str]) -> tuple[str, ...]:
 
 def _resolve_place(name: str, lang: str, parameter: str) -> Any:
     """A place id or a name; ambiguous names take the gazetteer's first choice."""
-    from webapp.taxonomy import get_gazetteer
-
     gazetteer = get_gazetteer()
     if name.isdigit():
         place = gazetteer.get(int(name))
@@ -411,36 +408,6 @@ def strip_markers(text: str) -> str:
     return text.replace(HL_START, "").replace(HL_END, "")
 
 
-def taxonomy_label(kind: str, code: str | None, lang: str) -> str:
-    if not code:
-        return ""
-    from webapp.taxonomy import get_taxonomy
-
-    try:
-        return get_taxonomy().label(kind, code, lang) or code
-    except Exception:  # noqa: BLE001 - an unknown code shows as itself
-        return code
-
-
-def language_name(code: str, lang: str) -> str:
-    try:
-        from babel import Locale
-
-        name = Locale.parse(lang).languages.get(code)
-    except Exception:  # noqa: BLE001
-        name = None
-    return name or code
-
-
-def place_label(place: Any, lang: str) -> str:
-    from webapp.taxonomy import get_gazetteer
-
-    try:
-        return get_gazetteer().label(place, lang) or place.name
-    except Exception:  # noqa: BLE001
-        return place.name
-
-
 def _km(value: float) -> str:
     return format_decimal(round(value) if value >= 10 else round(value, 1))
 
@@ -455,23 +422,17 @@ def facet_label(field_name: str, key: str, lang: str) -> str:
     if field_name in ("sector", "function"):
         return taxonomy_label(field_name, key, lang)
     if field_name == "country":
-        return country_name(key, lang)
+        return country_label(key, lang)
     if field_name == "language":
-        return language_name(key, lang)
-    from webapp.taxonomy import get_gazetteer
-
+        return language_label(key, lang)
     gazetteer = get_gazetteer()
     if field_name == "region":
         country, _dot, code = key.partition(".")
-        try:
-            label = gazetteer.region_label(country, code, lang)
-        except Exception:  # noqa: BLE001
-            label = None
-        return f"{label or code} ({country})"
+        return f"{gazetteer.region_label(country, code, lang) or code} ({country})"
     if field_name == "city" and key.isdigit():
         place = gazetteer.get(int(key))
         if place is not None:
-            return place_label(place, lang)
+            return gazetteer.label(place, lang)
     return key
 
 
@@ -580,15 +541,6 @@ def explain(
 # --- running a search -------------------------------------------------------------------------------------
 
 
-def _current_lang() -> str:
-    from webapp.core.i18n import current_language
-
-    try:
-        return current_language()
-    except Exception:  # noqa: BLE001 - outside a request (CLI, tests)
-        return "en"
-
-
 def _understand(p: Params, lang: str) -> Any:
     """The taxonomy's query understanding, told which of its guesses the user undid.
 
@@ -604,7 +556,7 @@ def _understand(p: Params, lang: str) -> Any:
 def _place_info(place: Any, lang: str, radius_km: float | None) -> PlaceInfo:
     return PlaceInfo(
         name=place.name,
-        label=place_label(place, lang),
+        label=get_gazetteer().label(place, lang),
         lat=float(place.lat),
         lon=float(place.lon),
         country=place.country,
@@ -614,26 +566,19 @@ def _place_info(place: Any, lang: str, radius_km: float | None) -> PlaceInfo:
 
 
 def _alternative_label(place: Any, lang: str) -> str:
-    return f"{place_label(place, lang)} ({place.country})"
+    return f"{get_gazetteer().label(place, lang)} ({place.country})"
 
 
 def _distinct_places(chosen: Any, others: Iterable[Any]) -> list[Any]:
     """Other places of that name worth offering: not the chosen one's own districts (Jambes for Namur)."""
-    from webapp.directory.documents import haversine_km
-
-    kept: list[Any] = []
-    for other in others:
-        if all(haversine_km(other.lat, other.lon, p.lat, p.lon) > DISTINCT_PLACE_KM for p in [chosen, *kept]):
-            kept.append(other)
-    return kept
+    return distinct_places([chosen, *others])[1:]
 
 
 def run(entity: str, params: Mapping[str, Any], viewer: Any, lang: str | None = None) -> SearchPage:
     """Validate, understand, search, hydrate. Raises ParamError for bad input."""
     from webapp.core.search import run_search
-    from webapp.taxonomy import get_gazetteer
 
-    lang = lang or _current_lang()
+    lang = lang or current_language()
     p = parse_params(params, entity, lang)
     facet_fields = ENTITY_FACETS[entity]
     parts: list[Part] = []
@@ -861,9 +806,6 @@ def _hydrate(
 
     ids = [int(h.id) for h in hits if str(h.id).isdigit()]
     rows = load_members(ids) if entity == "member" else load_clients(ids)
-    from webapp.taxonomy import get_gazetteer
-
-    gazetteer = get_gazetteer()
     results: list[Result] = []
     for hit in hits:
         card = rows.get(int(hit.id)) if str(hit.id).isdigit() else None
@@ -882,7 +824,6 @@ def _hydrate(
         headline = (card.headline if entity == "member" else (card.description or "")) or ""
         if entity == "client" and len(headline) > 200:
             headline = headline[:200].rsplit(" ", 1)[0] + "…"
-        place = gazetteer.get(card.place_id) if card.place_id else None
         function_code = card.function_code if entity == "member" else None
         function_label = taxonomy_label("function", function_code, lang) if function_code else ""
         if entity == "member" and not function_label:
@@ -898,9 +839,9 @@ def _hydrate(
                 sectors=list(card.sectors),
                 sector_labels=[taxonomy_label("sector", s, lang) for s in card.sectors],
                 place=card.place_name,
-                place_label=place_label(place, lang) if place is not None else (card.place_name or ""),
+                place_label=place_name_label(card, lang) or "",
                 country=card.country,
-                country_label=country_name(card.country, lang) if card.country else "",
+                country_label=country_label(card.country, lang),
                 headline=headline,
                 snippet=snippet,
                 distance_km=_distance(hit, card, center),
@@ -924,8 +865,6 @@ def _card_tags(entity: str, card: Any) -> list[tuple[str, str]]:
 def _distance(hit: Hit, card: Any, center: GeoFilter | None) -> float | None:
     """The backend's distance, else one from the card's own coordinates (the backend may report
     distances only inside a proximity radius)."""
-    from webapp.directory.documents import haversine_km
-
     if hit.distance_km is not None:
         return round(float(hit.distance_km), 1)
     if center is None or card.lat is None or card.lon is None:
@@ -946,7 +885,6 @@ def search_clients(params: Mapping[str, Any], viewer: Any, lang: str | None = No
 def newest_cards(viewer: Any, limit: int = 6) -> list[Any]:
     """The newest published member cards this viewer may see (the home page's section)."""
     from sqlalchemy import select
-    from sqlalchemy.orm import selectinload
 
     from webapp.directory.models import MemberProfile
     from webapp.extensions import db
@@ -955,7 +893,6 @@ def newest_cards(viewer: Any, limit: int = 6) -> list[Any]:
         db.session.scalars(
             select(MemberProfile)
             .where(MemberProfile.visibility.in_(visible_visibilities(viewer)))
-            .options(selectinload(MemberProfile.sector_links))
             .order_by(MemberProfile.published_at.desc().nulls_last(), MemberProfile.id.desc())
             .limit(limit)
         )

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, render_template, request, url_for
+from flask import Flask, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from webapp.core.i18n import current_language
 from webapp.directory import search
+from webapp.directory.service import country_label, language_label, place_label, taxonomy_label
 from webapp.directory.views import bp
 
 #: Spoken-language choices offered in the filter (the facet lists whatever cards carry).
@@ -20,37 +22,29 @@ LANGUAGE_CHOICES = ("nl", "fr", "de", "en", "es", "it", "pt", "pl", "ro", "tr", 
 RADIUS_CHOICES = (5, 10, 25, 50, 100, 250)
 
 
-def card_url(kind: str, profile_id: int) -> str | None:
-    """The card page (directory-cards' endpoints), or None while those routes are absent."""
-    endpoint = "directory.member" if kind == "member" else "directory.client"
-    if endpoint not in current_app.view_functions:
-        return None
-    return url_for(endpoint, profile_id=profile_id)
+def card_url(kind: str, profile_id: int) -> str:
+    """The card page of a "member" or "client" card."""
+    return url_for(f"directory.{kind}", profile_id=profile_id)
 
 
 def photo_url(filename: str | None) -> str | None:
-    if not filename or "directory.photo" not in current_app.view_functions:
-        return None
-    return url_for("directory.photo", filename=filename)
+    return url_for("directory.photo", filename=filename) if filename else None
 
 
 def _choices(lang: str) -> dict[str, list[tuple[str, str]]]:
     from webapp.taxonomy import get_taxonomy
 
     taxonomy = get_taxonomy()
-    countries = [(c, search.country_name(c, lang)) for c in search.config_countries()]
+    countries = [(c, country_label(c, lang)) for c in search.config_countries()]
     return {
         "sector": list(taxonomy.choices("sector", lang)),
         "function": list(taxonomy.choices("function", lang)),
         "country": sorted(countries, key=lambda kv: kv[1]),
-        "language": sorted(
-            ((c, search.language_name(c, lang)) for c in LANGUAGE_CHOICES), key=lambda kv: kv[1]
-        ),
+        "language": sorted(((c, language_label(c, lang)) for c in LANGUAGE_CHOICES), key=lambda kv: kv[1]),
     }
 
 
 def _render(entity: str):
-    from webapp.core.i18n import current_language
     from webapp.core.security import no_store
 
     lang = current_language()
@@ -113,16 +107,13 @@ def clients():
 
 def _home_section() -> dict[str, Any] | None:
     """The newest cards the viewer may see; nothing when there are none yet."""
-    from webapp.core.i18n import current_language
-    from webapp.directory.service import place_label
-
     lang = current_language()
     cards = search.newest_cards(current_user, limit=6)
     if not cards:
         return None
     items = []
     for card in cards:
-        function = search.taxonomy_label("function", card.function_code, lang) or (card.function_text or "")
+        function = taxonomy_label("function", card.function_code, lang) or (card.function_text or "")
         items.append(
             {
                 "name": card.display_name,

