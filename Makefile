@@ -15,8 +15,9 @@ setup: ## Install everything into .venv
 run: setup ## Install, then serve the site on http://127.0.0.1:$${PORT:-5000} (SQLite + embedded search, demo data on first start)
 	$(BIN)/flask --app wsgi serve
 
-test: setup ## Install, then run the whole test suite
+test: setup ## Install, then lint and run the whole test suite
 	@scripts/setup-test
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 lint: setup ## Ruff lint and format check
