@@ -523,6 +523,15 @@ def create_client_card(user: Any, values: dict[str, Any]) -> ClientProfile:
     return card
 
 
+def save_card(kind: str, user: Any, card: Card | None, values: dict[str, Any]) -> tuple[Card, bool]:
+    """Create the user's card (a draft) or update the given one; (card, created). The caller commits."""
+    if card is not None:
+        update_card(card, values)
+        return card, False
+    create = create_member_card if kind == "member" else create_client_card
+    return create(user, values), True
+
+
 def update_card(card: Card, values: dict[str, Any]) -> bool:
     """Apply changes; bumps the version and queues an index update only when something changed."""
     changed = apply_values(card, values)
@@ -704,6 +713,7 @@ __all__ = [
     "place_values",
     "public_email",
     "resolve_function",
+    "save_card",
     "resolve_place",
     "resolve_sectors",
     "sector_labels",

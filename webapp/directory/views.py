@@ -284,14 +284,7 @@ def edit_member(profile_id: int | None):
                 try:
                     values = service.member_values_from_form(form, resolution)
                     old_photo = None
-                    if card is None:
-                        card = service.create_member_card(current_user, values)
-                        message = _(
-                            "Your card is saved as a draft: only you can see it until you publish it."
-                        )
-                    else:
-                        service.update_card(card, values)
-                        message = _("Your card is saved.")
+                    card, created = service.save_card("member", current_user, card, values)
                     if new_photo:
                         old_photo = service.set_photo(card, new_photo)
                     _commit_and_wake()
@@ -300,7 +293,13 @@ def edit_member(profile_id: int | None):
                     photos.delete_photo(new_photo)
                     raise
                 photos.delete_photo(old_photo)
-                flash(message, "success")
+                if created:
+                    flash(
+                        _("Your card is saved as a draft: only you can see it until you publish it."),
+                        "success",
+                    )
+                else:
+                    flash(_("Your card is saved."), "success")
                 return redirect(url_for("directory.member", profile_id=card.id))
     status = 400 if request.method == "POST" else 200
     return render_template(
@@ -335,15 +334,14 @@ def edit_client(profile_id: int | None):
         )
         if not _place_error(form, resolution):
             values = service.client_values_from_form(form, resolution)
-            if card is None:
-                card = service.create_client_card(current_user, values)
+            card, created = service.save_card("client", current_user, card, values)
+            _commit_and_wake()
+            if created:
                 message = _(
                     "Your organisation's card is saved as a draft: only you can see it until you publish it."
                 )
             else:
-                service.update_card(card, values)
                 message = _("Your organisation's card is saved.")
-            _commit_and_wake()
             flash(message, "success")
             return redirect(url_for("directory.client", profile_id=card.id))
     status = 400 if request.method == "POST" else 200
