@@ -141,15 +141,15 @@ def build_world(data_dir: Path) -> World:
         }
         cards = {}
         for key, visibility in (("u_pub", "public"), ("u_com", "community"), ("u_draft", "draft")):
-            card = service.create_member_card(
-                users[key], {"display_name": f"Card of {key}", "headline": f"Headline of {key}"}
+            card = service.create_card(
+                "member", users[key], {"display_name": f"Card of {key}", "headline": f"Headline of {key}"}
             )
             service.set_photo(card, photos.store_photo(_image()))
             if visibility != "draft":
                 service.set_visibility(card, visibility, actor_id=users[key].id, via="test")
             cards[key] = card
         for key, visibility in (("u_cpub", "public"), ("u_cdraft", "draft")):
-            card = service.create_client_card(users[key], {"name": f"Organisation of {key}"})
+            card = service.create_card("client", users[key], {"name": f"Organisation of {key}"})
             if visibility != "draft":
                 service.set_visibility(card, visibility, actor_id=users[key].id, via="test")
             cards[key] = card
@@ -342,7 +342,7 @@ def _cases() -> list[Case]:
     delete_card = "/directory/cards/<kind>/<int:profile_id>/delete"
     contact = "/directory/contact/<kind>/<int:profile_id>"
     report = "/directory/messages/<int:message_id>/report"
-    api_member = "/api/v1/members/<int:profile_id>"
+    api_member = "/api/v1/<collection>/<int:item_id>"
     signup = {
         "email": "newcomer@matrix.example",
         "password": NEW_PASSWORD,
@@ -505,11 +505,14 @@ def _cases() -> list[Case]:
         E("404", anonymous="login", staff="redirect", admin="redirect"))
 
     # --- JSON API: published cards only, even for their owner
-    add("api.search", "GET", "/api/v1/members/search", "/api/v1/members/search", ALL_200)
+    api_search = "/api/v1/<collection>/search"
+    add("api.search", "GET", api_search, "/api/v1/members/search", ALL_200)
+    add("api.search.unknown", "GET", api_search, "/api/v1/clients/search", E("404"))
     add("api.member.public", "GET", api_member, lambda w: f"/api/v1/members/{w.P}", ALL_200)
     add("api.member.community", "GET", api_member, lambda w: f"/api/v1/members/{w.C}",
         E("200", anonymous="404"), owner="u_com")
     add("api.member.draft", "GET", api_member, lambda w: f"/api/v1/members/{w.D}", E("404"), owner="u_draft")
+    add("api.unknown", "GET", api_member, lambda w: f"/api/v1/clients/{w.KP}", E("404"))
     add("api.openapi", "GET", "/api/v1/openapi.yaml", "/api/v1/openapi.yaml", ALL_200)
 
     # --- taxonomy: place autocomplete (public reference data)
@@ -663,8 +666,8 @@ PUBLIC_GET = {
     "directory.member",
     "directory.client",
     "directory.photo",
-    "api.members_search",
-    "api.member",
+    "api.search",
+    "api.detail",
     "api.openapi",
     "taxonomy.places_suggest",
 }
@@ -683,12 +686,14 @@ def _fillers(world: World) -> dict[str, list[str]]:
         db.session.remove()
     return {
         "profile_id": profile_ids + [str(world.missing)],
+        "item_id": profile_ids + [str(world.missing)],
         "kind": ["member", "client"],
         "filename": [world.photo_P, world.photo_C, world.photo_D, "css/site.css", "js/site.js"],
         "message_id": [str(world.message), str(world.missing)],
         "block_id": [str(world.block)],
         "report_id": [str(world.report)],
         "token": ["not-a-valid-token"],
+        "collection": ["members", "clients", "events"],
     }
 
 
@@ -699,8 +704,10 @@ def _public_object(world: World, endpoint: str, values: dict[str, str]) -> bool:
 
     with world.app.app_context():
         try:
-            if endpoint in ("directory.member", "api.member"):
-                card = db.session.get(MemberProfile, int(values["profile_id"]))
+            if endpoint == "api.detail" and values.get("collection") != "members":
+                return False  # no such collection: nothing is public there
+            if endpoint in ("directory.member", "api.detail"):
+                card = db.session.get(MemberProfile, int(values.get("profile_id") or values["item_id"]))
             elif endpoint == "directory.client":
                 card = db.session.get(ClientProfile, int(values["profile_id"]))
             elif endpoint == "directory.photo":

@@ -100,9 +100,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     from webapp.accounts.models import User
     from webapp.accounts.service import canonical_email, hash_password
     from webapp.core.models import utcnow
+    from webapp.core.places import place_values, resolve_place
     from webapp.core.search import close_service, drain_search
     from webapp.directory import service
     from webapp.extensions import db
+    from webapp.taxonomy import get_taxonomy
 
     data_dir: Path = tmp_path_factory.mktemp("crawl") / "data"
     app = create_app(app_settings(data_dir, SECRET_KEY="crawl-secret"))
@@ -134,32 +136,35 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     ]
     places = ["Gent", "Bruxelles", "Antwerpen", "Liège", "Leuven", "Namur", "Brugge", "Mechelen", "Gent"]
     with app.app_context():
-        tax = service.taxonomy()
+        tax = get_taxonomy()
         cards: dict[str, Any] = {}
         rows = zip(MEMBERS, functions, places, WORDS, strict=True)
         for (name, email, visibility, public_email), fn, place, word in rows:
             owner = user(email, "member")
-            resolution = service.resolve_place(place, lang="en", choice=None, current=None)
+            resolution = resolve_place(place, lang="en", choice=None, current=None)
             values = {
                 "display_name": name,
                 "function_code": fn if fn in tax.functions else None,
                 "headline": f"Freelancer, ask me about {word}",
                 "bio": f"{name} has worked for theatres and festivals across Belgium.",
                 "email_public": public_email,
-                **(service.place_values(resolution.place) if getattr(resolution, "place", None) else {}),
+                **(place_values(resolution.place) if getattr(resolution, "place", None) else {}),
             }
-            card = service.create_member_card(owner, values)
+            card = service.create_card("member", owner, values)
             if visibility != "draft":
                 service.set_visibility(card, visibility, actor_id=owner.id, via="test")
             cards[name] = card
-        imported = service.create_member_card(
-            None, {"display_name": IMPORTED[0], "headline": "Imported card", "contact_email": IMPORTED[1]}
+        imported = service.create_card(
+            "member",
+            None,
+            {"display_name": IMPORTED[0], "headline": "Imported card", "contact_email": IMPORTED[1]},
         )
         service.set_visibility(imported, "public", actor_id=None, via="test")
         cards[IMPORTED[0]] = imported
         for name, email, visibility in CLIENTS:
             owner = user(email, "client")
-            card = service.create_client_card(
+            card = service.create_card(
+                "client",
                 owner,
                 {"name": name, "description": "We hire freelancers, zonnewiel.", "contact_person": "Someone"},
             )
@@ -167,7 +172,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
                 service.set_visibility(card, visibility, actor_id=owner.id, via="test")
             cards[name] = card
         viewer = user(VIEWER, "client")
-        viewer_card = service.create_client_card(viewer, {"name": "Viewer Organisation"})
+        viewer_card = service.create_card("client", viewer, {"name": "Viewer Organisation"})
         service.set_visibility(viewer_card, "community", actor_id=viewer.id, via="test")
         db.session.commit()
         for _ in range(20):

@@ -6,7 +6,7 @@ import pytest
 from jinja2 import ChoiceLoader, DictLoader
 
 from tests.accounts.conftest import signin
-from webapp.accounts.dashboard import register_dashboard_section
+from webapp.core.site import register_dashboard_section
 
 #: Every route of the blueprint: (path, methods that mutate, public?).
 ROUTES = {

@@ -266,6 +266,7 @@ def secret_email(n: int) -> str:
 
 def make_member(spec: dict[str, Any], n: int = 0) -> Any:
     """A member card through the directory service (draft, then published as asked)."""
+    from webapp.core.places import place_values
     from webapp.directory import service
 
     values = {
@@ -279,9 +280,9 @@ def make_member(spec: dict[str, Any], n: int = 0) -> Any:
         "skills": spec.get("skills", []),
         "card_language": spec.get("lang"),
         "contact_email": secret_email(n),
-        **service.place_values(place(spec["place"])),
+        **place_values(place(spec["place"])),
     }
-    card = service.create_member_card(None, values)
+    card = service.create_card("member", None, values)
     visibility = spec.get("visibility", "public")
     if visibility != "draft":
         service.set_visibility(card, visibility, actor_id=None, via="test")
@@ -289,6 +290,7 @@ def make_member(spec: dict[str, Any], n: int = 0) -> Any:
 
 
 def make_client(spec: dict[str, Any], n: int = 0) -> Any:
+    from webapp.core.places import place_values
     from webapp.directory import service
 
     values = {
@@ -297,9 +299,9 @@ def make_client(spec: dict[str, Any], n: int = 0) -> Any:
         "description": spec.get("description"),
         "card_language": spec.get("lang"),
         "contact_email": secret_email(1000 + n),
-        **service.place_values(place(spec["place"])),
+        **place_values(place(spec["place"])),
     }
-    card = service.create_client_card(None, values)
+    card = service.create_card("client", None, values)
     visibility = spec.get("visibility", "public")
     if visibility != "draft":
         service.set_visibility(card, visibility, actor_id=None, via="test")

@@ -7,7 +7,6 @@ from flask import Flask
 from sqlalchemy import ForeignKey, Integer, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-import webapp.models  # noqa: F401 - every model on the metadata before walking it
 from tests.factories import make_user
 from webapp.core.models import AuditEvent, MailMessage
 from webapp.core.privacy import (

@@ -228,8 +228,8 @@ def test_fast_mode_is_valid_and_lighter():
 
 def test_every_record_passes_the_importers_validation(app, members, clients):
     """prepare_record is the importer's own check (taxonomy, gazetteer, lengths, languages)."""
+    from webapp.core.vocabulary import SPOKEN_LANGUAGES
     from webapp.directory.importer import prepare_record
-    from webapp.directory.service import SPOKEN_LANGUAGES
 
     for record in members[:400] + generate_members(100, seed=1, fast=True) + clients:
         prepared = prepare_record(record)

@@ -46,7 +46,7 @@ def member_card(user: Any = None, *, visibility: str = "draft", commit: bool = T
     owner = user or None
     data = {"display_name": f"Member {next(_seq)}", "headline": "Freelancer"}
     data.update(values)
-    card = service.create_member_card(owner, data)
+    card = service.create_card("member", owner, data)
     if visibility != "draft":
         service.set_visibility(card, visibility, actor_id=owner.id if owner else None, via="test")
     if commit:
@@ -64,7 +64,7 @@ def client_card(user: Any = None, *, visibility: str = "draft", commit: bool = T
     owner = user or None
     data = {"name": f"Organisation {next(_seq)}", "description": "We hire freelancers."}
     data.update(values)
-    card = service.create_client_card(owner, data)
+    card = service.create_card("client", owner, data)
     if visibility != "draft":
         service.set_visibility(card, visibility, actor_id=owner.id if owner else None, via="test")
     if commit:

@@ -212,11 +212,11 @@ def test_unknown_place_says_so_and_loses_nothing(app, client, member):
 
 
 def test_ambiguous_place_offers_a_choice(app, client, member):
-    from webapp.directory import service
+    from webapp.core.places import resolve_place
     from webapp.directory.models import MemberProfile
 
     with app.test_request_context("/"):
-        resolution = service.resolve_place("Bergen", lang="en")
+        resolution = resolve_place("Bergen", lang="en")
     assert resolution.status == "ambiguous" and len(resolution.choices) >= 2
     countries = {p.country for p in resolution.choices}
     assert "BE" in countries and len(countries) >= 2

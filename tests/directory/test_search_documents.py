@@ -228,9 +228,10 @@ def cards(db):
 
 
 def fallback_names(**kwargs) -> tuple[list[str], object]:
-    from webapp.directory.documents import member_fallback
+    from webapp.core.search.fallback import search_database
+    from webapp.directory.search import MEMBER_FALLBACK
 
-    result = member_fallback(SearchQuery(entity="member", **kwargs))
+    result = search_database(MEMBER_FALLBACK, SearchQuery(entity="member", **kwargs))
     assert result.degraded and result.backend == "database"
     return [h.payload["name"] for h in result.hits], result
 

@@ -73,7 +73,7 @@ def make_public_card(live: LiveServer, user_id: int, **values: Any) -> int:
 
     with live.app.app_context():
         user = db.session.get(User, user_id)
-        card = service.create_member_card(user, values)
+        card = service.create_card("member", user, values)
         service.set_visibility(card, "public", actor_id=user_id, via="test")
         db.session.commit()
         card_id = card.id

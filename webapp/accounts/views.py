@@ -30,7 +30,6 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
 from webapp.accounts import service
-from webapp.accounts.dashboard import dashboard_sections
 from webapp.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
@@ -50,21 +49,10 @@ from webapp.core.models import audit, utcnow
 from webapp.core.privacy import erase_user, export_user_data
 from webapp.core.ratelimit import Verdict, client_ip
 from webapp.core.security import fresh_login_required, mark_fresh_login, safe_next
-from webapp.extensions import db, limiter, login_manager
+from webapp.core.site import dashboard_sections
+from webapp.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
-
-
-@bp.record_once
-def _setup(state: Any) -> None:
-    """Runs once per app: sign-in page for login_required, and the accounts privacy entry."""
-    from webapp.accounts.privacy import register
-
-    login_manager.login_view = "accounts.signin"
-    login_manager.login_message = _l("Please sign in to see this page.")
-    login_manager.login_message_category = "info"
-    login_manager.needs_refresh_message = _l("Please confirm your password to continue.")
-    register(state.app)
 
 
 # ---------------------------------------------------------------- helpers

@@ -1,8 +1,10 @@
 """JSON API v1: read-only, csrf-exempt (create_app), documented in openapi.yaml.
 
-Visibility is the directory's: anonymous callers see public cards, signed-in
-(session) callers also community cards, drafts never. E-mail addresses never
-appear in any answer; contact goes through the relay on the card page.
+Generic over entities: every entity registered with an ``ApiSpec`` (members today; listings
+and events next) answers ``/api/v1/<collection>/search`` with the same search its HTML page
+runs, and ``/api/v1/<collection>/<id>`` with one row. Visibility is the platform's:
+anonymous callers see public rows, signed-in (session) callers also community rows, drafts
+never. E-mail addresses never appear in any answer; contact goes through the relay.
 """
 
 from __future__ import annotations
@@ -11,20 +13,17 @@ import json
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Response, abort, request, url_for
+from flask import Blueprint, Response, abort, request
 from flask_login import current_user
 
-from webapp.directory import search
-from webapp.directory.documents import load_members
-from webapp.directory.permissions import visible_visibilities
-from webapp.directory.search import ParamError, SearchPage
-from webapp.directory.service import availability, taxonomy_label
+from webapp.core.permissions import visible_visibilities
+from webapp.core.search import EntitySpec, api_entity
+from webapp.core.search.page import SearchPage, run
+from webapp.core.search.params import ParamError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 OPENAPI_PATH = Path(__file__).with_name("openapi.yaml")
-#: Facets the members search answers with, in this order.
-MEMBER_FACETS = ("sector", "function", "country", "language")
 
 
 def _dumps(payload: Any) -> str:
@@ -35,7 +34,7 @@ def _dumps(payload: Any) -> str:
 
 def _json(payload: Any, status: int = 200) -> Response:
     response = Response(_dumps(payload), status=status, mimetype="application/json")
-    # Visibility depends on the session cookie and an unpublished card must vanish at once:
+    # Visibility depends on the session cookie and an unpublished row must vanish at once:
     # no shared or stale copies.
     response.headers["Cache-Control"] = "no-store"
     response.vary.add("Cookie")
@@ -59,8 +58,11 @@ def _place(page: SearchPage) -> dict[str, Any] | None:
     }
 
 
-def search_payload(page: SearchPage, facets: tuple[str, ...] = MEMBER_FACETS) -> dict[str, Any]:
-    """The documented shape (openapi.yaml: MemberSearchResult)."""
+def search_payload(spec: EntitySpec, page: SearchPage) -> dict[str, Any]:
+    """The documented shape (openapi.yaml: MemberSearchResult), the same for every collection."""
+    api = spec.api
+    if api is None:
+        raise LookupError(f"{spec.name!r} is not in the API")
     return {
         "total": page.total,
         "page": page.params.page,
@@ -74,11 +76,7 @@ def search_payload(page: SearchPage, facets: tuple[str, ...] = MEMBER_FACETS) ->
         "results": [
             {
                 "id": r.id,
-                "name": r.name,
-                "function": r.function,
-                "sectors": r.sectors,
-                "place": r.place,
-                "country": r.country,
+                **api.result(r),
                 "distance_km": r.distance_km,
                 "score": r.score,
                 "why": r.why,
@@ -87,53 +85,39 @@ def search_payload(page: SearchPage, facets: tuple[str, ...] = MEMBER_FACETS) ->
         ],
         "facets": {
             name: [{"key": v.key, "label": v.label, "count": v.count} for v in page.facets.get(name, [])]
-            for name in facets
+            for name in api.facets
         },
         "degraded": page.degraded,
     }
 
 
-@bp.get("/members/search")
-def members_search() -> Response:
-    """Search the member directory: the same search the /directory page runs."""
+def _entity(collection: str) -> EntitySpec:
+    spec = api_entity(collection)
+    if spec is None or spec.load is None or spec.page is None:
+        abort(404)
+    return spec
+
+
+@bp.get("/<collection>/search")
+def search(collection: str) -> Response:
+    """Search a collection: the same search its HTML page runs."""
+    spec = _entity(collection)
     try:
-        page = search.search_members(request.args, current_user)
+        page = run(spec.name, request.args, current_user)
     except ParamError as exc:
         return param_error(exc)
-    return _json(search_payload(page))
+    return _json(search_payload(spec, page))
 
 
-@bp.get("/members/<int:profile_id>")
-def member(profile_id: int) -> Response:
-    """One card the caller may see; anything else (draft, community when anonymous, missing) is 404."""
-    card = load_members([profile_id]).get(profile_id)
-    # Search visibility rules, not ownership: the API shows published cards only, even to their owner.
-    if card is None or card.visibility not in visible_visibilities(current_user):
+@bp.get("/<collection>/<int:item_id>")
+def detail(collection: str, item_id: int) -> Response:
+    """One row the caller may see; anything else (draft, community when anonymous, missing) is 404."""
+    spec = _entity(collection)
+    row = spec.load([item_id]).get(item_id)  # type: ignore[misc]
+    # Search visibility rules, not ownership: the API shows published rows only, even to their owner.
+    if row is None or row.visibility not in visible_visibilities(current_user):
         abort(404)
-    return _json(
-        {
-            "id": card.id,
-            "name": card.display_name,
-            "function": card.function_code,
-            "function_label": taxonomy_label("function", card.function_code) or None,
-            "function_text": card.function_text,
-            "sectors": card.sectors,
-            "headline": card.headline,
-            "bio": card.bio,
-            "skills": list(card.skills or []),
-            "languages": card.languages,
-            "experience_years": card.experience_years,
-            "availability": availability(card),
-            "place": card.place_name,
-            "country": card.country,
-            "lat": round(card.lat, 3) if card.lat is not None else None,
-            "lon": round(card.lon, 3) if card.lon is not None else None,
-            "website": card.website,
-            "card_language": card.card_language,
-            "visibility": card.visibility,
-            "url": url_for("directory.member", profile_id=card.id, _external=True),
-        }
-    )
+    return _json(spec.api.detail(row))  # type: ignore[union-attr]
 
 
 @bp.get("/openapi.yaml")

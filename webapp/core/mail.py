@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 _FORBIDDEN = re.compile(r"[\r\n\x00\u2028\u2029\x85]")
 MAX_ATTEMPTS_BACKOFF = 12
 LEASE = timedelta(minutes=5)
+#: The background thread that drains the mail outbox in the web process (webapp.core.workers).
+MAIL_WORKER = "mail-worker"
 
 
 class HeaderInjection(ValueError):
@@ -201,6 +203,12 @@ def drain_mail(limit: int = 50, *, force: bool = False) -> tuple[int, int]:
     return sent, failed
 
 
+def drain_step() -> int:
+    """One pass of the background worker: mails sent (0 lets the worker idle)."""
+    sent, _failed = drain_mail()
+    return sent
+
+
 def mail_status() -> dict[str, int]:
     queued = db.session.scalar(select(func.count()).where(MailMessage.sent_at.is_(None))) or 0
     failing = (
@@ -214,6 +222,7 @@ def mail_status() -> dict[str, int]:
 __all__ = [
     "HeaderInjection",
     "drain_mail",
+    "drain_step",
     "external_url",
     "mail_status",
     "queue_mail",

@@ -38,6 +38,54 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
 
 
+class SectorLinkMixin:
+    """One taxonomy sector a row is filed under, in its owner's order (a link table's columns).
+
+    A module's link model adds the foreign key to its row (``profile_id``, ``listing_id``…)
+    as part of the primary key; the row's model mixes in ``SectorsMixin``.
+    """
+
+    sector_code: Mapped[str] = mapped_column(String(60), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.sector_code}@{self.position}>"
+
+
+class SectorsMixin:
+    """A row filed under sectors through an ordered ``sector_links`` relationship."""
+
+    @property
+    def sectors(self) -> list[str]:
+        return [link.sector_code for link in self.sector_links]  # type: ignore[attr-defined]
+
+
+def set_links(links: list[Any], link_cls: type, value_attr: str, values: list[str], *, ordered: bool) -> bool:
+    """Make a link-table relationship (sectors, languages) hold exactly ``values``, changing rows in
+    place (kept links keep their identity); True when anything changed. ``ordered`` links carry
+    a ``position``."""
+    current = [getattr(link, value_attr) for link in links]
+    if current == values or (not ordered and sorted(current) == sorted(values)):
+        return False
+    wanted = set(values)
+    for link in list(links):
+        if getattr(link, value_attr) not in wanted:
+            links.remove(link)
+    present = {getattr(link, value_attr): link for link in links}
+    for position, value in enumerate(values):
+        link = present.get(value)
+        if link is None:
+            kwargs: dict[str, Any] = {value_attr: value}
+            if ordered:
+                kwargs["position"] = position
+            links.append(link_cls(**kwargs))
+        elif ordered:
+            link.position = position
+    if ordered:
+        links.sort(key=lambda link: link.position)
+    return True
+
+
 class MailMessage(db.Model):
     """One outgoing mail, written in the transaction that causes it; a worker sends it."""
 

@@ -195,7 +195,7 @@ USER_COLUMN_PATTERN = (
 def user_reference_columns(mappers: Iterable[Any] | None = None) -> list[tuple[type, str]]:
     """(model, column) pairs that point at a user: a users.id foreign key or a user_id-ish name.
 
-    Used by the meta-test; call after ``import webapp.models`` so every model is known.
+    Used by the meta-test; call after ``create_app`` (every module has imported its models).
     """
     import re
 

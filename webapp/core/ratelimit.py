@@ -2,6 +2,12 @@
 
 A fixed-window counter per (key, window): one atomic upsert per hit, committed
 on its own connection so a rolled-back request still counts.
+
+The limiter knows no model: ``create_app`` hands it the counter table and the
+engine, which keeps ``webapp.extensions`` (where the limiter is created, unbound)
+free of any import of the models that themselves import ``extensions``. The clock
+is injectable (``RATELIMIT_CLOCK``, a callable returning epoch seconds) so tests
+move time instead of sleeping until a window turns.
 """
 
 from __future__ import annotations
@@ -9,8 +15,10 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from typing import Any, Callable
 
 from flask import Flask, current_app, request
+from sqlalchemy import Table, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -29,22 +37,38 @@ def parse_rule(rule: str) -> tuple[int, int]:
     return int(count), int(seconds)
 
 
+@dataclass
+class _Binding:
+    table: Table
+    engine: Callable[[], Any]
+    clock: Callable[[], float]
+
+
 class RateLimiter:
-    def init_app(self, app: Flask) -> None:
-        app.extensions["kring_limiter"] = self
+    """Created unbound in ``webapp.extensions``; ``init_app`` gives it its table, engine and clock."""
+
+    def init_app(self, app: Flask, *, table: Table, engine: Callable[[], Any]) -> None:
+        clock = app.config.get("RATELIMIT_CLOCK") or time.time
+        app.extensions["kring_limiter"] = _Binding(table=table, engine=engine, clock=clock)
+
+    @staticmethod
+    def _binding() -> _Binding:
+        return current_app.extensions["kring_limiter"]
+
+    def now(self) -> float:
+        """The limiter's clock (the app's RATELIMIT_CLOCK, else the wall clock)."""
+        return float(self._binding().clock())
 
     def hit(self, scope: str, key: str, rule: str, *, now: float | None = None) -> Verdict:
         """Count one attempt against ``rule``; refuse once the window is full."""
-        from webapp.core.models import RateLimitCounter
-        from webapp.extensions import db
-
         limit, period = parse_rule(rule)
         if not current_app.config.get("RATELIMIT_ENABLED", True):
             return Verdict(True, 0, 0, limit)
-        now = time.time() if now is None else now
+        binding = self._binding()
+        now = binding.clock() if now is None else now
         window = int(now // period)
-        table = RateLimitCounter.__table__
-        engine = db.engine
+        table = binding.table
+        engine = binding.engine()
         insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
         stmt = (
             insert(table)
@@ -64,23 +88,18 @@ class RateLimiter:
 
     def peek(self, scope: str, key: str, rule: str, *, now: float | None = None) -> Verdict:
         """Like ``hit`` but without counting: is the window already full?"""
-        from sqlalchemy import select
-
-        from webapp.core.models import RateLimitCounter
-        from webapp.extensions import db
-
         limit, period = parse_rule(rule)
         if not current_app.config.get("RATELIMIT_ENABLED", True):
             return Verdict(True, 0, 0, limit)
-        now = time.time() if now is None else now
+        binding = self._binding()
+        now = binding.clock() if now is None else now
         window = int(now // period)
-        with db.engine.connect() as conn:
+        table = binding.table
+        with binding.engine().connect() as conn:
             count = (
                 conn.execute(
-                    select(RateLimitCounter.count).where(
-                        RateLimitCounter.scope == scope,
-                        RateLimitCounter.key == key[:200],
-                        RateLimitCounter.window == window,
+                    select(table.c.count).where(
+                        table.c.scope == scope, table.c.key == key[:200], table.c.window == window
                     )
                 ).scalar()
                 or 0

@@ -24,9 +24,8 @@ def _configure_engine(engine: Engine) -> None:
 
 
 def ensure_schema() -> None:
-    """Create missing tables. Idempotent; Alembic migrations take over with PostgreSQL."""
-    import webapp.models  # noqa: F401 - registers every model on the metadata
-
+    """Create missing tables. Idempotent; every module's models are on the metadata by now
+    (create_app runs this after each module's init_app)."""
     db.create_all()
 
 

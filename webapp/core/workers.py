@@ -1,19 +1,31 @@
-"""Background threads that drain the mail and search outboxes inside the web process.
+"""Background threads that drain the outboxes inside the web process.
 
 Used for the embedded default; production sets BACKGROUND_WORKERS=0 and runs
 `flask mail run` and `flask indexer run` as their own processes. Threads start
-with the first request, so CLI commands never start them.
+with the first request (or ``serve``), so CLI commands never start them.
+
+The registry knows no outbox: the mail and search outboxes (and later a module's
+reminders) register a step here; ``wake(name)`` nudges one after a commit.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass
 from typing import Callable
 
-from flask import Flask
+from flask import Flask, current_app
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WorkerSpec:
+    name: str
+    #: One pass: how much work it did (0 lets the thread idle until woken or ``idle_seconds``).
+    step: Callable[[], int]
+    idle_seconds: float
 
 
 class Worker(threading.Thread):
@@ -42,38 +54,25 @@ class Worker(threading.Thread):
         self.wakeup.set()
 
 
-def _mail_step() -> int:
-    from webapp.core.mail import drain_mail
-
-    sent, failed = drain_mail()
-    return sent
-
-
-def _search_step() -> int:
-    from webapp.core.search import drain_search
-
-    return drain_search().processed
+def register_worker(app: Flask, name: str, step: Callable[[], int], idle_seconds: float) -> None:
+    """Declare a background step; registering a name again replaces it."""
+    specs: dict[str, WorkerSpec] = app.extensions.setdefault("kring_worker_specs", {})
+    specs[name] = WorkerSpec(name, step, idle_seconds)
 
 
 def start_workers(app: Flask) -> list[Worker]:
     workers = app.extensions.setdefault("kring_workers", [])
     if workers:
         return workers
-    workers.extend(
-        [
-            Worker(app, "mail-worker", _mail_step, idle_seconds=2.0),
-            Worker(app, "search-worker", _search_step, idle_seconds=0.5),
-        ]
-    )
+    for spec in app.extensions.get("kring_worker_specs", {}).values():
+        workers.append(Worker(app, spec.name, spec.step, spec.idle_seconds))
     for worker in workers:
         worker.start()
     return workers
 
 
 def wake(name: str) -> None:
-    """Nudge a worker after a commit so index changes show within a second."""
-    from flask import current_app
-
+    """Nudge a worker after a commit so its outbox drains within a second."""
     for worker in current_app.extensions.get("kring_workers", []):
         if worker.name == name:
             worker.wakeup.set()

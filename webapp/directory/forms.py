@@ -6,8 +6,7 @@ keys such as ``user_id`` or ``visibility`` into the edit form changes nothing.
 
 from __future__ import annotations
 
-import re
-from typing import Any
+from typing import Any, Iterable
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -24,29 +23,32 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from webapp.core.forms import (
+    PlaceFields,
+    choices,
+    content_language_choices,
+    sector_choices,
+    sectors_field,
+    single_line,
+    strip,
+    validate_sector_count,
+    website_field,
+)
+from webapp.core.text import InputError
+from webapp.core.vocabulary import FUNCTION_TEXT_MAX, SPOKEN_LANGUAGES
 from webapp.directory import relay, service
-from webapp.directory.models import CARD_LANGUAGES, EXPERIENCE_LEVELS
+from webapp.directory.models import EXPERIENCE_LEVELS
+from webapp.taxonomy import get_taxonomy
+from webapp.taxonomy.labels import country_label, language_label
 
-_LINE_BREAK = re.compile(r"[\r\n\x00\u2028\u2029\x85]")
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
-def _website(form: Any, field: Any) -> None:
-    try:
-        field.data = service.normalize_website(field.data)
-    except service.CardError as exc:
-        raise ValidationError(
-            _l("Only web addresses starting with http:// or https:// are accepted.")
-        ) from exc
+#: Spoken-language choices offered in the search filter (the facet lists whatever cards carry).
+LANGUAGE_CHOICES = ("nl", "fr", "de", "en", "es", "it", "pt", "pl", "ro", "tr", "ar", "sv", "da")
 
 
 def _skills(form: Any, field: Any) -> None:
     try:
         service.parse_skills(field.data)
-    except service.CardError as exc:
+    except InputError as exc:
         raise ValidationError(
             _l(
                 "Up to %(n)d skills, each at most %(m)d characters.",
@@ -56,52 +58,31 @@ def _skills(form: Any, field: Any) -> None:
         ) from exc
 
 
-def _single_line(form: Any, field: Any) -> None:
-    if field.data and _LINE_BREAK.search(field.data):
-        raise ValidationError(_l("The subject must be a single line."))
-
-
-def choices(pairs: Any) -> list[SelectChoice]:
-    """(value, label) pairs → SelectChoice (WTForms 3.3 deprecates tuples)."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
-def card_language_choices() -> list[SelectChoice]:
-    from webapp.core.i18n import LANGUAGE_NAMES
-
-    return choices((code, LANGUAGE_NAMES.get(code, code)) for code in CARD_LANGUAGES)
-
-
-class _CardForm(FlaskForm):
-    sectors = SelectMultipleField(_l("Sectors"), choices=[], validate_choice=True)
-    place = StringField(_l("Place"), filters=[_strip], validators=[Optional(), Length(max=120)])
-    #: Set when the user picked one of several places with the same name.
-    place_choice = StringField(validators=[Optional(), Length(max=20)])
-    website = StringField(_l("Website"), filters=[_strip], validators=[Optional(), Length(max=300), _website])
+class _CardForm(PlaceFields, FlaskForm):
+    sectors = sectors_field()
+    website = website_field()
     card_language = SelectField(_l("Language of this card"), choices=[], validators=[Optional()])
     accepts_contact = BooleanField(_l("Accept messages through the platform"), default=True)
 
     def setup_choices(self, lang: str) -> None:
-        tax = service.taxonomy()
-        self.sectors.choices = choices(tax.choices("sector", lang))
-        self.card_language.choices = card_language_choices()
+        self.sectors.choices = sector_choices(lang)
+        self.card_language.choices = content_language_choices()
 
     def validate_sectors(self, field: Any) -> None:
-        if len(field.data or []) > service.SECTORS_MAX:
-            raise ValidationError(_l("Choose at most %(n)d sectors.", n=service.SECTORS_MAX))
+        validate_sector_count(self, field)
 
 
 class MemberCardForm(_CardForm):
     display_name = StringField(
         _l("Name shown on your card"),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(), Length(max=service.NAME_MAX)],
     )
     function_code = SelectField(_l("Function"), choices=[], validate_choice=True, default="")
     function_text = StringField(
         _l("In your own words"),
-        filters=[_strip],
-        validators=[Optional(), Length(max=service.FUNCTION_TEXT_MAX)],
+        filters=[strip],
+        validators=[Optional(), Length(max=FUNCTION_TEXT_MAX)],
     )
     experience_years = IntegerField(
         _l("Years of experience"),
@@ -109,12 +90,12 @@ class MemberCardForm(_CardForm):
     )
     experience_level = SelectField(_l("Experience level"), choices=[], validators=[Optional()], default="")
     headline = StringField(
-        _l("Headline"), filters=[_strip], validators=[Optional(), Length(max=service.HEADLINE_MAX)]
+        _l("Headline"), filters=[strip], validators=[Optional(), Length(max=service.HEADLINE_MAX)]
     )
     bio = TextAreaField(_l("About you"), validators=[Optional(), Length(max=service.BIO_MAX)])
     skills = StringField(
         _l("Skills (separated by commas)"),
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), Length(max=1500), _skills],
     )
     languages = SelectMultipleField(_l("Languages you speak"), choices=[], validate_choice=True)
@@ -124,8 +105,7 @@ class MemberCardForm(_CardForm):
 
     def setup_choices(self, lang: str) -> None:
         super().setup_choices(lang)
-        tax = service.taxonomy()
-        self.function_code.choices = choices([("", "—"), *tax.choices("function", lang)])
+        self.function_code.choices = choices([("", "—"), *get_taxonomy().choices("function", lang)])
         levels = {
             "starter": _l("Starting out"),
             "experienced": _l("Experienced"),
@@ -135,9 +115,7 @@ class MemberCardForm(_CardForm):
         self.experience_level.choices = choices(
             [("", "—"), *((lvl, levels[lvl]) for lvl in EXPERIENCE_LEVELS)]
         )
-        self.languages.choices = choices(
-            (code, service.language_label(code, lang)) for code in service.SPOKEN_LANGUAGES
-        )
+        self.languages.choices = choices((code, language_label(code, lang)) for code in SPOKEN_LANGUAGES)
         self.availability.choices = availability_choices()
 
 
@@ -154,7 +132,7 @@ def availability_choices() -> list[SelectChoice]:
 class ClientCardForm(_CardForm):
     name = StringField(
         _l("Organisation name"),
-        filters=[_strip],
+        filters=[strip],
         validators=[DataRequired(), Length(max=service.CLIENT_NAME_MAX)],
     )
     description = TextAreaField(
@@ -162,7 +140,7 @@ class ClientCardForm(_CardForm):
     )
     contact_person = StringField(
         _l("Contact person"),
-        filters=[_strip],
+        filters=[strip],
         validators=[Optional(), Length(max=service.CONTACT_PERSON_MAX)],
     )
 
@@ -182,7 +160,12 @@ class PublishForm(FlaskForm):
 
 class ContactForm(FlaskForm):
     subject = StringField(
-        _l("Subject"), validators=[DataRequired(), _single_line, Length(max=relay.SUBJECT_MAX)]
+        _l("Subject"),
+        validators=[
+            DataRequired(),
+            single_line(_l("The subject must be a single line.")),
+            Length(max=relay.SUBJECT_MAX),
+        ],
     )
     body = TextAreaField(
         _l("Message"), validators=[DataRequired(), Length(min=relay.BODY_MIN, max=relay.BODY_MAX)]
@@ -196,11 +179,24 @@ class ReportForm(FlaskForm):
     block = BooleanField(_l("Also block this sender"), default=True)
 
 
+def filter_choices(lang: str, countries: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
+    """Options of the search page's filter selects, labelled in the reader's language."""
+    taxonomy = get_taxonomy()
+    return {
+        "sector": list(taxonomy.choices("sector", lang)),
+        "function": list(taxonomy.choices("function", lang)),
+        "country": sorted(((c, country_label(c, lang)) for c in countries), key=lambda kv: kv[1]),
+        "language": sorted(((c, language_label(c, lang)) for c in LANGUAGE_CHOICES), key=lambda kv: kv[1]),
+    }
+
+
 __all__ = [
+    "LANGUAGE_CHOICES",
     "ClientCardForm",
     "ContactForm",
     "MemberCardForm",
     "PublishForm",
     "ReportForm",
     "availability_choices",
+    "filter_choices",
 ]

@@ -46,16 +46,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from webapp.core.models import utcnow
+from webapp.core.places import place_from_coordinates, place_values
+from webapp.core.publishing import VISIBILITIES
+from webapp.core.text import InputError, clean_text, normalize_website
+from webapp.core.vocabulary import CONTENT_LANGUAGES, resolve_function, resolve_sectors
 from webapp.directory import service
-from webapp.directory.models import (
-    CARD_LANGUAGES,
-    EXPERIENCE_LEVELS,
-    VISIBILITIES,
-    ClientProfile,
-    MemberProfile,
-)
-from webapp.directory.service import CardError
+from webapp.directory.models import EXPERIENCE_LEVELS, ClientProfile, MemberProfile
 from webapp.extensions import db
+from webapp.taxonomy import get_gazetteer
 
 BATCH_SIZE = 200
 _LANG_CODE = re.compile(r"^[a-z]{2,3}$")
@@ -105,8 +103,8 @@ def _text(
     if value is not None and not isinstance(value, (str, int, float)):
         raise RecordError(f"{key}: expected text")
     try:
-        text = service.clean_text(value, multiline=multiline, max_len=max_len)
-    except CardError as exc:
+        text = clean_text(value, multiline=multiline, max_len=max_len)
+    except InputError as exc:
         raise RecordError(f"{key}: {exc}") from exc
     if required and not text:
         raise RecordError(f"{key}: missing")
@@ -177,19 +175,19 @@ def _place(record: dict, lang: str | None) -> dict[str, Any]:
     if (lat is None) != (lon is None):
         raise RecordError("lat/lon: give both or neither")
     if lat is not None:
-        place = service.place_from_coordinates(lat, lon, name=name, country=country)
-        values = service.place_values(place)
+        place = place_from_coordinates(lat, lon, name=name, country=country)
+        values = place_values(place)
         if place is None:
             values.update({"place_name": name, "country": country})
         values.update({"lat": lat, "lon": lon})
         return values
     if not name:
-        return service.place_values(None)
-    candidates = list(service.gazetteer().resolve(name, lang=lang, country=country))
+        return place_values(None)
+    candidates = list(get_gazetteer().resolve(name, lang=lang, country=country))
     if not candidates:
         where = f" in {country}" if country else ""
         raise RecordError(f"place: unknown place {name!r}{where} (give lat/lon to import it anyway)")
-    return service.place_values(candidates[0])
+    return place_values(candidates[0])
 
 
 def _common(record: dict) -> tuple[str, str | None, str, dict[str, Any]]:
@@ -201,12 +199,12 @@ def _common(record: dict) -> tuple[str, str | None, str, dict[str, Any]]:
     lang = record.get("card_language")
     if lang in (None, ""):
         lang = None
-    elif lang not in CARD_LANGUAGES:
-        raise RecordError(f"card_language: one of {', '.join(CARD_LANGUAGES)}")
+    elif lang not in CONTENT_LANGUAGES:
+        raise RecordError(f"card_language: one of {', '.join(CONTENT_LANGUAGES)}")
     try:
-        website = service.normalize_website(record.get("website"))
-        sectors = service.resolve_sectors(_list(record, "sectors"))
-    except CardError as exc:
+        website = normalize_website(record.get("website"))
+        sectors = resolve_sectors(_list(record, "sectors"))
+    except InputError as exc:
         raise RecordError(str(exc)) from exc
     values: dict[str, Any] = {
         "external_id": external_id.strip(),
@@ -241,9 +239,9 @@ def prepare_record(record: Any) -> _Prepared:
         )
     else:
         try:
-            function_code, function_text = service.resolve_function(record.get("function"))
+            function_code, function_text = resolve_function(record.get("function"))
             skills = service.parse_skills(_list(record, "skills"))
-        except CardError as exc:
+        except InputError as exc:
             raise RecordError(str(exc)) from exc
         languages: list[str] = []
         for code in _list(record, "languages"):
@@ -344,8 +342,7 @@ def apply_record(prep: _Prepared) -> str:
     else:
         values["contact_email"] = prep.email
     if card is None:
-        create = service.create_member_card if prep.kind == "member" else service.create_client_card
-        card = create(user, values)
+        card = service.create_card(prep.kind, user, values)
         if prep.visibility != "draft":
             service.set_visibility(card, prep.visibility, actor_id=None, via="import", touch=False)
         return "created"

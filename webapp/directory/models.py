@@ -8,50 +8,26 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from webapp.core.models import TimestampMixin, UTCDateTime, utcnow
+from webapp.core.models import SectorLinkMixin, SectorsMixin, UTCDateTime, utcnow
+from webapp.core.places import PlaceMixin
+from webapp.core.publishing import PublishableMixin
 from webapp.extensions import db
 
-VISIBILITIES = ("draft", "community", "public")
-#: Visibilities of a published card: shown to others, searchable.
-PUBLISHED = ("community", "public")
-CARD_LANGUAGES = ("nl", "fr", "de", "en")
 EXPERIENCE_LEVELS = ("starter", "experienced", "senior", "expert")
 
 
-class PlaceMixin:
-    """A place resolved through the gazetteer: id, display name, country, region, coordinates."""
+class CardMixin(PlaceMixin, PublishableMixin, SectorsMixin):
+    """What member and client cards share: a place, publishing, sectors, contact settings."""
 
-    place_id: Mapped[int | None] = mapped_column(Integer)
-    place_name: Mapped[str | None] = mapped_column(String(120))
-    country: Mapped[str | None] = mapped_column(String(2), index=True)
-    region: Mapped[str | None] = mapped_column(String(20))
-    lat: Mapped[float | None] = mapped_column(Float)
-    lon: Mapped[float | None] = mapped_column(Float)
-
-
-class CardMixin(PlaceMixin, TimestampMixin):
-    visibility: Mapped[str] = mapped_column(String(10), default="draft", nullable=False, index=True)
-    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: Grows on every change; the search index ignores writes older than what it holds.
-    version: Mapped[int] = mapped_column(Integer, default=1, nullable=False)
     card_language: Mapped[str | None] = mapped_column(String(2))
     website: Mapped[str | None] = mapped_column(String(300))
     accepts_contact: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     #: Private address for cards without an account (imported); never shown.
     contact_email: Mapped[str | None] = mapped_column(String(320))
     external_id: Mapped[str | None] = mapped_column(String(100), unique=True)
-
-    @property
-    def is_published(self) -> bool:
-        return self.visibility in PUBLISHED
-
-    def touch(self) -> None:
-        """Mark a change the index must follow."""
-        self.version = (self.version or 0) + 1
-        self.updated_at = utcnow()
 
 
 class MemberProfile(CardMixin, db.Model):
@@ -83,10 +59,6 @@ class MemberProfile(CardMixin, db.Model):
     )
 
     @property
-    def sectors(self) -> list[str]:
-        return [link.sector_code for link in self.sector_links]
-
-    @property
     def languages(self) -> list[str]:
         return [link.language for link in self.language_links]
 
@@ -94,17 +66,12 @@ class MemberProfile(CardMixin, db.Model):
         return f"<MemberProfile {self.id} {self.visibility}>"
 
 
-class MemberSector(db.Model):
+class MemberSector(SectorLinkMixin, db.Model):
     __tablename__ = "member_sectors"
 
     profile_id: Mapped[int] = mapped_column(
         ForeignKey("member_profiles.id", ondelete="CASCADE"), primary_key=True
     )
-    sector_code: Mapped[str] = mapped_column(String(60), primary_key=True, index=True)
-    position: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
-
-    def __repr__(self) -> str:
-        return f"<MemberSector {self.profile_id} {self.sector_code}>"
 
 
 class MemberLanguage(db.Model):
@@ -134,25 +101,16 @@ class ClientProfile(CardMixin, db.Model):
         cascade="all, delete-orphan", passive_deletes=True, order_by="ClientSector.position"
     )
 
-    @property
-    def sectors(self) -> list[str]:
-        return [link.sector_code for link in self.sector_links]
-
     def __repr__(self) -> str:
         return f"<ClientProfile {self.id} {self.visibility}>"
 
 
-class ClientSector(db.Model):
+class ClientSector(SectorLinkMixin, db.Model):
     __tablename__ = "client_sectors"
 
     profile_id: Mapped[int] = mapped_column(
         ForeignKey("client_profiles.id", ondelete="CASCADE"), primary_key=True
     )
-    sector_code: Mapped[str] = mapped_column(String(60), primary_key=True, index=True)
-    position: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
-
-    def __repr__(self) -> str:
-        return f"<ClientSector {self.profile_id} {self.sector_code}>"
 
 
 class ContactMessage(db.Model):
@@ -214,7 +172,6 @@ class AbuseReport(db.Model):
 
 __all__ = [
     "AbuseReport",
-    "CARD_LANGUAGES",
     "ClientProfile",
     "ClientSector",
     "ContactBlock",
@@ -223,6 +180,4 @@ __all__ = [
     "MemberLanguage",
     "MemberProfile",
     "MemberSector",
-    "PUBLISHED",
-    "VISIBILITIES",
 ]

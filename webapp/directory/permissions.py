@@ -1,42 +1,24 @@
-"""Who may see, edit and contact a card: the one place these rules live.
+"""Who may see, edit and contact a card: the one place the directory's rules live.
 
-Views, the photo route, search hydration and the API all ask here, so a rule
-changes in one spot. Anything a viewer may not see must look absent (404), never
-forbidden, so the existence of a draft does not leak.
+Views, the photo route, search hydration and the API all ask here, so a rule changes in one
+spot. The meaning of "signed in", "staff", "owner" and "may see" is the platform's
+(``webapp.core.permissions``); this module adds the directory's own rules. Anything a viewer
+may not see must look absent (404), never forbidden, so the existence of a draft does not leak.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from webapp.core.permissions import is_owner, is_staff, may_see, signed_in, visible_visibilities
 from webapp.directory.models import ClientProfile, ContactMessage, MemberProfile
 
 Card = MemberProfile | ClientProfile
 
 
-def _signed_in(user: Any) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False))
-
-
-def is_owner(user: Any, card: Card | None) -> bool:
-    """The card belongs to this signed-in user (imported cards without an account belong to no one)."""
-    return bool(
-        card is not None and _signed_in(user) and card.user_id is not None and card.user_id == user.id
-    )
-
-
-def visible_visibilities(user: Any) -> tuple[str, ...]:
-    """Visibilities of other people's cards this viewer may see (for queries and search filters)."""
-    return ("public", "community") if _signed_in(user) else ("public",)
-
-
 def can_view(user: Any, card: Card | None) -> bool:
     """Public: anyone; community: signed-in users; draft (or anything else): the owner only."""
-    if card is None:
-        return False
-    if is_owner(user, card):
-        return True
-    return card.visibility in visible_visibilities(user)
+    return may_see(user, card)
 
 
 def can_edit(user: Any, card: Card | None) -> bool:
@@ -50,7 +32,7 @@ def can_contact(user: Any, card: Card | None) -> bool:
     A card needs somewhere to deliver to: its owner's account or, for an imported card, its
     private contact address. Nobody writes to their own card.
     """
-    if card is None or not _signed_in(user) or not getattr(user, "is_verified", False):
+    if card is None or not signed_in(user) or not getattr(user, "is_verified", False):
         return False
     if not card.is_published or not card.accepts_contact or not can_view(user, card):
         return False
@@ -74,15 +56,10 @@ def is_recipient(user: Any, message: ContactMessage | None) -> bool:
     """The signed-in user received this relay message."""
     return bool(
         message is not None
-        and _signed_in(user)
+        and signed_in(user)
         and message.recipient_user_id is not None
         and message.recipient_user_id == user.id
     )
-
-
-def is_staff(user: Any) -> bool:
-    """Staff and admins handle abuse reports."""
-    return bool(_signed_in(user) and getattr(user, "is_staff", False))
 
 
 def card_kind(card: Card) -> str:

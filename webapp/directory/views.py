@@ -1,13 +1,14 @@
-"""Directory blueprint: card pages, editing, publishing, photos, the contact relay, reports.
+"""Directory blueprint: search pages, card pages, editing, publishing, photos, the contact relay, reports.
 
-The search and browse routes live in search_views.py on the same blueprint.
 Every route that touches a card asks permissions.py; what a viewer may not see or
-change answers 404, so the existence of a draft never leaks.
+change answers 404, so the existence of a draft never leaks. Searching is the platform's
+(``webapp.core.search.page``); the pages here only render it.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Callable
 
 from flask import (
     Blueprint,
@@ -24,14 +25,25 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from webapp.core.forms import place_error
 from webapp.core.i18n import current_language
 from webapp.core.models import audit
+from webapp.core.places import PlaceResolution, place_choices, resolve_place
 from webapp.core.search import wake_indexer
+from webapp.core.search.page import run as run_search_page
+from webapp.core.search.params import ParamError
 from webapp.core.security import no_store
+from webapp.core.vocabulary import CONTENT_LANGUAGES
 from webapp.directory import photos, relay, service
-from webapp.directory.forms import ClientCardForm, ContactForm, MemberCardForm, PublishForm, ReportForm
+from webapp.directory.forms import (
+    ClientCardForm,
+    ContactForm,
+    MemberCardForm,
+    PublishForm,
+    ReportForm,
+    filter_choices,
+)
 from webapp.directory.models import (
-    CARD_LANGUAGES,
     AbuseReport,
     ClientProfile,
     ContactBlock,
@@ -48,22 +60,14 @@ from webapp.directory.permissions import (
     is_staff,
     may_show_contact_form,
 )
+from webapp.directory.search import newest_cards
 from webapp.extensions import db
+from webapp.taxonomy.labels import place_label, place_name_label, taxonomy_label
 
 bp = Blueprint("directory", __name__, template_folder="templates")
 
 KINDS = ("member", "client")
-
-
-@bp.record_once
-def _setup(state: Any) -> None:
-    """Once per app: the directory's personal-data entry and the dashboard's "your card" section."""
-    from webapp.accounts.dashboard import register_dashboard_section
-    from webapp.directory import privacy
-
-    privacy.register(state.app)
-    register_dashboard_section(state.app, dashboard_section)
-
+RADIUS_CHOICES = (5, 10, 25, 50, 100, 250)
 
 # ------------------------------------------------------------------------------- helpers
 
@@ -104,53 +108,21 @@ PHOTO_MESSAGES = {
 }
 
 
-def _place_error(form: Any, resolution: service.PlaceResolution) -> bool:
-    """Attach a message to the place field when it did not resolve; True when the form must be shown again."""
-    if resolution.status == "unknown":
-        form.place.errors = list(form.place.errors) + [
-            _(
-                'We do not know a place called "%(name)s". Check the spelling, or try a nearby town.',
-                name=resolution.text,
-            )
-        ]
-        return True
-    if resolution.status == "ambiguous":
-        form.place.errors = list(form.place.errors) + [_("Several places have this name: please choose one.")]
-        return True
-    return False
-
-
-def _place_choices(resolution: service.PlaceResolution | None, lang: str) -> list[dict[str, Any]]:
-    """Radio options for a name several places share: "Bergen, Noord-Holland, Netherlands"."""
-    if resolution is None or resolution.status != "ambiguous":
-        return []
-    from flask_babel import format_decimal
-
-    gaz = service.gazetteer()
-    choices = []
-    for place in resolution.choices:
-        parts = (
-            gaz.label(place, lang),
-            gaz.region_label(place.country, place.region, lang),
-            service.country_label(place.country, lang),
-        )
-        choices.append(
-            {"id": place.id, "label": ", ".join(p for p in parts if p), "population": place.population}
-        )
-    labels = [c["label"] for c in choices]
-    for choice in choices:
-        if labels.count(choice["label"]) > 1 and choice["population"]:
-            # Two places alike in name and region: their size tells them apart.
-            choice["label"] += " · " + _("%(n)s inhabitants", n=format_decimal(choice["population"]))
-    return choices
-
-
 def _place_text(card: Any, lang: str) -> str:
-    return (service.place_name_label(card, lang) if card is not None else None) or ""
+    return (place_name_label(card, lang) if card is not None else None) or ""
 
 
 def _default_card_language(lang: str) -> str:
-    return lang if lang in CARD_LANGUAGES else "en"
+    return lang if lang in CONTENT_LANGUAGES else "en"
+
+
+def card_url(kind: str, profile_id: int) -> str:
+    """The card page of a "member" or "client" card."""
+    return url_for(f"directory.{kind}", profile_id=profile_id)
+
+
+def photo_url(filename: str | None) -> str | None:
+    return url_for("directory.photo", filename=filename) if filename else None
 
 
 def _store_upload(form: MemberCardForm) -> tuple[bool, str | None]:
@@ -163,6 +135,65 @@ def _store_upload(form: MemberCardForm) -> tuple[bool, str | None]:
     except photos.PhotoError as exc:
         form.photo.errors = list(form.photo.errors) + [PHOTO_MESSAGES.get(exc.code, PHOTO_MESSAGES["type"])()]
         return False, None
+
+
+# ------------------------------------------------------------------------------- search pages
+
+
+def _field_labels() -> dict[str, str]:
+    """Parameter names as the form shows them, for error messages."""
+    return {
+        "q": _("Search"),
+        "place": _("Place"),
+        "radius_km": _("Within"),
+        "sector": _("Sector"),
+        "function": _("Function"),
+        "country": _("Country"),
+        "region": _("Region"),
+        "city": _("City"),
+        "language": _("Language"),
+        "mode": _("Mode"),
+        "page": _("Page"),
+        "per_page": _("Results per page"),
+        "sort": _("Sort"),
+    }
+
+
+def _render_search(entity: str):
+    lang = current_language()
+    if current_user.is_authenticated:
+        no_store()  # community cards: never in a shared cache, gone from history once unpublished
+    error: ParamError | None = None
+    page = None
+    try:
+        page = run_search_page(entity, request.args, current_user, lang)
+    except ParamError as exc:
+        error = exc
+    html = render_template(
+        "directory/search.html",
+        entity=entity,
+        page=page,
+        error=error,
+        choices=filter_choices(lang, current_app.config.get("GAZETTEER_COUNTRIES", ())),
+        radius_choices=RADIUS_CHOICES,
+        args=request.args,
+        card_url=card_url,
+        photo_url=photo_url,
+        field_labels=_field_labels(),
+    )
+    return html, (400 if error else 200)
+
+
+@bp.get("/directory")
+def index():
+    """Members: one search box, filters, facets, results that explain themselves."""
+    return _render_search("member")
+
+
+@bp.get("/directory/clients")
+def clients():
+    """The company directory, on the same machinery."""
+    return _render_search("client")
 
 
 # ------------------------------------------------------------------------------- card pages
@@ -258,33 +289,63 @@ def _client_initial(card: ClientProfile | None, lang: str) -> dict[str, Any]:
     }
 
 
-@bp.route("/directory/card", methods=["GET", "POST"], defaults={"profile_id": None}, endpoint="edit_member")
-@bp.route("/directory/members/<int:profile_id>/edit", methods=["GET", "POST"], endpoint="edit_member")
-@login_required
-def edit_member(profile_id: int | None):
-    """Create (first save makes a draft) or edit the signed-in member's own card."""
-    if not current_user.is_member:
+@dataclass(frozen=True)
+class _EditKind:
+    """How the edit page of one kind of card differs from the other's."""
+
+    form: type
+    initial: Callable[[Any, str], dict[str, Any]]
+    values: Callable[[Any, PlaceResolution], dict[str, Any]]
+    template: str
+    created: Callable[[], str]
+    saved: Callable[[], str]
+    #: Member cards have a photo.
+    photo: bool
+
+
+EDIT_KINDS = {
+    "member": _EditKind(
+        form=MemberCardForm,
+        initial=_member_initial,
+        values=service.member_values_from_form,
+        template="directory/edit_member.html",
+        created=lambda: _("Your card is saved as a draft: only you can see it until you publish it."),
+        saved=lambda: _("Your card is saved."),
+        photo=True,
+    ),
+    "client": _EditKind(
+        form=ClientCardForm,
+        initial=_client_initial,
+        values=service.client_values_from_form,
+        template="directory/edit_client.html",
+        created=lambda: _(
+            "Your organisation's card is saved as a draft: only you can see it until you publish it."
+        ),
+        saved=lambda: _("Your organisation's card is saved."),
+        photo=False,
+    ),
+}
+
+
+def _edit_card(kind: str, profile_id: int | None):
+    """Create (first save makes a draft) or edit the signed-in user's own card of ``kind``."""
+    edit = EDIT_KINDS[kind]
+    if current_user.account_type != kind:
         abort(404)
     no_store()
-    if profile_id is None:
-        card = service.member_card_of(current_user)
-    else:
-        card = _card_or_404("member", profile_id, edit=True)
+    card = service.own_card(current_user) if profile_id is None else _card_or_404(kind, profile_id, edit=True)
     lang = current_language()
-    form = MemberCardForm(data=_member_initial(card, lang))
+    form = edit.form(data=edit.initial(card, lang))
     form.setup_choices(lang)
     resolution = None
     if form.validate_on_submit():
-        resolution = service.resolve_place(
-            form.place.data, lang=lang, choice=form.place_choice.data, current=card
-        )
-        if not _place_error(form, resolution):
-            ok, new_photo = _store_upload(form)
+        resolution = resolve_place(form.place.data, lang=lang, choice=form.place_choice.data, current=card)
+        if not place_error(form, resolution):
+            ok, new_photo = _store_upload(form) if edit.photo else (True, None)
             if ok:
+                old_photo = None
                 try:
-                    values = service.member_values_from_form(form, resolution)
-                    old_photo = None
-                    card, created = service.save_card("member", current_user, card, values)
+                    card, created = service.save_card(kind, current_user, card, edit.values(form, resolution))
                     if new_photo:
                         old_photo = service.set_photo(card, new_photo)
                     _commit_and_wake()
@@ -293,21 +354,20 @@ def edit_member(profile_id: int | None):
                     photos.delete_photo(new_photo)
                     raise
                 photos.delete_photo(old_photo)
-                if created:
-                    flash(
-                        _("Your card is saved as a draft: only you can see it until you publish it."),
-                        "success",
-                    )
-                else:
-                    flash(_("Your card is saved."), "success")
-                return redirect(url_for("directory.member", profile_id=card.id))
+                flash(edit.created() if created else edit.saved(), "success")
+                return redirect(card_url(kind, card.id))
     status = 400 if request.method == "POST" else 200
     return render_template(
-        "directory/edit_member.html",
-        form=form,
-        card=card,
-        place_choices=_place_choices(resolution, lang),
+        edit.template, form=form, card=card, place_choices=place_choices(resolution, lang)
     ), status
+
+
+@bp.route("/directory/card", methods=["GET", "POST"], defaults={"profile_id": None}, endpoint="edit_member")
+@bp.route("/directory/members/<int:profile_id>/edit", methods=["GET", "POST"], endpoint="edit_member")
+@login_required
+def edit_member(profile_id: int | None):
+    """The signed-in member's own card."""
+    return _edit_card("member", profile_id)
 
 
 @bp.route(
@@ -316,38 +376,8 @@ def edit_member(profile_id: int | None):
 @bp.route("/directory/clients/<int:profile_id>/edit", methods=["GET", "POST"], endpoint="edit_client")
 @login_required
 def edit_client(profile_id: int | None):
-    """Create or edit the signed-in client's organisation card."""
-    if not current_user.is_client:
-        abort(404)
-    no_store()
-    if profile_id is None:
-        card = service.client_card_of(current_user)
-    else:
-        card = _card_or_404("client", profile_id, edit=True)
-    lang = current_language()
-    form = ClientCardForm(data=_client_initial(card, lang))
-    form.setup_choices(lang)
-    resolution = None
-    if form.validate_on_submit():
-        resolution = service.resolve_place(
-            form.place.data, lang=lang, choice=form.place_choice.data, current=card
-        )
-        if not _place_error(form, resolution):
-            values = service.client_values_from_form(form, resolution)
-            card, created = service.save_card("client", current_user, card, values)
-            _commit_and_wake()
-            if created:
-                message = _(
-                    "Your organisation's card is saved as a draft: only you can see it until you publish it."
-                )
-            else:
-                message = _("Your organisation's card is saved.")
-            flash(message, "success")
-            return redirect(url_for("directory.client", profile_id=card.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template(
-        "directory/edit_client.html", form=form, card=card, place_choices=_place_choices(resolution, lang)
-    ), status
+    """The signed-in client's organisation card."""
+    return _edit_card("client", profile_id)
 
 
 @bp.post("/directory/members/<int:profile_id>/photo/delete")
@@ -613,7 +643,33 @@ def handle_report(report_id: int):
     return redirect(url_for("directory.staff_reports"))
 
 
-# ------------------------------------------------------------------------------- dashboard
+# ------------------------------------------------------------------------------- site frame
+
+
+def home_search(viewer: Any) -> dict[str, Any]:
+    """The search box at the top of the home page."""
+    return {"template": "directory/_home_search.html", "slot": "hero"}
+
+
+def home_newest(viewer: Any) -> dict[str, Any] | None:
+    """The newest cards the viewer may see; nothing when there are none yet."""
+    lang = current_language()
+    cards = newest_cards(viewer, limit=6)
+    if not cards:
+        return None
+    items = []
+    for card in cards:
+        function = taxonomy_label("function", card.function_code, lang) or (card.function_text or "")
+        items.append(
+            {
+                "name": card.display_name,
+                "url": card_url("member", card.id),
+                "function": function,
+                "place": place_label(card, lang) or "",
+                "headline": card.headline or "",
+            }
+        )
+    return {"template": "directory/search_home.html", "cards": items}
 
 
 def dashboard_section(user: Any) -> dict[str, Any] | None:
@@ -630,6 +686,3 @@ def dashboard_section(user: Any) -> dict[str, Any] | None:
         "edit_url": url_for("directory.edit_member" if kind == "member" else "directory.edit_client"),
         "open_reports": relay.open_report_count() if is_staff(user) else None,
     }
-
-
-from webapp.directory import search_views  # noqa: E402,F401 - registers the search routes on bp

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import threading
 
+from flask import Flask
+
 from webapp.taxonomy.gazetteer import Gazetteer, Place, get_gazetteer, haversine_km
 from webapp.taxonomy.taxonomy import Entry, Taxonomy, TermMatch, load_taxonomy
 
@@ -20,6 +22,7 @@ __all__ = [
     "get_gazetteer",
     "get_taxonomy",
     "haversine_km",
+    "init_app",
 ]
 
 _lock = threading.Lock()
@@ -34,3 +37,10 @@ def get_taxonomy() -> Taxonomy:
             if _taxonomy is None:
                 _taxonomy = load_taxonomy()
     return _taxonomy
+
+
+def init_app(app: Flask) -> None:
+    """The place autocomplete endpoint (/places/suggest)."""
+    from webapp.taxonomy.views import bp
+
+    app.register_blueprint(bp)

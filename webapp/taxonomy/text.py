@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterable
 
 LANGS = ("en", "nl", "fr", "de")
 
@@ -47,6 +48,19 @@ def fold(text: str) -> str:
     """Lowercase and strip accents (é→e, ü→u, ß→ss), like an asciifolding analyzer."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def unique(items: Iterable[str | None]) -> list[str]:
+    """Non-empty strings in their first order, case-insensitively de-duplicated."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for item in items:
+        item = (item or "").strip()
+        key = item.casefold()
+        if item and key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
 
 
 def normalize(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from webapp.taxonomy import get_gazetteer
+from webapp.taxonomy.gazetteer import get_gazetteer
 
 bp = Blueprint("taxonomy", __name__)
 

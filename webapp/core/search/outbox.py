@@ -1,43 +1,33 @@
-"""The search outbox and the app's handle on the indexer.
+"""The search outbox: writes record what changed, a worker turns it into index updates.
 
-Features register their indexed entities here (how to build documents from
-row ids, which rows exist, how to answer from the database when the backend is
-down). Writes call ``queue_index`` inside their transaction; the worker
-(``drain_search``) turns due outbox rows into bulk upserts and deletes.
+Writes call ``queue_index`` inside their transaction; the worker (``drain_search``, run by
+the web process's background thread or ``flask indexer run``) turns due outbox rows into bulk
+upserts and deletes, built from the database by each entity's registered ``build``. A rebuild
+(``reindex``) goes to a fresh index, swaps it in, then replays what changed meanwhile.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterator
 
-from flask import Flask, current_app
 from sqlalchemy import delete, func, select, update
 
-from indexer.types import Document, SearchQuery, SearchResult
+from indexer.types import Document
 from webapp.core.models import SearchOutboxEntry, utcnow
+from webapp.core.search.registry import EntitySpec, entities
+from webapp.core.search.service import get_service
+from webapp.core.workers import wake
 from webapp.extensions import db
 
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
 KEEP_DONE = timedelta(days=1)
-BREAKER_SECONDS = 30.0
-
-
-@dataclass
-class EntitySpec:
-    name: str
-    #: ids → {id: Document, or None when the row must leave the index (draft, hidden, deleted)}.
-    build: Callable[[list[int]], dict[int, Document | None]]
-    #: ids of every row that may be indexed (a rebuild builds from these).
-    all_ids: Callable[[], Iterable[int]]
-    #: Answer from the database when the backend is down (filters only, plain text match).
-    fallback: Callable[[SearchQuery], SearchResult] | None = None
+#: The background thread that drains this outbox in the web process (webapp.core.workers).
+SEARCH_WORKER = "search-worker"
 
 
 @dataclass
@@ -56,14 +46,6 @@ class DrainReport:
         self.errors += other.errors
 
 
-def register_entity(app: Flask, spec: EntitySpec) -> None:
-    app.extensions.setdefault("kring_search_entities", {})[spec.name] = spec
-
-
-def entities() -> dict[str, EntitySpec]:
-    return current_app.extensions.get("kring_search_entities", {})
-
-
 def queue_index(entity: str, entity_id: int, op: str = "upsert") -> None:
     """Record that a row changed, in the caller's transaction (the caller commits)."""
     if op not in ("upsert", "delete"):
@@ -72,49 +54,8 @@ def queue_index(entity: str, entity_id: int, op: str = "upsert") -> None:
 
 
 def wake_indexer() -> None:
-    from webapp.core.workers import wake
-
-    wake("search-worker")
-
-
-# --- the service -------------------------------------------------------------------------
-
-_service_lock = threading.Lock()
-
-
-def get_service():  # -> indexer.service.SearchService
-    """The app's SearchService (backend + embedders), created once per app."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    service = app.extensions.get("kring_search_service")
-    if service is not None:
-        return service
-    with _service_lock:
-        service = app.extensions.get("kring_search_service")
-        if service is None:
-            from indexer.backends import create_backend
-            from indexer.embeddings import load_embedders
-            from indexer.service import SearchService
-
-            cfg = app.config
-            backend = create_backend(
-                cfg["SEARCH_BACKEND"],
-                data_dir=cfg["DATA_DIR"],
-                url=cfg.get("ELASTICSEARCH_URL"),
-                prefix=cfg["SEARCH_INDEX_PREFIX"],
-                timeout=cfg["SEARCH_TIMEOUT_S"],
-            )
-            embedders = load_embedders(cfg["EMBEDDING_MODEL"], cache_dir=cfg["MODEL_CACHE_DIR"])
-            service = SearchService(backend, embedders)
-            for name in entities():
-                service.ensure_index(name)
-            app.extensions["kring_search_service"] = service
-    return service
-
-
-def close_service(app: Flask) -> None:
-    service = app.extensions.pop("kring_search_service", None)
-    if service is not None:
-        service.backend.close()
+    """Nudge the web process's search worker after a commit, so changes show within a second."""
+    wake(SEARCH_WORKER)
 
 
 # --- draining the outbox -----------------------------------------------------------------
@@ -262,25 +203,6 @@ def reindex(entity: str, progress: Callable[[int], None] | None = None) -> int:
     return count
 
 
-# --- searching with a fallback ---------------------------------------------------------------
-
-
-def run_search(query: SearchQuery) -> SearchResult:
-    """Search through the backend; if it fails, answer from the database, flagged degraded.
-
-    A failure opens a circuit for BREAKER_SECONDS so a dead backend costs nothing per request.
-    """
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    spec = entities()[query.entity]
-    opened_at = app.extensions.get("kring_search_breaker", 0.0)
-    if time.monotonic() - opened_at > BREAKER_SECONDS:
-        try:
-            return get_service().search(query)
-        except Exception:  # noqa: BLE001 - any backend failure degrades to the database
-            log.exception("search backend failed; answering from the database")
-            app.extensions["kring_search_breaker"] = time.monotonic()
-    if spec.fallback is None:
-        return SearchResult(total=0, hits=[], backend="none", degraded=True)
-    result = spec.fallback(query)
-    result.degraded = True
-    return result
+def drain_step() -> int:
+    """One pass of the background worker: rows processed (0 lets the worker idle)."""
+    return drain_search().processed

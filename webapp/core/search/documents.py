@@ -1,0 +1,151 @@
+"""Turning any published row into an indexer ``Document``: the parts every module's builder shares.
+
+A module's ``documents.py`` decides its text fields, facets, embedding sentence and payload;
+this fills in what follows from the platform mixins: id, version and visibility
+(``PublishableMixin``), place facets, coordinates and the English place phrase the encoders read
+(``PlaceMixin``), sort keys, and the taxonomy labels that carry trade names across languages.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, Sequence
+
+from sqlalchemy import select
+
+from indexer.types import Document
+from webapp.core.publishing import PUBLISHED
+from webapp.core.text import sort_name
+from webapp.extensions import db
+from webapp.taxonomy.labels import all_labels, country_label, place_name_label
+from webapp.taxonomy.text import unique
+
+
+def region_key(country: str | None, region: str | None) -> str | None:
+    """Region facet values carry their country ("BE.VLG"): admin1 codes repeat across countries."""
+    if not country or not region:
+        return None
+    return f"{country.upper()}.{region}"
+
+
+def city_key(row: Any) -> str | None:
+    if row.place_id:
+        return str(row.place_id)
+    return row.place_name or None
+
+
+def place_facets(row: Any) -> dict[str, list[str]]:
+    """country / region / city facet values of a ``PlaceMixin`` row."""
+    facets: dict[str, list[str]] = {}
+    if row.country:
+        facets["country"] = [row.country.upper()]
+    region = region_key(row.country, row.region)
+    if region:
+        facets["region"] = [region]
+    city = city_key(row)
+    if city:
+        facets["city"] = [city]
+    return facets
+
+
+def place_phrase(row: Any) -> str:
+    """ "Ghent, Belgium": English names, which both encoders read well."""
+    parts = [p for p in (place_name_label(row, "en"), country_label(row.country, "en")) if p]
+    return ", ".join(parts)
+
+
+def location(row: Any) -> tuple[float, float] | None:
+    if getattr(row, "lat", None) is None or getattr(row, "lon", None) is None:
+        return None
+    return (float(row.lat), float(row.lon))
+
+
+def published_timestamp(row: Any) -> float:
+    """The "recent" sort key: when the row was published, else created."""
+    when = row.published_at or row.created_at
+    return when.timestamp() if when else 0.0
+
+
+def taxonomy_labels(tags: Iterable[tuple[str, str]]) -> str:
+    """Every label (four languages, synonyms) of the row's functions and sectors, for the lexical leg."""
+    labels: list[str] = []
+    for kind, code in tags:
+        labels += all_labels(kind, code)
+    return " | ".join(unique(labels))
+
+
+def row_document(
+    row: Any,
+    *,
+    name: str,
+    fields: dict[str, str],
+    facets: dict[str, list[str]],
+    embed_text: str,
+    payload: dict[str, Any],
+    lang: str | None = None,
+) -> Document | None:
+    """The row as the index sees it, or None when it must not be searchable (not published).
+
+    Empty fields and facets are dropped; place facets are added for rows with a place.
+    """
+    if row.visibility not in PUBLISHED:
+        return None
+    if hasattr(row, "place_id"):
+        facets = {**facets, **place_facets(row)}
+    return Document(
+        id=str(row.id),
+        version=int(row.version or 1),
+        visibility=row.visibility,
+        fields={k: v for k, v in fields.items() if v},
+        facets={k: v for k, v in facets.items() if v},
+        location=location(row),
+        lang=lang,
+        embed_text=embed_text,
+        sort={"name": sort_name(name), "recent": published_timestamp(row)},
+        payload=payload,
+    )
+
+
+def rows_by_id(model: Any, ids: Sequence[int], *options: Any) -> dict[int, Any]:
+    """Rows of ``model`` by id in one query (``options``: eager loads, so hydration has no N+1)."""
+    if not ids:
+        return {}
+    rows = db.session.scalars(select(model).where(model.id.in_(list(ids))).options(*options))
+    return {row.id: row for row in rows}
+
+
+def builder(
+    load: Callable[[Sequence[int]], dict[int, Any]], to_document: Callable[[Any], Document | None]
+) -> Callable[[list[int]], dict[int, Document | None]]:
+    """An ``EntitySpec.build``: ids → documents (None for rows gone or not searchable)."""
+
+    def build(ids: list[int]) -> dict[int, Document | None]:
+        rows = load(ids)
+        return {i: (to_document(rows[i]) if i in rows else None) for i in ids}
+
+    return build
+
+
+def published_ids(model: Any) -> Callable[[], list[int]]:
+    """An ``EntitySpec.all_ids``: the ids of every published row, in id order."""
+
+    def ids() -> list[int]:
+        return list(
+            db.session.scalars(select(model.id).where(model.visibility.in_(PUBLISHED)).order_by(model.id))
+        )
+
+    return ids
+
+
+__all__ = [
+    "builder",
+    "published_ids",
+    "rows_by_id",
+    "city_key",
+    "location",
+    "place_facets",
+    "place_phrase",
+    "published_timestamp",
+    "region_key",
+    "row_document",
+    "taxonomy_labels",
+]

@@ -1,0 +1,489 @@
+"""A search page for any registered entity: parameters → understanding → SearchQuery → hits → page.
+
+One function (``run``) serves every entity's HTML page and its JSON API, so they can never
+disagree about what a viewer may see. What differs per entity comes from its registration
+(``EntitySpec.page``: filters, facets, title and display fields; ``load`` for hydration;
+``fallback`` when the backend is down). Links (undo a guess, pick another place, toggle a
+facet, widen the radius) are returned as argument dicts; the caller turns them into URLs for
+its own endpoint.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+from indexer.types import HL_START, GeoFilter, Hit, SearchQuery
+from webapp.core.permissions import visible_visibilities
+from webapp.core.places import distinct_places
+from webapp.core.search.explain import explain, facet_label, km_text, render_highlight, strip_markers
+from webapp.core.search.params import (
+    MAX_WINDOW,
+    Params,
+    clean_query,
+    fmt_km,
+    parse_params,
+    resolve_place,
+)
+from webapp.core.search.registry import EntitySpec, PageSpec, entities
+from webapp.core.search.service import run_search
+from webapp.taxonomy import get_gazetteer, haversine_km
+from webapp.taxonomy.labels import (
+    country_label,
+    function_sectors,
+    place_name_label,
+    reader_language,
+    sector_labels,
+    taxonomy_label,
+)
+from webapp.taxonomy.understand import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, understand
+
+
+@dataclass
+class Link:
+    label: str
+    args: dict[str, Any]
+
+
+@dataclass
+class Part:
+    """One piece of the interpretation ("near Namur, 25 km"), with the arguments that undo it."""
+
+    kind: str  # "place" | "near" | "function" | "sector" | "filter"
+    label: str
+    undo: dict[str, Any] | None
+
+
+@dataclass
+class FacetValue:
+    key: str
+    label: str
+    count: int
+    selected: bool
+    args: dict[str, Any]
+
+
+@dataclass
+class Result:
+    """One hit, hydrated from the database and ready to show (a page) or serialise (the API)."""
+
+    id: int
+    entity: str
+    title: str
+    #: The title with matched words marked (escaped text and <mark> only).
+    title_html: Markup
+    #: The line under the title (a headline, a short description).
+    summary: str
+    snippet: Markup | None
+    sectors: list[str]
+    sector_labels: list[str]
+    place: str | None
+    place_label: str
+    country: str | None
+    country_label: str
+    distance_km: float | None
+    score: float
+    why: list[str]
+    visibility: str
+    row: Any
+    #: The entity's own display fields (PageSpec.present): a member's trade label, photo…
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class PlaceInfo:
+    name: str
+    label: str
+    lat: float
+    lon: float
+    country: str
+    #: None when the place only ranks nearer cards first (no radius filter).
+    radius_km: float | None
+    id: int | None = None
+
+
+@dataclass
+class SearchPage:
+    """Everything a search page or the API shows: the interpretation, results, facets, suggestions."""
+
+    entity: str
+    params: Params
+    lang: str
+    text: str
+    place: PlaceInfo | None
+    functions: list[str]
+    sectors: list[str]
+    total: int
+    results: list[Result]
+    facets: dict[str, list[FacetValue]]
+    parts: list[Part]
+    alternatives: list[Link]
+    suggestions: list[Link]
+    degraded: bool
+    took_ms: float
+    query: SearchQuery
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.params.per_page)) if self.total else 1
+
+    @property
+    def has_text(self) -> bool:
+        return bool(self.text or self.functions or self.sectors)
+
+    @property
+    def summary(self) -> str:
+        return " · ".join(part.label for part in self.parts)
+
+    def page_args(self, page: int) -> dict[str, Any]:
+        return self.params.args(page=page if page > 1 else None)
+
+    def page_numbers(self, around: int = 2) -> list[int | None]:
+        """Page numbers to link, None where a gap ("…") goes."""
+        last = min(self.pages, MAX_WINDOW // self.params.per_page)
+        current = self.params.page
+        wanted = {1, last} | set(range(max(1, current - around), min(last, current + around) + 1))
+        out: list[int | None] = []
+        previous = 0
+        for number in sorted(wanted):
+            if number - previous > 1:
+                out.append(None)
+            out.append(number)
+            previous = number
+        return out
+
+
+# --- running a search ---------------------------------------------------------------------------------
+
+
+def _understand(p: Params, lang: str) -> Any:
+    """The taxonomy's query understanding, told which of its guesses the user undid.
+
+    An explicit ``place`` parameter is resolved here (it may be an id, and a bad one is a 400),
+    so only the text goes in."""
+    # With an explicit place the text's place phrase is still found, so it leaves the searched words.
+    noplace = p.noplace and not p.place
+    return understand(p.q, lang_hint=lang, noplace=noplace, nofunction=p.nofunction, nosector=p.nosector)
+
+
+def _place_info(place: Any, lang: str, radius_km: float | None) -> PlaceInfo:
+    return PlaceInfo(
+        name=place.name,
+        label=get_gazetteer().label(place, lang),
+        lat=float(place.lat),
+        lon=float(place.lon),
+        country=place.country,
+        radius_km=radius_km,
+        id=getattr(place, "id", None),
+    )
+
+
+def _alternative_label(place: Any, lang: str) -> str:
+    return f"{get_gazetteer().label(place, lang)} ({place.country})"
+
+
+def _distinct_places(chosen: Any, others: Iterable[Any]) -> list[Any]:
+    """Other places of that name worth offering: not the chosen one's own districts (Jambes for Namur)."""
+    return distinct_places([chosen, *others])[1:]
+
+
+def run(entity: str, params: Mapping[str, Any], viewer: Any, lang: str | None = None) -> SearchPage:
+    """Validate, understand, search, hydrate. Raises ParamError for bad input."""
+    spec = entities()[entity]
+    page_spec = spec.page
+    if page_spec is None:
+        raise LookupError(f"entity {entity!r} has no search page")
+    lang = reader_language(lang)
+    p = parse_params(params, page_spec.filters, lang, page_spec.filter_parsers)
+    facet_fields = page_spec.facets
+    parts: list[Part] = []
+    alternatives: list[Link] = []
+
+    # Query understanding: place (+ cue, radius), functions, sectors, query language.
+    interp = _understand(p, lang) if p.q else None
+    text = p.q
+    geo: GeoFilter | None = None
+    near: GeoFilter | None = None
+    place_info: PlaceInfo | None = None
+    default_radius = p.radius_km or DEFAULT_RADIUS_KM
+
+    if p.place:
+        place = resolve_place(p.place, lang, "place")
+        geo = GeoFilter(float(place.lat), float(place.lon), default_radius)
+        place_info = _place_info(place, lang, default_radius)
+        parts.append(
+            Part(
+                "place",
+                _("near %(place)s, %(km)s km", place=place_info.label, km=km_text(default_radius)),
+                p.args(place=None, radius_km=None),
+            )
+        )
+        if not p.place.isdigit():
+            others = get_gazetteer().resolve(p.place, lang=lang)[1:]
+            for other in _distinct_places(place, others)[:3]:
+                alternatives.append(Link(_alternative_label(other, lang), p.args(place=str(other.id))))
+        if interp is not None and interp.place is not None:
+            text = interp.residual  # an explicit place wins over a place named in the text
+    elif interp is not None and interp.place is not None and not p.noplace:
+        place = interp.place
+        text = interp.residual
+        radius = p.radius_km or interp.radius_km or DEFAULT_RADIUS_KM
+        if interp.place_filter:
+            geo = GeoFilter(float(place.lat), float(place.lon), float(radius))
+            place_info = _place_info(place, lang, float(radius))
+            label = _("near %(place)s, %(km)s km", place=place_info.label, km=km_text(radius))
+            parts.append(Part("place", label, p.args(noplace="1", radius_km=None)))
+        else:
+            near = GeoFilter(float(place.lat), float(place.lon), float(radius))
+            place_info = _place_info(place, lang, None)
+            parts.append(
+                Part(
+                    "near",
+                    _("close to %(place)s first", place=place_info.label),
+                    p.args(noplace="1", radius_km=None),
+                )
+            )
+        for other in _distinct_places(place, list(interp.alternatives or []))[:3]:
+            alternatives.append(
+                Link(_alternative_label(other, lang), p.args(place=str(other.id), noplace="1"))
+            )
+    text = clean_query(text or "")
+
+    # Recognised trade names boost; explicit filters filter.
+    functions: list[str] = []
+    sectors: list[str] = []
+    boosts: dict[str, tuple[str, ...]] = {}
+    expansions: list[str] = []
+    if interp is not None:
+        explicit_f = set(p.filters.get("function", ()))
+        explicit_s = set(p.filters.get("sector", ()))
+        functions = [c for c in interp.functions if c not in p.nofunction and c not in explicit_f]
+        if "function" not in page_spec.filters:
+            functions = []  # only entities filed under a trade prefer a recognised trade
+        sectors = [c for c in interp.sectors if c not in p.nosector and c not in explicit_s]
+        if functions:
+            boosts["function"] = tuple(functions)
+        # A recognised trade also prefers its sectors' cards: related trades before unrelated ones.
+        related = [
+            code
+            for f in functions
+            for code in function_sectors(f)
+            if code not in explicit_s and code not in p.nosector
+        ]
+        if sectors or related:
+            boosts["sector"] = tuple(dict.fromkeys(sectors + related))
+        expansions = list(interp.expansions or [])
+        for code in functions:
+            parts.append(
+                Part(
+                    "function",
+                    _("%(label)s first", label=taxonomy_label("function", code, lang)),
+                    p.args(nofunction=list(p.nofunction) + [code]),
+                )
+            )
+        for code in sectors:
+            parts.append(
+                Part(
+                    "sector",
+                    _("%(label)s first", label=taxonomy_label("sector", code, lang)),
+                    p.args(nosector=list(p.nosector) + [code]),
+                )
+            )
+    for field_name, values in p.filters.items():
+        for value in values:
+            remaining = [v for v in values if v != value]
+            label = facet_label(field_name, value, lang, page_spec.facet_labels)
+            parts.append(Part("filter", label, p.args(**{field_name: remaining})))
+
+    has_text = bool(text or boosts or expansions)
+    sort = p.sort
+    if sort == "distance" and geo is None and near is None:
+        sort = ""
+    if sort == "relevance" and not has_text:
+        sort = ""
+    if not sort:
+        sort = "relevance" if has_text else ("distance" if geo is not None else "recent")
+
+    query = SearchQuery(
+        entity=entity,
+        text=text,
+        mode=p.mode,  # type: ignore[arg-type]
+        visibility=visible_visibilities(viewer),
+        filters=dict(p.filters),
+        geo=geo,
+        # Inside a radius filter, nearer cards still rank first among equal matches.
+        near=near if near is not None else geo,
+        boosts=boosts,
+        expansions=tuple(expansions),
+        lang=getattr(interp, "lang", None) if interp is not None else None,
+        facets=facet_fields,
+        sort=sort,  # type: ignore[arg-type]
+        offset=(p.page - 1) * p.per_page,
+        limit=p.per_page,
+    )
+    result = run_search(query)
+    results = _hydrate(spec, result.hits, query.visibility, lang, geo or near, text)
+    total = max(result.total - (len(result.hits) - len(results)), len(results) + query.offset)
+
+    facets = _facets(p, result.facets, facet_fields, lang, page_spec.facet_labels)
+    suggestions = _suggestions(p, geo, place_info, parts, text, page_spec) if total == 0 else []
+    return SearchPage(
+        entity=entity,
+        params=p,
+        lang=lang,
+        text=text,
+        place=place_info,
+        functions=list(p.filters.get("function", ())) + functions,
+        sectors=list(p.filters.get("sector", ())) + sectors,
+        total=total,
+        results=results,
+        facets=facets,
+        parts=parts,
+        alternatives=alternatives,
+        suggestions=suggestions,
+        degraded=result.degraded,
+        took_ms=result.took_ms,
+        query=query,
+    )
+
+
+def _facets(
+    p: Params,
+    counts: Mapping[str, list[tuple[str, int]]],
+    fields: Iterable[str],
+    lang: str,
+    labels: Mapping[str, Any] | None = None,
+) -> dict[str, list[FacetValue]]:
+    out: dict[str, list[FacetValue]] = {}
+    for field_name in fields:
+        selected = list(p.filters.get(field_name, ()))
+        values = []
+        seen = set()
+        for key, count in counts.get(field_name, []):
+            key = str(key)
+            seen.add(key)
+            is_selected = key in selected
+            new = [v for v in selected if v != key] if is_selected else selected + [key]
+            values.append(
+                FacetValue(
+                    key,
+                    facet_label(field_name, key, lang, labels),
+                    int(count),
+                    is_selected,
+                    p.args(**{field_name: new}),
+                )
+            )
+        for key in selected:  # a selected value always shows, so it can be switched off
+            if key not in seen:
+                values.append(
+                    FacetValue(
+                        key,
+                        facet_label(field_name, key, lang, labels),
+                        0,
+                        True,
+                        p.args(**{field_name: [v for v in selected if v != key]}),
+                    )
+                )
+        out[field_name] = values
+    return out
+
+
+def _suggestions(
+    p: Params,
+    geo: GeoFilter | None,
+    place: PlaceInfo | None,
+    parts: list[Part],
+    text: str,
+    page_spec: PageSpec,
+) -> list[Link]:
+    """What to try when nothing matched: a wider radius, then dropping each filter or guess."""
+    links: list[Link] = []
+    if geo is not None and geo.radius_km < MAX_RADIUS_KM:
+        wider = min(MAX_RADIUS_KM, max(geo.radius_km * 2, 50.0))
+        links.append(Link(_("Search within %(km)s km", km=km_text(wider)), p.args(radius_km=fmt_km(wider))))
+    for part in parts:
+        if part.undo is None:
+            continue
+        if part.kind in ("place", "near"):
+            links.append(
+                Link(
+                    _("Search everywhere, not only near %(place)s", place=place.label if place else ""),
+                    part.undo,
+                )
+            )
+        elif part.kind == "filter":
+            links.append(Link(_("Drop the filter “%(label)s”", label=part.label), part.undo))
+    if text and page_spec.browse_label is not None:
+        links.append(Link(page_spec.browse_label(), p.args(q=None, noplace=None)))
+    return links
+
+
+def _hydrate(
+    spec: EntitySpec,
+    hits: list[Hit],
+    visibilities: tuple[str, ...],
+    lang: str,
+    center: GeoFilter | None = None,
+    query_text: str = "",
+) -> list[Result]:
+    """Load the hit rows in one go; drop any the viewer may no longer see (the index may lag)."""
+    page_spec = spec.page
+    if page_spec is None or spec.load is None:
+        raise LookupError(f"entity {spec.name!r} cannot be shown on a search page")
+    ids = [int(h.id) for h in hits if str(h.id).isdigit()]
+    rows = spec.load(ids)
+    results: list[Result] = []
+    for hit in hits:
+        row = rows.get(int(hit.id)) if str(hit.id).isdigit() else None
+        if row is None or row.visibility not in visibilities:
+            continue
+        title = page_spec.title(row)
+        title_hl = hit.highlights.get("title")
+        title_html = (
+            render_highlight(title_hl) if title_hl and strip_markers(title_hl) == title else escape(title)
+        )
+        snippet = None
+        for field_name in page_spec.snippet_fields:
+            if hit.highlights.get(field_name) and HL_START in hit.highlights[field_name]:
+                snippet = render_highlight(hit.highlights[field_name])
+                break
+        sectors = list(getattr(row, "sectors", ()))
+        country = getattr(row, "country", None)
+        results.append(
+            Result(
+                id=row.id,
+                entity=spec.name,
+                title=title,
+                title_html=title_html,
+                summary=page_spec.summary(row) or "",
+                snippet=snippet,
+                sectors=sectors,
+                sector_labels=sector_labels(sectors, lang),
+                place=getattr(row, "place_name", None),
+                place_label=(place_name_label(row, lang) or "") if hasattr(row, "place_name") else "",
+                country=country,
+                country_label=country_label(country, lang),
+                distance_km=_distance(hit, row, center),
+                score=round(float(hit.score), 4),
+                why=explain(hit, lang, page_spec.tags(row), query_text),
+                visibility=row.visibility,
+                row=row,
+                data=page_spec.present(row, lang),
+            )
+        )
+    return results
+
+
+def _distance(hit: Hit, row: Any, center: GeoFilter | None) -> float | None:
+    """The backend's distance, else one from the row's own coordinates (the backend may report
+    distances only inside a proximity radius)."""
+    if hit.distance_km is not None:
+        return round(float(hit.distance_km), 1)
+    lat, lon = getattr(row, "lat", None), getattr(row, "lon", None)
+    if center is None or lat is None or lon is None:
+        return None
+    return round(haversine_km(center.lat, center.lon, lat, lon), 1)
