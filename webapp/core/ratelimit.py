@@ -59,16 +59,22 @@ class RateLimiter:
         """The limiter's clock (the app's RATELIMIT_CLOCK, else the wall clock)."""
         return float(self._binding().clock())
 
+    def _window(self, rule: str, now: float | None) -> tuple[int, int, float, int] | None:
+        """(limit, period, now, window number) for ``rule``, or None when limits are off."""
+        if not current_app.config.get("RATELIMIT_ENABLED", True):
+            return None
+        limit, period = parse_rule(rule)
+        now = self._binding().clock() if now is None else now
+        return limit, period, now, int(now // period)
+
     def hit(self, scope: str, key: str, rule: str, *, now: float | None = None) -> Verdict:
         """Count one attempt against ``rule``; refuse once the window is full."""
-        limit, period = parse_rule(rule)
-        if not current_app.config.get("RATELIMIT_ENABLED", True):
-            return Verdict(True, 0, 0, limit)
-        binding = self._binding()
-        now = binding.clock() if now is None else now
-        window = int(now // period)
-        table = binding.table
-        engine = binding.engine()
+        found = self._window(rule, now)
+        if found is None:
+            return Verdict(True, 0, 0, parse_rule(rule)[0])
+        limit, period, now, window = found
+        table = self._binding().table
+        engine = self._binding().engine()
         insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
         stmt = (
             insert(table)
@@ -88,14 +94,12 @@ class RateLimiter:
 
     def peek(self, scope: str, key: str, rule: str, *, now: float | None = None) -> Verdict:
         """Like ``hit`` but without counting: is the window already full?"""
-        limit, period = parse_rule(rule)
-        if not current_app.config.get("RATELIMIT_ENABLED", True):
-            return Verdict(True, 0, 0, limit)
-        binding = self._binding()
-        now = binding.clock() if now is None else now
-        window = int(now // period)
-        table = binding.table
-        with binding.engine().connect() as conn:
+        found = self._window(rule, now)
+        if found is None:
+            return Verdict(True, 0, 0, parse_rule(rule)[0])
+        limit, period, now, window = found
+        table = self._binding().table
+        with self._binding().engine().connect() as conn:
             count = (
                 conn.execute(
                     select(table.c.count).where(

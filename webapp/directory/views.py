@@ -199,31 +199,28 @@ def clients():
 # ------------------------------------------------------------------------------- card pages
 
 
-@bp.get("/directory/members/<int:profile_id>")
-def member(profile_id: int):
-    """A member card, to whoever may see it: public → anyone, community → signed in, draft → owner."""
-    card = _card_or_404("member", profile_id)
+def _card_page(kind: str, profile_id: int):
+    card = _card_or_404(kind, profile_id)
     _private_page(card)
     return render_template(
-        "directory/card_member.html",
+        f"directory/card_{kind}.html",
         card=card,
         info=service.card_summary(card),
         owner=is_owner(current_user, card),
         show_contact=may_show_contact_form(current_user, card),
     )
+
+
+@bp.get("/directory/members/<int:profile_id>")
+def member(profile_id: int):
+    """A member card, to whoever may see it: public → anyone, community → signed in, draft → owner."""
+    return _card_page("member", profile_id)
 
 
 @bp.get("/directory/clients/<int:profile_id>")
 def client(profile_id: int):
-    card = _card_or_404("client", profile_id)
-    _private_page(card)
-    return render_template(
-        "directory/card_client.html",
-        card=card,
-        info=service.card_summary(card),
-        owner=is_owner(current_user, card),
-        show_contact=may_show_contact_form(current_user, card),
-    )
+    """An organisation's card, under the same rules."""
+    return _card_page("client", profile_id)
 
 
 @bp.get("/directory/photos/<filename>")
