@@ -7,6 +7,7 @@ check the catalogues in the tree, not whatever .mo files an earlier `scripts/set
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,18 @@ def compiled(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def app_config(app_config: dict, compiled: Path) -> dict:
     return {**app_config, "BABEL_TRANSLATION_DIRECTORIES": str(compiled)}
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_catalogues() -> Iterator[None]:
+    """Flask-Babel caches catalogues on the shared Babel instance, for every app of the process
+    whatever its BABEL_TRANSLATION_DIRECTORIES: start (and leave) with an empty cache, so these
+    tests read the compiled committed catalogues, not what an earlier test loaded."""
+    from webapp.extensions import babel
+
+    babel.domain_instance.cache.clear()
+    yield
+    babel.domain_instance.cache.clear()
 
 
 def _shown_values(context: dict[str, Any]) -> set[str]:
