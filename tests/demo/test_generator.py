@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from webapp.demo import generator
-from webapp.demo.data.places import PLACES
 from webapp.demo.generator import generate_clients, generate_members, iter_records
+from webapp.demo.vocabulary import vocabulary
 from webapp.taxonomy import get_gazetteer, get_taxonomy
 
 REPO = Path(__file__).resolve().parents[2]
@@ -102,7 +102,7 @@ def test_codes_exist_in_the_taxonomy(members, clients):
 def test_every_place_resolves_in_every_card_language():
     """Each place, written the way each card language writes it, is the same gazetteer place."""
     gazetteer = get_gazetteer()
-    for name, country, _kind, _weight, local in PLACES:
+    for name, country, _kind, _weight, local in vocabulary().places:
         base = gazetteer.resolve(name, country=country)
         assert base, name
         for lang in generator.LANGS:

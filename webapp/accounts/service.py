@@ -17,14 +17,13 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app, has_app_context
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
 from webapp.accounts.models import ACCOUNT_TYPES, ROLES, User, new_session_token
-from webapp.core.mail import external_url, queue_mail
+from webapp.core.mail import external_url, send_template
 from webapp.core.models import audit, utcnow
 from webapp.extensions import db
 
@@ -244,24 +243,19 @@ def signup(email: str, password: str, *, account_type: str, locale: str | None =
     return SignupResult(user=user, existed=False)
 
 
-def _mail_locale(user: User) -> str:
-    return user.locale or current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
+def _account_mail(user: User, template: str, *, to: str | None = None, **context: Any) -> None:
+    """A mail about ``user``'s account, in their language, to their address unless ``to`` is given."""
+    to = to or user.email
+    send_template(
+        to, f"accounts/mail/{template}.txt", lang=user.locale, kind="account", user_id=user.id, **context
+    )
 
 
 def send_verification(user: User) -> None:
     """Queue the "confirm your address" mail (current transaction)."""
     token = make_token("verify", {"uid": user.id, "email": user.email_canonical})
     link = external_url("accounts.verify", token=token)
-    with force_locale(_mail_locale(user)):
-        subject = _("Confirm your e-mail address for Kring")
-        body = _(
-            "Hello,\n\nPlease confirm your e-mail address by opening this link within %(days)d days:\n\n"
-            "%(link)s\n\nIf you did not create an account on Kring, ignore this mail: "
-            "the account stays inactive and is removed after a while.\n",
-            days=VERIFY_MAX_AGE.days,
-            link=link,
-        )
-    queue_mail(user.email, subject, body, user_id=user.id, kind="account")
+    _account_mail(user, "verify", days=VERIFY_MAX_AGE.days, link=link)
 
 
 def _mail_signup_attempt(user: User) -> None:
@@ -271,15 +265,7 @@ def _mail_signup_attempt(user: User) -> None:
     rule = current_app.config.get("RATELIMIT_RESET", "5/3600")
     if not limiter.hit("signup-notice", str(user.id), rule).allowed:
         return
-    with force_locale(_mail_locale(user)):
-        subject = _("Someone tried to create a Kring account with your address")
-        body = _(
-            "Hello,\n\nSomeone (perhaps you) tried to create a new Kring account with this address. "
-            "You already have an account. If you forgot your password, you can choose a new one here:\n\n"
-            "%(link)s\n\nIf it was not you, you can ignore this mail.\n",
-            link=external_url("accounts.reset_request"),
-        )
-    queue_mail(user.email, subject, body, user_id=user.id, kind="account")
+    _account_mail(user, "signup_attempt", link=external_url("accounts.reset_request"))
 
 
 def confirm_verification(token: str) -> User | None:
@@ -323,15 +309,7 @@ def request_password_reset(email: str) -> None:
         return
     token = make_token("reset", {"uid": user.id, "pw": _fingerprint(user.password_hash)})
     link = external_url("accounts.reset", token=token)
-    with force_locale(_mail_locale(user)):
-        subject = _("Choose a new Kring password")
-        body = _(
-            "Hello,\n\nSomeone (hopefully you) asked to choose a new password for your Kring account. "
-            "Open this link within the hour:\n\n%(link)s\n\n"
-            "If you did not ask for this, ignore this mail; your password stays as it is.\n",
-            link=link,
-        )
-    queue_mail(user.email, subject, body, user_id=user.id, kind="account")
+    _account_mail(user, "reset", link=link)
 
 
 def user_for_reset_token(token: str) -> User | None:
@@ -370,34 +348,13 @@ def request_email_change(user: User, new_email: str) -> None:
     """
     new_email = normalize_email(new_email)
     other = find_user_by_email(new_email)
-    with force_locale(_mail_locale(user)):
-        notice_subject = _("Your Kring e-mail address is about to change")
-        notice = _(
-            "Hello,\n\nSomeone signed in to your Kring account asked to change its e-mail address. "
-            "The change happens only when the new address is confirmed. If this was not you, "
-            "choose a new password now:\n\n%(link)s\n",
-            link=external_url("accounts.reset_request"),
-        )
     if other is not None and other.id != user.id:
-        with force_locale(_mail_locale(other)):
-            subject = _("Someone tried to use your address on Kring")
-            body = _(
-                "Hello,\n\nSomeone asked to move another Kring account to this address. You already "
-                "have an account with it, so nothing changed. You can ignore this mail.\n"
-            )
-        queue_mail(other.email, subject, body, user_id=other.id, kind="account")
+        _account_mail(other, "email_taken")
     else:
         token = make_token("email", {"uid": user.id, "new": new_email, "old": user.email_canonical})
         link = external_url("accounts.confirm_email", token=token)
-        with force_locale(_mail_locale(user)):
-            subject = _("Confirm your new e-mail address for Kring")
-            body = _(
-                "Hello,\n\nPlease confirm that this is the new address of your Kring account by opening "
-                "this link within a day:\n\n%(link)s\n\nIf you did not ask for this, ignore this mail.\n",
-                link=link,
-            )
-        queue_mail(new_email, subject, body, user_id=user.id, kind="account")
-    queue_mail(user.email, notice_subject, notice, user_id=user.id, kind="account")
+        _account_mail(user, "email_change_confirm", to=new_email, link=link)
+    _account_mail(user, "email_change_notice", link=external_url("accounts.reset_request"))
     audit("account.email_change_requested", actor_id=user.id, subject_user_id=user.id)
 
 

@@ -3,6 +3,10 @@
 Default backend writes ``.eml`` files under ``DATA_DIR/mail``; ``MAIL_URL=smtp://…``
 sends through SMTP. A failed send stays queued with its error and is retried
 with back-off; the outbox id doubles as Message-ID so a retry never duplicates.
+
+Mail texts are plain-text Jinja templates, ``templates/<module>/mail/<name>.txt`` in each
+module's template folder, with a ``subject`` and a ``body`` block, rendered in the
+recipient's language by ``send_template``: adding a kind of mail is a template and one call.
 """
 
 from __future__ import annotations
@@ -16,10 +20,12 @@ from email.header import decode_header
 from email.message import EmailMessage
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import unquote, urlparse
 
-from flask import current_app, has_request_context, url_for
+from flask import Flask, current_app, has_request_context, url_for
+from flask_babel import force_locale
+from jinja2 import Environment, StrictUndefined
 from sqlalchemy import func, select, update
 
 from webapp.core.models import MailMessage, utcnow
@@ -84,6 +90,59 @@ def queue_mail(
     )
     db.session.add(msg)
     return msg
+
+
+def mail_language(lang: str | None) -> str:
+    """``lang`` when the site speaks it, else the site's default: a mail is never in a language
+    without a catalogue (nor does an unknown code reach Babel, which would raise)."""
+    config = current_app.config
+    return lang if lang in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
+
+
+def _mail_jinja(app: Flask) -> Environment:
+    """The app's Jinja environment (loaders, gettext, filters) with two changes for mail: no
+    autoescaping, whatever the file name (plain text must not turn "&" into "&amp;"), and
+    undefined variables raise instead of leaving a silent gap where a link should be."""
+    env = app.extensions.get("kring.mail_jinja")
+    if env is None:
+        env = app.jinja_env.overlay(autoescape=False, undefined=StrictUndefined)
+        app.extensions["kring.mail_jinja"] = env
+    return env
+
+
+def render_mail(template: str, *, lang: str | None, **context: Any) -> tuple[str, str]:
+    """(subject, body) of a mail template in ``lang`` (see mail_language).
+
+    User-supplied values go in as context, never as template source, so "{{ … }}" or "%(x)s" in a
+    message stays literal; the subject still passes safe_header in queue_mail.
+    """
+    tmpl = _mail_jinja(current_app._get_current_object()).get_template(template)
+    missing = {"subject", "body"} - set(tmpl.blocks)
+    if missing:
+        raise LookupError(f"mail template {template} lacks {{% block {' / '.join(sorted(missing))} %}}")
+    with force_locale(mail_language(lang)):
+        ctx = tmpl.new_context(context)
+        subject = "".join(tmpl.blocks["subject"](ctx))
+        body = "".join(tmpl.blocks["body"](ctx))
+    return subject, body
+
+
+def send_template(
+    to: str,
+    template: str,
+    *,
+    lang: str | None,
+    kind: str,
+    reply_to: str | None = None,
+    user_id: int | None = None,
+    **context: Any,
+) -> MailMessage:
+    """Render ``template`` in the recipient's language ``lang`` and queue it (the caller commits).
+
+    ``template`` is a name such as "accounts/mail/verify.txt"; ``context`` are its variables.
+    """
+    subject, body = render_mail(template, lang=lang, **context)
+    return queue_mail(to, subject, body, reply_to=reply_to, user_id=user_id, kind=kind)
 
 
 def external_url(endpoint: str, **values: object) -> str:
@@ -224,8 +283,11 @@ __all__ = [
     "drain_mail",
     "drain_step",
     "external_url",
+    "mail_language",
     "mail_status",
     "queue_mail",
+    "render_mail",
     "safe_address",
     "safe_header",
+    "send_template",
 ]

@@ -22,8 +22,7 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import Any, Iterator, Sequence, TypeVar
 
-from webapp.demo.data import clients as client_data
-from webapp.demo.data import families, names, phrases, places, trades
+from webapp.demo.vocabulary import ClientKind, Place, Trade, vocabulary
 
 #: Experience is counted from this year, not from today: output must not change over time.
 REFERENCE_YEAR = 2025
@@ -32,6 +31,8 @@ MEMBER_PREFIX = "demo-m-"
 CLIENT_PREFIX = "demo-c-"
 LANGS = ("nl", "fr", "de", "en")
 HEADLINE_MAX = 160
+#: The data files (webapp/demo/data/*.toml), read once when the generator is first imported.
+_V = vocabulary()
 
 T = TypeVar("T")
 
@@ -87,7 +88,7 @@ def join_list(items: Sequence[str], lang: str) -> str:
     """ "a, b and c"; with a comma before the last "and" when an item has its own "and"."""
     if len(items) <= 1:
         return "".join(items)
-    conj = f" {phrases.AND[lang]} "
+    conj = f" {_V.conjunction[lang]} "
     comma = "," if any(conj in item for item in items[:-1]) else ""
     return ", ".join(items[:-1]) + comma + conj + items[-1]
 
@@ -125,7 +126,7 @@ def fr_a(phrase: str) -> str:
     return "à " + phrase
 
 
-def _title(trade: trades.Trade, lang: str, gender: str) -> str:
+def _title(trade: Trade, lang: str, gender: str) -> str:
     title = trade.title[lang]
     if isinstance(title, tuple):
         return title[1] if gender == "f" else title[0]
@@ -133,7 +134,7 @@ def _title(trade: trades.Trade, lang: str, gender: str) -> str:
 
 
 def _langs_in(codes: Sequence[str], lang: str) -> str:
-    names_ = [places.LANGUAGE_NAMES[lang][c] for c in codes]
+    names_ = [_V.language_names[lang][c] for c in codes]
     if lang == "en":
         return "in " + join_list(names_, lang)
     if lang == "nl":
@@ -148,14 +149,14 @@ def _langs_in(codes: Sequence[str], lang: str) -> str:
 
 @dataclass(frozen=True)
 class ResolvedTrade:
-    trade: trades.Trade
+    trade: Trade
     code: str
     sectors: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class ResolvedKind:
-    kind: client_data.ClientKind
+    kind: ClientKind
     sectors: tuple[str, ...]
     hires: tuple[ResolvedTrade, ...]
 
@@ -169,7 +170,7 @@ class Catalogue:
     dropped: tuple[str, ...]
 
 
-def _resolve_trade(taxonomy: Any, trade: trades.Trade) -> str | None:
+def _resolve_trade(taxonomy: Any, trade: Trade) -> str | None:
     if trade.key in taxonomy.functions:
         return trade.key
     candidates: list[str] = []
@@ -191,7 +192,7 @@ def build_catalogue(taxonomy: Any) -> Catalogue:
     """Match trades and client kinds to taxonomy codes; what cannot be matched is dropped."""
     resolved: list[ResolvedTrade] = []
     dropped: list[str] = []
-    for trade in trades.TRADES:
+    for trade in _V.trades:
         code = _resolve_trade(taxonomy, trade)
         function = taxonomy.functions.get(code) if code else None
         sectors = tuple(s for s in (getattr(function, "sectors", None) or ()) if s in taxonomy.sectors)
@@ -201,7 +202,7 @@ def build_catalogue(taxonomy: Any) -> Catalogue:
         resolved.append(ResolvedTrade(trade, code, sectors))
     by_key = {r.trade.key: r for r in resolved}
     kinds: list[ResolvedKind] = []
-    for kind in client_data.KINDS:
+    for kind in _V.client_kinds:
         hires = tuple(by_key[k] for k in kind.hires if k in by_key)
         sectors: list[str] = []
         for name in kind.sectors:
@@ -233,38 +234,38 @@ def catalogue() -> Catalogue:
 
 # ------------------------------------------------------------------------------ static tables
 
-_PLACES = _Weighted([(p, p[3]) for p in places.PLACES])
-_CARD_LANG = {kind: _Weighted(mix) for kind, mix in places.CARD_LANGUAGE_MIX.items()}
-_ORIGIN = {kind: _Weighted(mix) for kind, mix in names.ORIGIN_MIX.items()}
+_PLACES = _Weighted([(p, p.weight) for p in _V.places])
+_CARD_LANG = {kind: _Weighted(mix) for kind, mix in _V.card_language.items()}
+_ORIGIN = {kind: _Weighted(mix) for kind, mix in _V.origin_mix.items()}
 _VISIBILITY_MEMBER = _Weighted([("public", 80), ("community", 14), ("draft", 6)])
 _VISIBILITY_CLIENT = _Weighted([("public", 85), ("community", 12), ("draft", 3)])
-_START_WORDS = tuple(w for w in client_data.WORDS["en"] if w.isalpha())
+_START_WORDS = tuple(w for w in _V.client_words["en"] if w.isalpha())
 
 
-def _area_key(place: places.Place) -> str:
-    return place[2] if place[1] == "BE" else place[1]
+def _area_key(place: Place) -> str:
+    return place.region if place.country == "BE" else place.country
 
 
-def local_name(place: places.Place, lang: str) -> str:
-    return place[4].get(lang, place[0])
+def local_name(place: Place, lang: str) -> str:
+    return place.local.get(lang, place.name)
 
 
 def _person(rng: random.Random, region: str) -> tuple[str, str, str, str]:
     """(first name, family name, gender "m"/"f", origin)."""
     origin = _ORIGIN[region].pick(rng)
-    male, female, surnames = names.ORIGINS[origin]
+    male, female, surnames = _V.origins[origin]
     gender = "f" if rng.random() < 0.5 else "m"
     first = _choice(rng, female if gender == "f" else male)
     return first, _choice(rng, surnames), gender, origin
 
 
 def _spoken(rng: random.Random, region: str, card_lang: str, origin: str) -> list[str]:
-    base, extras = places.SPOKEN[region]
+    base, extras = _V.spoken[region]
     spoken = list(base)
     for code, p in extras:
         if rng.random() < p and code not in spoken:
             spoken.append(code)
-    heritage = places.HERITAGE.get(origin)
+    heritage = _V.heritage.get(origin)
     if heritage and heritage[0] not in spoken and rng.random() < heritage[1]:
         spoken.append(heritage[0])
     if card_lang not in spoken:
@@ -293,7 +294,7 @@ def _member_slots(
     rng: random.Random,
     rt: ResolvedTrade,
     lang: str,
-    place: places.Place,
+    place: Place,
     first: str,
     last: str,
     gender: str,
@@ -304,11 +305,11 @@ def _member_slots(
     title = _title(trade, lang, gender)
     work = _sample(rng, trade.work[lang], min(3, len(trade.work[lang])))
     skills = _sample(rng, trade.skills[lang], min(3, len(trade.skills[lang])))
-    fam_clients = families.FAMILY_CLIENTS[trade.family][lang]
+    fam_clients = _V.family_clients[trade.family][lang]
     clients = _sample(rng, fam_clients, min(3, len(fam_clients)))
     tools = _sample(rng, trade.tools, min(3, len(trade.tools))) if trade.tools else []
     city = local_name(place, lang)
-    pron = phrases.PRONOUNS[lang][1 if gender == "f" else 0]
+    pron = _V.pronouns[lang][1 if gender == "f" else 0]
     n_works = 2 if rng.random() < 0.5 else 3
     n_clients = 2 if rng.random() < 0.5 else 3
     shown_langs = list(spoken[:4])
@@ -320,7 +321,7 @@ def _member_slots(
         "city": city,
         "years": str(years),
         "since": str(REFERENCE_YEAR - years),
-        "study_city": _choice(rng, phrases.STUDY_CITIES[lang]),
+        "study_city": _choice(rng, _V.study_cities[lang]),
         "work1": work[0],
         "work2": work[1 % len(work)],
         "works": join_list(work[:n_works], lang),
@@ -335,10 +336,10 @@ def _member_slots(
         "skill2": skills[1 % len(skills)],
         "skill3": skills[2 % len(skills)],
         "Skill1": cap(skills[0]),
-        "langs": join_list([places.LANGUAGE_NAMES[lang][c] for c in shown_langs], lang),
+        "langs": join_list([_V.language_names[lang][c] for c in shown_langs], lang),
         "langs_in": _langs_in(shown_langs, lang),
-        "in_area": phrases.IN_AREA[_area_key(place)][lang],
-        "when": _choice(rng, phrases.WHEN[lang]),
+        "in_area": _V.in_area[_area_key(place)][lang],
+        "when": _choice(rng, _V.when[lang]),
         "pron": pron,
         "Pron": cap(pron),
         "e": "e" if gender == "f" else "",
@@ -358,10 +359,10 @@ def _member_slots(
 
 
 def _headline(rng: random.Random, lang: str, slots: dict[str, str], years: int) -> str:
-    templates = phrases.HEADLINES[lang]
+    templates = _V.headlines[lang]
     for _ in range(6):
         template = _choice(rng, templates)
-        if "{years}" in template and years < phrases.HEADLINE_NEEDS_YEARS:
+        if "{years}" in template and years < _V.headline_needs_years:
             continue
         text = template.format_map(slots)
         if len(text) <= HEADLINE_MAX:
@@ -380,7 +381,7 @@ def _bio(
     has_tools: bool,
     fast: bool,
 ) -> str:
-    bank = phrases.BIO[lang]
+    bank = _V.bio[lang]
     person = "3" if rng.random() < 0.22 else "1"
 
     def pick(seq: Sequence[str]) -> str:
@@ -395,10 +396,7 @@ def _bio(
         head.append(pick(bank[bucket + person]))
     middle = [pick(bank["work" + person])]
     if person == "1" and rng.random() < 0.65:
-        own = (
-            families.TRADE_SENTENCES.get(trade_key, {}).get(lang, ())
-            + families.FAMILY_SENTENCES[family][lang]
-        )
+        own = _V.trade_sentences.get(trade_key, {}).get(lang, ()) + _V.family_sentences[family][lang]
         if not has_tools:
             own = tuple(s for s in own if "{tool" not in s)
         if own:
@@ -446,7 +444,7 @@ def iter_members(
     rng = random.Random(f"kring-demo-members-{seed}")
     for i in range(1, n + 1):
         place = _PLACES.pick(rng)
-        region = place[2]
+        region = place.region
         lang = _CARD_LANG[region].pick(rng)
         first, last, gender, origin = _person(rng, region)
         spoken = _spoken(rng, region, lang, origin)
@@ -473,7 +471,7 @@ def iter_members(
             "function": rt.code,
             "sectors": sectors,
             "place": local_name(place, lang),
-            "country": place[1],
+            "country": place.country,
             "languages": spoken,
             "card_language": lang,
             "headline": _headline(text_rng, lang, slots, years),
@@ -532,7 +530,7 @@ def iter_clients(
     used: set[str] = set()  # membership only, never iterated: order cannot leak into output
     for i in range(1, n + 1):
         place = _PLACES.pick(rng)
-        region = place[2]
+        region = place.region
         lang = _CARD_LANG[region].pick(rng)
         rk = kind_pick.pick(rng)
         kind = rk.kind
@@ -542,7 +540,7 @@ def iter_clients(
         for _ in range(6):
             surname = _person(rng, region)[1]
             name = _choice(rng, kind.names[lang]).format(
-                word=_choice(rng, client_data.WORDS[lang]),
+                word=_choice(rng, _V.client_words[lang]),
                 eword=_choice(rng, _START_WORDS),
                 town=town,
                 surname=surname,
@@ -565,11 +563,11 @@ def iter_clients(
         n_about = 2 if rng.random() < 0.4 and len(kind.about[lang]) > 1 else 1
         sentences = _sample(rng, kind.about[lang], n_about)
         if rng.random() < 0.85:
-            sentences.append(_choice(rng, client_data.HIRE[lang]))
+            sentences.append(_choice(rng, _V.client_hire[lang]))
         if rng.random() < 0.6:
-            sentences.insert(n_about, _choice(rng, client_data.FOUNDED[lang]))
+            sentences.insert(n_about, _choice(rng, _V.client_founded[lang]))
         if rng.random() < 0.4:
-            sentences.append(_choice(rng, client_data.CONTACT[lang]))
+            sentences.append(_choice(rng, _V.client_contact[lang]))
         sectors = list(rk.sectors[:1])
         if len(rk.sectors) > 1 and rng.random() < 0.5:
             sectors.append(rk.sectors[1])
@@ -579,7 +577,7 @@ def iter_clients(
             "name": name,
             "sectors": sectors,
             "place": town,
-            "country": place[1],
+            "country": place.country,
             "card_language": lang,
             "description": " ".join(sentences).format_map(slots),
             "contact_person": f"{contact_first} {contact_last}",

@@ -13,12 +13,10 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from webapp.core.mail import HeaderInjection, external_url, queue_mail, safe_header
+from webapp.core.mail import HeaderInjection, external_url, safe_header, send_template
 from webapp.core.models import audit, utcnow
 from webapp.directory import service
 from webapp.directory.models import AbuseReport, ContactBlock, ContactMessage
@@ -116,10 +114,10 @@ def _sender_card(sender: Any) -> tuple[str, str | None]:
     return name, url
 
 
-def _mail_locale(card: Card) -> str:
+def _mail_locale(card: Card) -> str | None:
+    """The recipient's language: their account's, else their card's (send_template falls back)."""
     user = card.user if card.user_id is not None else None
-    locale = getattr(user, "locale", None) or card.card_language
-    return locale if locale in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+    return getattr(user, "locale", None) or card.card_language
 
 
 def send_message(sender: Any, card: Card, subject: str, body: str) -> ContactMessage:
@@ -153,32 +151,19 @@ def send_message(sender: Any, card: Card, subject: str, body: str) -> ContactMes
 
     name, card_url = _sender_card(sender)
     report_url = external_url("directory.report", message_id=message.id, t=report_token(message))
-    with force_locale(_mail_locale(card)):
-        who = name or (
-            _("A member of the cooperative") if sender.is_member else _("A client of the cooperative")
-        )
-        mail_subject = _("[Kring] %(subject)s", subject=subject)
-        parts = [
-            _("%(who)s sent you a message through Kring:", who=who),
-            "",
-            body,
-            "",
-            "-- ",
-            _(
-                "Reply to this mail to answer: your reply goes straight to the sender, and only then "
-                "do they see your e-mail address."
-            ),
-        ]
-        if card_url:
-            parts.append(_("The sender's card: %(url)s", url=card_url))
-        parts.append(_("Unwanted or abusive message? Report it or block the sender: %(url)s", url=report_url))
-    mail = queue_mail(
+    mail = send_template(
         to_addr,
-        mail_subject,
-        "\n".join(parts) + "\n",
+        "directory/mail/relay.txt",
+        lang=_mail_locale(card),
+        kind="contact",
         reply_to=sender.email,
         user_id=sender.id,
-        kind="contact",
+        subject=subject,
+        message=body,
+        sender_name=name,
+        sender_is_member=sender.is_member,
+        card_url=card_url,
+        report_url=report_url,
     )
     db.session.flush()
     message.mail_id = mail.id
@@ -236,11 +221,14 @@ def report_message(message: ContactMessage, *, reporter_id: int | None, reason: 
     db.session.flush()
     staff_email = current_app.config.get("STAFF_EMAIL")
     if staff_email:
-        queue_mail(
+        # Staff have no account language: the site's default, as for anyone without one.
+        send_template(
             staff_email,
-            f"[Kring] abuse report #{report.id}",
-            "A relay message was reported. Open reports: " + external_url("directory.staff_reports") + "\n",
+            "directory/mail/abuse_report.txt",
+            lang=None,
             kind="staff",
+            report_id=report.id,
+            url=external_url("directory.staff_reports"),
         )
     return report
 
