@@ -15,8 +15,10 @@ import numpy as np
 import pytest
 
 from indexer.backends import create_backend
-from indexer.backends import embedded as embedded_module
-from indexer.backends.embedded import EmbeddedBackend, haversine_km
+from indexer.backends.embedded import EmbeddedBackend
+from indexer.backends.embedded import segments as embedded_segments
+from indexer.backends.embedded import store as embedded_store
+from indexer.backends.embedded.search import haversine_km
 from indexer.types import Document, GeoFilter, SearchQuery
 
 DIMS = {"vec": 8}
@@ -138,7 +140,7 @@ def test_sees_writes_of_another_process(backend, tmp_path):
 
 
 def test_many_small_writes_merge_segments(backend, monkeypatch):
-    monkeypatch.setattr(embedded_module, "MAX_SEGMENTS", 3)
+    monkeypatch.setattr(embedded_segments, "MAX_SEGMENTS", 3)
     for start in range(0, 60, 3):
         docs = [doc(i) for i in range(start, start + 3)]
         backend.upsert("e", docs, vectors(docs))
@@ -229,7 +231,7 @@ def test_haversine_matches_known_distance():
 
 
 def test_snapshot_then_changes_since_load_like_the_database(backend, tmp_path, monkeypatch):
-    monkeypatch.setattr(embedded_module, "SNAPSHOT_MIN_DOCS", 1)
+    monkeypatch.setattr(embedded_store, "SNAPSHOT_MIN_DOCS", 1)
     docs = [doc(i, word="alpha" if i % 2 else "beta") for i in range(30)]
     with backend.rebuild("e", DIMS) as writer:
         writer.upsert(docs, vectors(docs))
@@ -258,7 +260,7 @@ def test_snapshot_then_changes_since_load_like_the_database(backend, tmp_path, m
 
 
 def test_a_damaged_snapshot_falls_back_to_the_database(backend, tmp_path, monkeypatch, caplog):
-    monkeypatch.setattr(embedded_module, "SNAPSHOT_MIN_DOCS", 1)
+    monkeypatch.setattr(embedded_store, "SNAPSHOT_MIN_DOCS", 1)
     docs = [doc(i) for i in range(5)]
     with backend.rebuild("e", DIMS) as writer:
         writer.upsert(docs, vectors(docs))
