@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import copy
 import json
-import math
 import re
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -32,6 +31,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from indexer import fusion
+from indexer.geo import haversine_km
 from indexer.text import fold
 from indexer.types import (
     FACET_FIELDS,
@@ -638,15 +638,6 @@ def sort_key(order: str, source: Mapping[str, Any], distance_km: float | None) -
 def knn_similarity(score: float) -> float:
     """Elasticsearch's cosine kNN score is (1 + cos) / 2; give back the cosine."""
     return 2.0 * float(score) - 1.0
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance, as Elasticsearch's ``arc`` distance (mean Earth radius)."""
-    r = 6371.0088
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(min(1.0, math.sqrt(a)))
 
 
 def location_of(source: Mapping[str, Any]) -> tuple[float, float] | None:

@@ -18,7 +18,6 @@ from indexer.backends import create_backend
 from indexer.backends.embedded import EmbeddedBackend
 from indexer.backends.embedded import segments as embedded_segments
 from indexer.backends.embedded import store as embedded_store
-from indexer.backends.embedded.search import haversine_km
 from indexer.types import Document, GeoFilter, SearchQuery
 
 DIMS = {"vec": 8}
@@ -223,11 +222,6 @@ def test_unknown_entity_is_empty_for_reads_and_refused_for_writes(tmp_path):
     assert result.total == 0 and result.hits == []
     with pytest.raises(LookupError):
         backend.upsert("nothing", [doc(1)], vectors([doc(1)]))
-
-
-def test_haversine_matches_known_distance():
-    brussels_to_liege = haversine_km(np.array([50.633]), np.array([5.567]), 50.847, 4.357)[0]
-    assert brussels_to_liege == pytest.approx(89.0, abs=2.0)
 
 
 def test_snapshot_then_changes_since_load_like_the_database(backend, tmp_path, monkeypatch):

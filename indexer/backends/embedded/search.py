@@ -18,6 +18,7 @@ import numpy as np
 from indexer import fusion
 from indexer.backends.embedded.segments import _VIS_CODES, _Memory, _State
 from indexer.backends.embedded.store import _Index
+from indexer.geo import bounding_box, haversine_km_many, within_lon
 from indexer.text import doc_langs, fold, highlight, query_langs, stems, words
 from indexer.types import HL_END, HL_START, Explanation, Hit, SearchQuery, SearchResult
 
@@ -28,7 +29,6 @@ SELECTIVE_SCAN = 0.3
 RANK_DEPTH = 1000
 #: Vector legs of one query are scanned in parallel on this many threads.
 SCAN_THREADS = 2
-EARTH_KM = 6371.0088
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
@@ -41,20 +41,6 @@ def _scan_pool() -> ThreadPoolExecutor:
             if _pool is None:
                 _pool = ThreadPoolExecutor(max_workers=SCAN_THREADS, thread_name_prefix="vector-scan")
     return _pool
-
-
-def haversine_km(lat: np.ndarray, lon: np.ndarray, lat0: float, lon0: float) -> np.ndarray:
-    lat_r, lon_r = np.radians(lat), np.radians(lon)
-    la0, lo0 = math.radians(lat0), math.radians(lon0)
-    a = np.sin((lat_r - la0) / 2) ** 2 + math.cos(la0) * np.cos(lat_r) * np.sin((lon_r - lo0) / 2) ** 2
-    return 2 * EARTH_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-
-
-def _bbox(lat0: float, lon0: float, radius_km: float) -> tuple[float, float, float, float]:
-    dlat = math.degrees(radius_km / EARTH_KM)
-    coslat = max(math.cos(math.radians(lat0)), 1e-6)
-    dlon = min(180.0, math.degrees(radius_km / (EARTH_KM * coslat)))
-    return lat0 - dlat, lat0 + dlat, lon0 - dlon, lon0 + dlon
 
 
 def _variants(word: str, langs: tuple[str, ...]) -> tuple[str, ...]:
@@ -126,11 +112,12 @@ class _Searcher:
     ) -> np.ndarray:
         """Rows within ``radius`` km (bounding box first, haversine on the survivors); fills ``distance``."""
         st = self.st
-        lat_lo, lat_hi, lon_lo, lon_hi = _bbox(lat0, lon0, radius)
+        lat_lo, lat_hi, half_width = bounding_box(lat0, lon0, radius)
         with np.errstate(invalid="ignore"):
-            box = mask & (st.lat >= lat_lo) & (st.lat <= lat_hi) & (st.lon >= lon_lo) & (st.lon <= lon_hi)
-        rows = np.flatnonzero(box)
-        d = haversine_km(st.lat[rows], st.lon[rows], lat0, lon0)
+            box = mask & (st.lat >= lat_lo) & (st.lat <= lat_hi)
+            rows = np.flatnonzero(box)
+            rows = rows[within_lon(st.lon[rows], lon0, half_width)]
+        d = haversine_km_many(st.lat[rows], st.lon[rows], lat0, lon0)
         distance[rows] = d
         out = np.zeros(st.n, dtype=bool)
         out[rows[d <= radius]] = True

@@ -34,7 +34,9 @@ PAGE_SIZE = 16384
 #: full load of at least this many documents, and on close when enough changed since the last one.
 SNAPSHOT_MIN_DOCS = 2000
 SNAPSHOT_STALE_SHARE = 0.05
-SNAPSHOT_VERSION = 1
+#: Bumped whenever what a snapshot holds changes (its arrays, or the analysis: 2 = fold spells ø, æ, ł…
+#: in ASCII); an older snapshot is ignored and the index is re-analysed from the SQLite file.
+SNAPSHOT_VERSION = 2
 #: Idle read connections kept per index.
 READ_POOL = 4
 
