@@ -14,10 +14,12 @@ more than ``MAX_SEGMENTS``. A segment holds per model a float32 vector matrix,
 the lexical leg as a scipy CSC document×term matrix of precomputed BM25F term
 weights (per-field boosts from ``TEXT_FIELDS``; idf is computed at query time
 from the live postings), facets as CSC document×value matrices (filters slice a
-column, counts are one sparse mat-vec), and the filter columns (visibility,
-lat/lon, sort keys). Searches read an immutable snapshot (segments + alive masks)
-without locks while a writer thread builds the next one: web threads search while
-the outbox worker upserts.
+column, counts are one sparse mat-vec), the filter columns (visibility,
+lat/lon, sort keys) and per range field every row's intervals (CSR offsets into
+float64 starts/ends, ±inf for open ends: a range filter or the "soonest" key is a
+few vectorised comparisons and a cumulative sum, see ``ranges``). Searches read an
+immutable snapshot (segments + alive masks) without locks while a writer thread
+builds the next one: web threads search while the outbox worker upserts.
 
 Why an in-memory BM25 and not SQLite FTS5 (measured on this 2-core machine with
 bench/quick_indexer.py --fts5, 100k synthetic cards, other processes sharing the cores):
@@ -39,6 +41,7 @@ file. Every write bumps ``meta.generation`` and records the changed ids in
 applies just the changed documents (or reloads after a swap).
 
 Modules: ``segments`` (the in-memory rows: segments, the snapshot a search reads, merges),
+``ranges`` (interval columns),
 ``store`` (the SQLite file, snapshots, other writers, rebuild writers), ``search`` (one
 query against one snapshot), this one (the ``SearchBackend``).
 

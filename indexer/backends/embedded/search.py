@@ -20,7 +20,16 @@ from indexer.backends.embedded.segments import _VIS_CODES, _Memory, _State
 from indexer.backends.embedded.store import _Index
 from indexer.geo import bounding_box, haversine_km_many, within_lon
 from indexer.text import doc_langs, fold, highlight, query_langs, stems, words
-from indexer.types import HL_END, HL_START, Explanation, Hit, SearchQuery, SearchResult
+from indexer.types import (
+    HL_END,
+    HL_START,
+    SOONEST_FIELD,
+    Explanation,
+    Hit,
+    RangeFilter,
+    SearchQuery,
+    SearchResult,
+)
 
 BACKEND_NAME = "embedded"
 #: Below this share of the rows passing the filters, vectors are scored for those rows only.
@@ -97,6 +106,8 @@ class _Searcher:
         for field, values in q.filters.items():
             if values:
                 mask &= self._facet_rows(field, values)
+        for flt in q.ranges:
+            mask &= self._range_rows(flt)
         distance = None
         origin = q.geo or q.near
         if origin is not None:
@@ -106,6 +117,17 @@ class _Searcher:
         if q.near is not None and q.geo is None:
             self._within(q.near.lat, q.near.lon, q.near.radius_km, mask, distance)
         return mask, distance
+
+    def _range_rows(self, flt: RangeFilter) -> np.ndarray:
+        """Boolean mask of rows whose ``flt.field`` intervals stand in ``flt.relation`` to the period."""
+        parts = [seg.ranges[flt.field].matches(flt.start, flt.end, flt.relation) for seg in self.st.segments]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+    def _soonest_keys(self) -> np.ndarray:
+        """Per row: the start of its first ``when`` interval ending at or after the query's bound."""
+        bound = self.q.soonest_from()
+        parts = [seg.ranges[SOONEST_FIELD].first_start_ending_from(bound) for seg in self.st.segments]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float64)
 
     def _within(
         self, lat0: float, lon0: float, radius: float, mask: np.ndarray, distance: np.ndarray
@@ -278,22 +300,38 @@ class _Searcher:
         rows = np.flatnonzero(candidates)
         total = int(rows.size)
         facets = self._facet_counts(candidates)
-        page = self._order(rows, score, distance)
+        sort = self._effective_sort(distance)
+        if sort == "distance" and q.geo is None and distance is not None:
+            # A proximity preference measured only its own radius: nearest first needs every match.
+            unmeasured = rows[np.isnan(distance[rows]) & ~np.isnan(st.lat[rows])]
+            distance[unmeasured] = haversine_km_many(
+                st.lat[unmeasured], st.lon[unmeasured], q.near.lat, q.near.lon
+            )
+        page = self._order(rows, score, distance, sort)
         hits = self._hits(
             page, score, distance, legs_raw, legs_norm, candidates, qwords, query_stems, boost_masks
         )
         return SearchResult(total=total, hits=hits, facets=facets, backend=BACKEND_NAME)
 
-    def _order(self, rows: np.ndarray, score: np.ndarray, distance: np.ndarray | None) -> np.ndarray:
-        q, st = self.q, self.st
-        need = q.offset + q.limit
-        if need <= 0 or rows.size == 0 or q.offset >= rows.size:
-            return rows[:0]
+    def _effective_sort(self, distance: np.ndarray | None) -> str:
+        """As ``elastic_queries.effective_sort``: distance needs a point, relevance needs text or
+        preferences (else most recent first)."""
+        q = self.q
         sort = q.sort
         if sort == "distance" and distance is None:
             sort = "relevance"
         if sort == "relevance" and not self.has_text and not q.boosts and q.near is None:
             sort = "recent"
+        return sort
+
+    def _order(
+        self, rows: np.ndarray, score: np.ndarray, distance: np.ndarray | None, sort: str
+    ) -> np.ndarray:
+        """The page's rows: by the sort key, then score, then id (as Elasticsearch's sort clauses)."""
+        q, st = self.q, self.st
+        need = q.offset + q.limit
+        if need <= 0 or rows.size == 0 or q.offset >= rows.size:
+            return rows[:0]
         if sort == "relevance":
             primary = -score[rows].astype(np.float64)
             secondary = -st.recent[rows]
@@ -302,6 +340,9 @@ class _Searcher:
             secondary = -score[rows].astype(np.float64)
         elif sort == "name":
             primary = st.name_key[rows].astype(np.float64)
+            secondary = -score[rows].astype(np.float64)
+        elif sort == "soonest":
+            primary = self._soonest_keys()[rows]
             secondary = -score[rows].astype(np.float64)
         else:  # distance
             primary = np.nan_to_num(distance[rows], nan=np.inf)
@@ -318,10 +359,38 @@ class _Searcher:
         if sort == "name":
             # The numeric key covers 12 characters; settle longer ties by the full name.
             located = st.locate(ranked)
-            names = [fold(seg.names[r]) for seg, r in located]
-            pairs = sorted(zip(st.name_key[ranked].tolist(), names, ranked.tolist(), strict=True))
-            ranked = np.array([p[2] for p in pairs], dtype=np.int64)
+            keys = zip(
+                st.name_key[ranked].tolist(),
+                [fold(seg.names[r]) for seg, r in located],
+                secondary[order].tolist(),
+                [seg.ids[r] for seg, r in located],
+                ranked.tolist(),
+                strict=True,
+            )
+            ranked = np.array([k[4] for k in sorted(keys)], dtype=np.int64)
+        else:
+            ranked = self._ties_by_id(ranked, primary[order], secondary[order], q.offset, need)
         return ranked[q.offset : need]
+
+    def _ties_by_id(
+        self, ranked: np.ndarray, primary: np.ndarray, secondary: np.ndarray, lo: int, hi: int
+    ) -> np.ndarray:
+        """Rows tied on both keys ordered by id, for the groups that reach into [lo, hi): pages
+        then agree with Elasticsearch's final ``id`` sort. ``ranked`` holds every row of a group
+        it holds a row of (the partition above keeps whole ties)."""
+        if ranked.size < 2:
+            return ranked
+        tied = (primary[1:] == primary[:-1]) & (secondary[1:] == secondary[:-1])
+        if not tied.any():
+            return ranked
+        starts = np.flatnonzero(np.concatenate(([True], ~tied)))
+        ends = np.append(starts[1:], ranked.size)
+        chosen = (ends > lo) & (starts < hi) & (ends - starts > 1)
+        for a, b in zip(starts[chosen].tolist(), ends[chosen].tolist(), strict=True):
+            group = ranked[a:b]
+            ids = [seg.ids[r] for seg, r in self.st.locate(group)]
+            ranked[a:b] = group[sorted(range(len(ids)), key=ids.__getitem__)]
+        return ranked
 
     def _facet_counts(self, candidates: np.ndarray) -> dict[str, list[tuple[str, int]]]:
         out: dict[str, list[tuple[str, int]]] = {}

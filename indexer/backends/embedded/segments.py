@@ -14,8 +14,9 @@ from typing import Any, Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from indexer.backends.embedded.ranges import Intervals
 from indexer.text import doc_langs, field_terms, fold
-from indexer.types import FACET_FIELDS, TEXT_FIELDS, VISIBILITIES, Document
+from indexer.types import FACET_FIELDS, RANGE_FIELDS, TEXT_FIELDS, VISIBILITIES, Document, Interval
 
 #: Merge small segments once there are more than this many.
 MAX_SEGMENTS = 8
@@ -48,12 +49,23 @@ class _Record:
     fields: dict[str, str]
     facets: dict[str, list[str]]
     sort: dict[str, Any]
+    #: Normalised as Document.ranges (sorted, merged).
+    ranges: dict[str, list[Interval]]
 
 
 def _record(doc: Document) -> _Record:
     lat, lon = doc.location if doc.location else (None, None)
     return _Record(
-        doc.id, int(doc.version), doc.visibility, doc.lang, lat, lon, doc.fields, doc.facets, doc.sort
+        doc.id,
+        int(doc.version),
+        doc.visibility,
+        doc.lang,
+        lat,
+        lon,
+        doc.fields,
+        doc.facets,
+        doc.sort,
+        doc.ranges,
     )
 
 
@@ -63,7 +75,20 @@ def _record(doc: Document) -> _Record:
 class _Segment:
     """An immutable block of rows (only ``alive`` is replaced, never mutated, by writers)."""
 
-    __slots__ = ("ids", "vis", "lat", "lon", "recent", "name_key", "names", "facets", "lex", "vecs", "alive")
+    __slots__ = (
+        "ids",
+        "vis",
+        "lat",
+        "lon",
+        "recent",
+        "name_key",
+        "names",
+        "facets",
+        "ranges",
+        "lex",
+        "vecs",
+        "alive",
+    )
 
     def __init__(self, **parts: Any) -> None:
         for name in self.__slots__:
@@ -77,6 +102,7 @@ class _Segment:
         total += self.lex.data.nbytes + self.lex.indices.nbytes + self.lex.indptr.nbytes
         for m in self.facets.values():
             total += m.data.nbytes + m.indices.nbytes + m.indptr.nbytes
+        total += sum(r.nbytes() for r in self.ranges.values())
         total += self.vis.nbytes + self.lat.nbytes * 3 + self.name_key.nbytes + self.alive.nbytes
         return total
 
@@ -202,6 +228,7 @@ class _Memory:
             name_key=np.array([_name_key(n) for n in names], dtype=np.uint64),
             names=names,
             facets=facets,
+            ranges={f: Intervals.build([r.ranges.get(f, ()) for r in records]) for f in RANGE_FIELDS},
             lex=lex,
             vecs=vectors,
             alive=np.ones(m, dtype=bool),
@@ -280,6 +307,10 @@ class _Memory:
             name_key=np.concatenate([s.name_key[k] for s, k in zip(segments, keep, strict=True)]),
             names=[s.names[i] for s, k in zip(segments, keep, strict=True) for i in k],
             facets=facets,
+            ranges={
+                f: Intervals.concat([(s.ranges[f], k) for s, k in zip(segments, keep, strict=True)])
+                for f in RANGE_FIELDS
+            },
             lex=sp.vstack(lex_parts, format="csc"),
             vecs={},
             alive=None,

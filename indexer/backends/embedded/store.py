@@ -22,21 +22,24 @@ from typing import Iterator, Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from indexer.backends.embedded.ranges import Intervals
 from indexer.backends.embedded.segments import _Memory, _Record, _record, _Segment, _State
-from indexer.types import FACET_FIELDS, BulkReport, Document
+from indexer.types import FACET_FIELDS, RANGE_FIELDS, BulkReport, Document
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+#: 2: docs.ranges (JSON: range field → [[start, end], ...], null = open end). A version-1 file
+#: gains the column on open (every document without ranges), see ``_upgrade_schema``.
+SCHEMA_VERSION = 2
 PAGE_SIZE = 16384
 #: Snapshots of the in-memory lexical index and columns (not the vectors, which SQLite holds) let a
 #: new process start in ~1-2 s instead of re-analysing every card; written after a rebuild, after a
 #: full load of at least this many documents, and on close when enough changed since the last one.
 SNAPSHOT_MIN_DOCS = 2000
 SNAPSHOT_STALE_SHARE = 0.05
-#: Bumped whenever what a snapshot holds changes (its arrays, or the analysis: 2 = fold spells ø, æ, ł…
-#: in ASCII); an older snapshot is ignored and the index is re-analysed from the SQLite file.
-SNAPSHOT_VERSION = 2
+#: Bumped whenever what a snapshot holds changes (its arrays, or the analysis): an older snapshot is
+#: ignored and the index re-analysed from the SQLite file. 2: fold spells ø, æ, ł… in ASCII; 3: ranges.
+SNAPSHOT_VERSION = 3
 #: Idle read connections kept per index.
 READ_POOL = 4
 
@@ -45,7 +48,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS docs (
     id TEXT PRIMARY KEY, version INTEGER NOT NULL, visibility TEXT NOT NULL, lang TEXT,
     lat REAL, lon REAL, fields TEXT NOT NULL, facets TEXT NOT NULL, sort TEXT NOT NULL,
-    payload TEXT NOT NULL
+    payload TEXT NOT NULL, ranges TEXT NOT NULL DEFAULT '{}'
 );
 CREATE TABLE IF NOT EXISTS vectors (
     id TEXT NOT NULL, model TEXT NOT NULL, vec BLOB NOT NULL, PRIMARY KEY (id, model)
@@ -111,6 +114,10 @@ def save_snapshot(mem: _Memory, path: Path, generation: int) -> None:
         "lex_indptr": seg.lex.indptr,
         "lex_shape": np.array(seg.lex.shape),
     }
+    for name, spans in seg.ranges.items():
+        arrays[f"r_{name}_offsets"] = spans.offsets
+        arrays[f"r_{name}_starts"] = spans.starts
+        arrays[f"r_{name}_ends"] = spans.ends
     for field in FACET_FIELDS:
         matrix = seg.facets[field]
         arrays[f"fv_{field}"] = np.array(mem.facet_values[field], dtype=str)
@@ -154,6 +161,10 @@ def load_snapshot(path: Path, dims: dict[str, int]) -> tuple[_Memory, int] | Non
                 name_key=z["name_key"],
                 names=z["names"].tolist(),
                 facets=facets,
+                ranges={
+                    name: Intervals(z[f"r_{name}_offsets"], z[f"r_{name}_starts"], z[f"r_{name}_ends"])
+                    for name in RANGE_FIELDS
+                },
                 lex=sp.csc_matrix(
                     (z["lex_data"], z["lex_indices"], z["lex_indptr"]), shape=tuple(z["lex_shape"])
                 ),
@@ -175,12 +186,38 @@ def load_snapshot(path: Path, dims: dict[str, int]) -> tuple[_Memory, int] | Non
 
 def _records_from_rows(rows: Sequence[tuple]) -> list[_Record]:
     return [
-        _Record(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), json.loads(r[7]), json.loads(r[8]))
+        _Record(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            r[5],
+            json.loads(r[6]),
+            json.loads(r[7]),
+            json.loads(r[8]),
+            {name: [(s, e) for s, e in spans] for name, spans in json.loads(r[9]).items()},
+        )
         for r in rows
     ]
 
 
-_DOC_COLUMNS = "id, version, visibility, lang, lat, lon, fields, facets, sort"
+_DOC_COLUMNS = "id, version, visibility, lang, lat, lon, fields, facets, sort, ranges"
+
+
+def _upgrade_schema(conn: sqlite3.Connection) -> None:
+    """Bring a file written by older code up to SCHEMA_VERSION in place (idempotent, and safe when
+    two processes open the same file: the check runs inside the write transaction)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(docs)")}
+        if "ranges" not in columns:  # version 1: no document had ranges
+            conn.execute("ALTER TABLE docs ADD COLUMN ranges TEXT NOT NULL DEFAULT '{}'")
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 class _Index:
@@ -303,6 +340,8 @@ class _Index:
         self.path = path
         self.pointer_stat = self._stat_pointer()
         conn = self.writer()
+        if conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() != (str(SCHEMA_VERSION),):
+            _upgrade_schema(conn)
         conn.execute("BEGIN")
         try:
             meta = dict(conn.execute("SELECT key, value FROM meta"))
@@ -504,7 +543,7 @@ def write_batch(
                 accepted.append(i)
         accepted.sort()
         conn.executemany(
-            "INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT OR REPLACE INTO docs ({_DOC_COLUMNS}, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
             [
                 (
                     d.id,
@@ -516,6 +555,7 @@ def write_batch(
                     json.dumps(d.fields, ensure_ascii=False),
                     json.dumps(d.facets, ensure_ascii=False),
                     json.dumps(d.sort, ensure_ascii=False, default=str),
+                    json.dumps(d.ranges),
                     json.dumps(d.payload, ensure_ascii=False, default=str),
                 )
                 for d in (docs[i] for i in accepted)
