@@ -388,9 +388,19 @@ class _Searcher:
         chosen = (ends > lo) & (starts < hi) & (ends - starts > 1)
         for a, b in zip(starts[chosen].tolist(), ends[chosen].tolist(), strict=True):
             group = ranked[a:b]
-            ids = [seg.ids[r] for seg, r in self.st.locate(group)]
-            ranked[a:b] = group[sorted(range(len(ids)), key=ids.__getitem__)]
+            ranked[a:b] = group[np.argsort(self._ids_of(group), kind="stable")]
         return ranked
+
+    def _ids_of(self, rows: np.ndarray) -> np.ndarray:
+        """The ids of ``rows`` as a numpy string array (gathered per segment, no loop per row)."""
+        st = self.st
+        seg_of = np.searchsorted(st.offsets, rows, side="right") - 1
+        parts = [(s, np.flatnonzero(seg_of == s)) for s in np.unique(seg_of).tolist()]
+        arrays = [st.segments[s].id_array() for s, _ in parts]
+        out = np.empty(rows.size, dtype=max((a.dtype for a in arrays), key=lambda d: d.itemsize))
+        for (s, where), ids in zip(parts, arrays, strict=True):
+            out[where] = ids[rows[where] - st.offsets[s]]
+        return out
 
     def _facet_counts(self, candidates: np.ndarray) -> dict[str, list[tuple[str, int]]]:
         out: dict[str, list[tuple[str, int]]] = {}

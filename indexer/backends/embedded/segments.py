@@ -88,11 +88,18 @@ class _Segment:
         "lex",
         "vecs",
         "alive",
+        "_id_array",
     )
 
     def __init__(self, **parts: Any) -> None:
         for name in self.__slots__:
-            setattr(self, name, parts[name])
+            setattr(self, name, parts.get(name))
+
+    def id_array(self) -> np.ndarray:
+        """The ids as a numpy string array, made on first use (ordering ties by id vectorised)."""
+        if self._id_array is None:
+            self._id_array = np.array(self.ids, dtype=str)
+        return self._id_array
 
     def __len__(self) -> int:
         return len(self.ids)
