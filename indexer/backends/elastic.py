@@ -35,6 +35,7 @@ from elasticsearch import __versionstr__ as CLIENT_VERSION
 
 from indexer.backends import elastic_queries as q
 from indexer.backends.base import BackendUnavailable
+from indexer.fusion import FusedHit
 from indexer.types import (
     BulkReport,
     Document,
@@ -644,7 +645,7 @@ def _fuse(
     legs: dict[str, list[tuple[str, float]]],
     weights: dict[str, float],
     sources: Mapping[str, Mapping[str, Any]],
-) -> list[Any]:
+) -> list[FusedHit]:
     """fusion.fuse with the preferences applied as the embedded backend applies them: boosts add,
     proximity scales the relevance of a match."""
     from indexer import fusion
