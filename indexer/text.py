@@ -39,14 +39,43 @@ STOP_WORDS = frozenset(
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
+#: Letters that NFKD does not decompose into a base letter + accents, mapped as Elasticsearch's
+#: ``asciifolding`` maps them (applied after casefold, so only lowercase forms are needed; ``ŀ``
+#: before NFKD, which would leave a middle dot).
+_LETTERS = str.maketrans(
+    {
+        "ø": "o",
+        "æ": "ae",
+        "œ": "oe",
+        "ł": "l",
+        "ŀ": "l",
+        "ß": "ss",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ı": "i",
+        "ħ": "h",
+        "ŧ": "t",
+        "ŋ": "n",
+        "ĸ": "q",
+        "ſ": "s",
+        "ƒ": "f",
+        "’": "'",
+    }
+)
+
+
 @lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
-    """Lowercase and strip diacritics (é → e, ß → ss); cached because vocabularies are Zipfian."""
+    """Casefold, strip accents and spell special letters in ASCII (é → e, ß → ss, ø → o, æ → ae,
+    ł → l, þ → th), the way an ``asciifolding`` + ``lowercase`` analyzer sees text: the one
+    folding of the project, so the index, Elasticsearch and the web layer agree that "Ørsted" is
+    "orsted". Cached because vocabularies are Zipfian."""
     word = word.casefold()
     if word.isascii():
         return word
-    decomposed = unicodedata.normalize("NFKD", word)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    decomposed = unicodedata.normalize("NFKD", word.translate(_LETTERS))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(_LETTERS)
 
 
 def words(text: str) -> list[str]:

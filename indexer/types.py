@@ -7,8 +7,9 @@ rows into ``Document``s; every backend answers ``SearchQuery``s with a
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import Any, Iterable, Literal, get_args
 
 #: Visibilities a document may have in an index. Drafts are never indexed.
 VISIBILITIES = ("public", "community")
@@ -27,16 +28,74 @@ TEXT_FIELDS: dict[str, float] = {
 #: Keyword fields every entity may fill; filterable and countable.
 FACET_FIELDS = ("sector", "function", "country", "region", "city", "language", "kind")
 
+#: Range fields every entity may fill, and their kind. Values are lists of closed intervals
+#: [start, end]; dates are UTC epoch seconds, None is an open end, a number is (v, v).
+#: "when": when the thing happens (an event's occurrences); "available": availability windows;
+#: "blocked": booked or unavailable periods; "years": a number such as years of experience.
+RANGE_FIELDS: dict[str, str] = {"when": "date", "available": "date", "blocked": "date", "years": "number"}
+#: The range field the "soonest" order reads.
+SOONEST_FIELD = "when"
+
 #: Markers around highlighted terms in ``Hit.highlights`` (private-use code points):
 #: the web layer escapes the text first, then turns these into <mark>.
 HL_START = "\ue000"
 HL_END = "\ue001"
 
 Mode = Literal["hybrid", "lexical", "semantic"]
-Sort = Literal["relevance", "recent", "name", "distance"]
+Sort = Literal["relevance", "recent", "name", "distance", "soonest"]
+#: How a RangeFilter relates the query's period to a document's intervals (see RangeFilter).
+Relation = Literal["overlaps", "contains", "within", "disjoint"]
 #: The same values as tuples, for validating request parameters.
 MODES: tuple[str, ...] = get_args(Mode)
 SORTS: tuple[str, ...] = get_args(Sort)
+RELATIONS: tuple[str, ...] = get_args(Relation)
+
+#: One closed interval [start, end]; None is an open end.
+Interval = tuple[float | None, float | None]
+
+
+def _bound(value: Any, what: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{what} must be a number (epoch seconds for dates) or None, not {value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{what} must be finite (None is the open end), not {value!r}")
+    return value
+
+
+def normalise_intervals(field: str, values: Iterable[Any]) -> list[Interval]:
+    """Validated intervals of one range field, sorted and with overlapping or touching ones merged.
+
+    Merging keeps a field's intervals disjoint and ordered, so their sorted starts pair with
+    their sorted ends: what Elasticsearch's sorted doc values give the "soonest" sort script.
+    """
+    if field not in RANGE_FIELDS:
+        raise ValueError(f"unknown range field {field!r} (known: {sorted(RANGE_FIELDS)})")
+    spans: list[tuple[float, float]] = []
+    for value in values:
+        if isinstance(value, (tuple, list)):
+            if len(value) != 2:
+                raise ValueError(f"{field}: an interval is (start, end), not {value!r}")
+            start, end = _bound(value[0], f"{field} start"), _bound(value[1], f"{field} end")
+        else:
+            start = end = _bound(value, field)
+            if start is None:
+                raise ValueError(f"{field}: None is only allowed as an interval end")
+        lo = -math.inf if start is None else start
+        hi = math.inf if end is None else end
+        if lo > hi:
+            raise ValueError(f"{field}: interval starts after it ends: {value!r}")
+        spans.append((lo, hi))
+    spans.sort()
+    merged: list[list[float]] = []
+    for lo, hi in spans:
+        if merged and lo <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    return [(None if lo == -math.inf else lo, None if hi == math.inf else hi) for lo, hi in merged]
 
 
 @dataclass
@@ -60,6 +119,10 @@ class Document:
     sort: dict[str, Any] = field(default_factory=dict)
     #: Display data returned with hits. Nothing private goes in here.
     payload: dict[str, Any] = field(default_factory=dict)
+    #: Range field (RANGE_FIELDS) → closed intervals [start, end] (dates in UTC epoch seconds,
+    #: None = open end; a plain number v stands for (v, v)). Normalised on creation: sorted,
+    #: overlapping or touching intervals merged, empty fields dropped.
+    ranges: dict[str, list[Interval]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.visibility not in VISIBILITIES:
@@ -70,6 +133,8 @@ class Document:
         unknown = set(self.facets) - set(FACET_FIELDS)
         if unknown:
             raise ValueError(f"unknown facet fields: {sorted(unknown)}")
+        ranges = {name: normalise_intervals(name, values) for name, values in self.ranges.items()}
+        self.ranges = {name: spans for name, spans in ranges.items() if spans}
 
 
 @dataclass(frozen=True)
@@ -77,6 +142,38 @@ class GeoFilter:
     lat: float
     lon: float
     radius_km: float
+
+
+@dataclass(frozen=True)
+class RangeFilter:
+    """A hard filter on a range field, against the period [start, end] (None = unbounded).
+
+    relation "overlaps": some interval of the document intersects the period (an event taking
+    place in it); "contains": some interval contains the whole period (a listing available
+    throughout); "within": some interval lies inside the period; "disjoint": no interval
+    intersects it (no booked period in the way) – a document without the field passes.
+    Bounds are closed: an interval ending at the period's start overlaps it. Dates are epoch
+    seconds (Elasticsearch compares them to the millisecond).
+    """
+
+    field: str
+    start: float | None = None
+    end: float | None = None
+    relation: Relation = "overlaps"
+
+    def __post_init__(self) -> None:
+        if self.field not in RANGE_FIELDS:
+            raise ValueError(f"unknown range field {self.field!r} (known: {sorted(RANGE_FIELDS)})")
+        if self.relation not in RELATIONS:
+            raise ValueError(f"relation must be one of {RELATIONS}, not {self.relation!r}")
+        start, end = _bound(self.start, "start"), _bound(self.end, "end")
+        if start is not None and end is not None and start > end:
+            raise ValueError(f"range filter on {self.field!r} starts after it ends")
+        if self.relation == "contains" and start is None and end is None:
+            # "Contains all of time" has no range-query form (Elasticsearch reads it as "exists").
+            raise ValueError(f"a 'contains' filter on {self.field!r} needs a start or an end")
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
 
 
 @dataclass
@@ -103,12 +200,28 @@ class SearchQuery:
     expansions: tuple[str, ...] = ()
     #: The query's language as guessed by query understanding; steers fusion weights.
     lang: str | None = None
+    #: Hard range filters (AND across filters), applied with every other filter before ranking.
+    ranges: tuple[RangeFilter, ...] = ()
     #: Facet fields to count over the filtered result set.
     facets: tuple[str, ...] = ()
-    #: "relevance" needs text; without text the backend falls back to "recent".
+    #: "relevance" needs text; without text the backend falls back to "recent". "distance" needs
+    #: ``geo`` or ``near`` (nearest first). "soonest": by the start of the first ``when`` interval
+    #: ending at or after ``soonest_from()``; documents without one last; ties by score, then id.
     sort: Sort = "relevance"
+    #: Lower bound of the "soonest" order (UTC epoch seconds); see ``soonest_from``.
+    sort_from: float | None = None
     offset: int = 0
     limit: int = 20
+
+    def soonest_from(self) -> float | None:
+        """Where "soonest" starts looking: ``sort_from``, else the start of an "overlaps" filter
+        on ``when`` (events in a period are ordered from that period on), else no lower bound."""
+        if self.sort_from is not None:
+            return float(self.sort_from)
+        for flt in self.ranges:
+            if flt.field == SOONEST_FIELD and flt.relation == "overlaps" and flt.start is not None:
+                return flt.start
+        return None
 
 
 @dataclass

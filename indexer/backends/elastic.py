@@ -35,6 +35,7 @@ from elasticsearch import __versionstr__ as CLIENT_VERSION
 
 from indexer.backends import elastic_queries as q
 from indexer.backends.base import BackendUnavailable
+from indexer.fusion import FusedHit
 from indexer.types import (
     BulkReport,
     Document,
@@ -433,19 +434,22 @@ class ElasticsearchBackend:
     ) -> SearchResult:
         """One _msearch (BM25 + a kNN request per embedder), fused here by indexer/fusion.py.
 
-        Matches are the lexical matches plus the vector neighbours fusion keeps (above the
-        model's floor): the total and the facet counts add the vector-only matches to what
-        the BM25 request counted. For another order than relevance the BM25 leg comes back
-        sorted by Elasticsearch (its first offset+limit matches), merged with the vector
-        matches, which keeps the requested page exact.
+        Matches are the BM25 hits at or above the lexical match floor plus the vector
+        neighbours fusion keeps, as in the embedded backend. When the BM25 leg came back
+        with every such hit (it returned fewer than it was asked for, or already reached
+        below the floor), total and facet counts are counted here; otherwise one more
+        request counts them on the server (``match_set_body``). The BM25 leg is as deep as
+        the requested page, so every page up to the total has hits (within the result
+        window). Another order than relevance always takes that request: it returns the page
+        sorted by Elasticsearch, ties by score (BM25, vector matches first), then id.
         """
         from indexer import fusion
 
         bodies: list[dict[str, Any]] = []
         names: list[str] = []
+        depth = q.leg_depth(query)
         if lexical:
-            size = q.leg_depth(query) if order == "relevance" else query.offset + query.limit
-            bodies.append(q.bm25_body(query, size=size, order=order))
+            bodies.append(q.bm25_body(query, size=depth))
             names.append("lexical")
         for name in vector_legs:
             bodies.append(q.knn_body(query, name, vectors[name], k=fusion.VECTOR_DEPTH))
@@ -467,48 +471,61 @@ class ElasticsearchBackend:
             # kNN scores are (1 + cos) / 2; fusion's floors and the "why" speak cosine.
             legs[name] = hits if name == "lexical" else [(i, q.knn_similarity(s)) for i, s in hits]
             for raw in by_leg[name].get("hits", {}).get("hits", []):
-                known = sources.get(raw["_id"])
-                if known is None or ("highlight" in raw and "highlight" not in known):
-                    sources[raw["_id"]] = raw
-        bonuses: dict[str, float] = {}
-        factors: dict[str, float] = {}
-        field_bonuses = fusion.boost_bonuses(query)
-        for doc_id, raw in sources.items():
-            source = raw.get("_source") or {}
-            # Boosts add, proximity scales the relevance of a match (as in the embedded backend).
-            bonus = q.preference_bonus(
-                query, source, boost_bonus=fusion.BOOST_BONUS, near_bonus=0.0, boost_bonuses=field_bonuses
-            )
-            if bonus:
-                bonuses[doc_id] = bonus
-            factor = q.preference_factor(query, source)
-            if factor != 1.0:
-                factors[doc_id] = factor
-        fused = fusion.fuse(
-            legs, {name: weights.get(name, 0.0) for name in legs}, bonuses=bonuses, factors=factors
+                _keep_source(sources, raw)
+        leg_weights = {name: weights.get(name, 0.0) for name in legs}
+        fused = _fuse(query, legs, leg_weights, sources)
+        lexical_hits = legs.get("lexical", [])
+        top = lexical_hits[0][1] if lexical_hits else None
+        vector_ids = [f.id for f in fused if any(leg != "lexical" for leg in f.contributions)]
+        complete = (
+            not lexical_hits
+            or len(lexical_hits) < depth
+            or lexical_hits[-1][1] < fusion.LEXICAL_MATCH_FLOOR * lexical_hits[0][1]
+            or q.total_of(by_leg["lexical"]) <= len(lexical_hits)
         )
 
-        if order != "relevance":
-            point = q.point_of(query)
+        if order == "relevance":
+            hits = [
+                self._hit(f.id, f.score, sources.get(f.id, {}), f.legs, query)
+                for f in fused[query.offset : query.offset + query.limit]
+            ]
+            if complete:  # every match is in hand
+                matched = [sources[f.id].get("_source") or {} for f in fused]
+                return SearchResult(
+                    total=len(fused), hits=hits, facets=q.count_facets({}, matched, query.facets)
+                )
+            counted = self._match_set(alias, query, top, vector_ids, order)
+            return SearchResult(
+                total=q.total_of(counted), hits=hits, facets=q.facets_of(counted, query.facets)
+            )
 
-            def key(hit: fusion.FusedHit) -> tuple[Any, ...]:
-                source = sources.get(hit.id, {}).get("_source") or {}
-                location = q.location_of(source)
-                km = q.haversine_km(point.lat, point.lon, *location) if point and location else None
-                return (*q.sort_key(order, source, km), -hit.score, hit.id)
-
-            fused.sort(key=key)
-        hits = [
-            self._hit(f.id, f.score, sources.get(f.id, {}), f.legs, query)
-            for f in fused[query.offset : query.offset + query.limit]
+        if top is None and not vector_ids:
+            return SearchResult(total=0, hits=[], facets={name: [] for name in query.facets})
+        page = self._match_set(alias, query, top, vector_ids, order)
+        page_hits = page.get("hits", {}).get("hits", [])
+        # Scores of page documents the BM25 leg did not reach (lexical-only, below its depth):
+        # fused again with their BM25 scores appended to the leg.
+        known = {f.id: f for f in fused}
+        extra = [
+            (raw["_id"], float(raw.get("_score") or 0.0)) for raw in page_hits if raw["_id"] not in known
         ]
+        if extra:
+            for raw in page_hits:
+                _keep_source(sources, raw)
+            legs = {**legs, "lexical": [*lexical_hits, *sorted(extra, key=lambda h: (-h[1], h[0]))]}
+            known = {f.id: f for f in _fuse(query, legs, leg_weights, sources)}
+        hits = []
+        for raw in page_hits:
+            f = known.get(raw["_id"])
+            merged = {**sources.get(raw["_id"], {}), **raw}
+            hits.append(self._hit(raw["_id"], f.score if f else 0.0, merged, f.legs if f else {}, query))
+        return SearchResult(total=q.total_of(page), hits=hits, facets=q.facets_of(page, query.facets))
 
-        lexical_ids = {doc_id for doc_id, _ in legs.get("lexical", [])}
-        vector_only = [sources[f.id].get("_source") or {} for f in fused if f.id not in lexical_ids]
-        lexical_resp = by_leg.get("lexical", {})
-        total = q.total_of(lexical_resp) + len(vector_only)
-        facets = q.count_facets(q.facets_of(lexical_resp, query.facets), vector_only, query.facets)
-        return SearchResult(total=total, hits=hits, facets=facets)
+    def _match_set(
+        self, alias: str, query: SearchQuery, top: float | None, vector_ids: list[str], order: str
+    ) -> dict[str, Any]:
+        body = q.match_set_body(query, lexical_top=top, vector_ids=vector_ids, order=order)
+        return self._call("search", self._search.search, index=alias, **_body_kwargs(body))
 
     def _search_retriever(
         self,
@@ -614,6 +631,39 @@ def _reason(info: Mapping[str, Any]) -> str:
     if isinstance(error, Mapping):
         return f"{error.get('type')}: {error.get('reason')}"
     return str(error or f"status {info.get('status')}")
+
+
+def _keep_source(sources: dict[str, dict[str, Any]], raw: dict[str, Any]) -> None:
+    """Remember a hit's source; a highlighted copy (from a BM25 request) wins over a plain one."""
+    known = sources.get(raw["_id"])
+    if known is None or ("highlight" in raw and "highlight" not in known):
+        sources[raw["_id"]] = raw
+
+
+def _fuse(
+    query: SearchQuery,
+    legs: dict[str, list[tuple[str, float]]],
+    weights: dict[str, float],
+    sources: Mapping[str, Mapping[str, Any]],
+) -> list[FusedHit]:
+    """fusion.fuse with the preferences applied as the embedded backend applies them: boosts add,
+    proximity scales the relevance of a match."""
+    from indexer import fusion
+
+    bonuses: dict[str, float] = {}
+    factors: dict[str, float] = {}
+    field_bonuses = fusion.boost_bonuses(query)
+    for doc_id, raw in sources.items():
+        source = raw.get("_source") or {}
+        bonus = q.preference_bonus(
+            query, source, boost_bonus=fusion.BOOST_BONUS, near_bonus=0.0, boost_bonuses=field_bonuses
+        )
+        if bonus:
+            bonuses[doc_id] = bonus
+        factor = q.preference_factor(query, source)
+        if factor != 1.0:
+            factors[doc_id] = factor
+    return fusion.fuse(legs, weights, bonuses=bonuses, factors=factors)
 
 
 def _is_missing_index(error: Any) -> bool:

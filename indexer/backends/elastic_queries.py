@@ -10,9 +10,17 @@ Decisions that shape the requests (see the Elasticsearch facts in issue 3):
 - Every filter (visibility, facets, geo radius) goes *inside* ``knn.filter``: a filter
   beside the kNN section is applied after the top-k is picked and returns fewer hits.
 - ``num_candidates`` is about 10×k (capped at Elasticsearch's 10,000).
-- Facet counts come from the filtered BM25 request (kNN aggregations only see the top k);
-  the vector-only matches that fusion keeps are added on the client, so counts cover the
-  same match set as the embedded backend's.
+- Totals, facet counts and pages cover the embedded backend's match set: BM25 matches
+  scoring at least ``fusion.LEXICAL_MATCH_FLOOR`` of the best one, plus the vector
+  neighbours fusion keeps. When the BM25 leg did not bring back every such match, one
+  more request counts them (``match_set_body``: the BM25 query or the kNN neighbours' ids,
+  ``min_score`` at the floor); it also serves the page of a text query in another order
+  than relevance, sorted by Elasticsearch. kNN aggregations alone would only see the top k.
+- Range filters are ``range`` queries on ``date_range``/``double_range`` fields (relation
+  INTERSECTS, CONTAINS, WITHIN; ``must_not`` INTERSECTS for disjoint), in every leg with
+  the other filters. The "soonest" order is a Painless script over ``when_starts`` and
+  ``when_ends`` (the intervals' bounds as sorted doc values: intervals are merged, so the
+  i-th start pairs with the i-th end).
 - The ``rrf`` retriever needs an Enterprise licence (403 on Basic), so hybrid
   retrieval is one ``_msearch`` (BM25 + one kNN request per embedder) fused on the
   client; ``retriever_body`` exists for licensed clusters only.
@@ -22,7 +30,6 @@ from __future__ import annotations
 
 import copy
 import json
-import math
 import re
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -32,14 +39,17 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from indexer import fusion
-from indexer.text import fold
+from indexer.geo import haversine_km
 from indexer.types import (
     FACET_FIELDS,
     HL_END,
     HL_START,
+    RANGE_FIELDS,
+    SOONEST_FIELD,
     TEXT_FIELDS,
     Document,
     GeoFilter,
+    RangeFilter,
     SearchQuery,
 )
 
@@ -59,9 +69,31 @@ FACET_SIZE = 50
 #: num_candidates = NUM_CANDIDATES_FACTOR × k, capped by Elasticsearch's limit.
 NUM_CANDIDATES_FACTOR = 10
 MAX_NUM_CANDIDATES = 10_000
-#: Hits each leg returns for fusion: enough for a few pages, bounded for latency.
+#: Hits the BM25 leg returns for fusion: twice the page's end for the first pages (fusion sees
+#: some depth), at least the page's end for deeper ones (every page up to the total is filled),
+#: never beyond Elasticsearch's result window (index.max_result_window, 10,000 by default).
 MIN_LEG_DEPTH = 50
 MAX_LEG_DEPTH = 500
+MAX_RESULT_WINDOW = 10_000
+#: Stands for an open interval end in ``when_starts``/``when_ends`` (doubles cannot hold ±inf
+#: in JSON); far beyond any epoch second a document carries.
+OPEN_BOUND = 1.0e300
+#: Doc-value fields the "soonest" script reads: the starts and the ends of ``when``'s intervals.
+SOONEST_STARTS = f"{SOONEST_FIELD}_starts"
+SOONEST_ENDS = f"{SOONEST_FIELD}_ends"
+#: The start of the first interval ending at or after params.from; documents without one last.
+SOONEST_SCRIPT = (
+    f"def starts = doc['{SOONEST_STARTS}']; def ends = doc['{SOONEST_ENDS}']; "
+    "for (int i = 0; i < ends.size(); ++i) { if (ends[i] >= params.from) { return starts[i]; } } "
+    "return Double.MAX_VALUE;"
+)
+#: RangeFilter relations as range-query relations (disjoint = must_not INTERSECTS).
+RANGE_RELATIONS = {
+    "overlaps": "INTERSECTS",
+    "contains": "CONTAINS",
+    "within": "WITHIN",
+    "disjoint": "INTERSECTS",
+}
 #: Highlight fragment length for the long ``body`` field (other fields are shown whole).
 BODY_FRAGMENT_SIZE = 160
 #: Reciprocal-rank constant for the licensed ``rrf`` retriever.
@@ -239,10 +271,31 @@ def document_source(doc: Document, vectors: Mapping[str, Sequence[float]] | None
         sort["recent"] = float(doc.sort["recent"])
     if sort:
         source["sort"] = sort
+    for name, spans in doc.ranges.items():
+        source[name] = [range_value(name, start, end) for start, end in spans]
+    if doc.ranges.get(SOONEST_FIELD):
+        spans = doc.ranges[SOONEST_FIELD]
+        source[SOONEST_STARTS] = [-OPEN_BOUND if start is None else float(start) for start, _ in spans]
+        source[SOONEST_ENDS] = [OPEN_BOUND if end is None else float(end) for _, end in spans]
     source["payload"] = doc.payload
     for name, vector in (vectors or {}).items():
         source[vector_field(name)] = [float(x) for x in vector]
     return source
+
+
+def _range_bound(field: str, value: float) -> float | int:
+    """Dates travel as epoch milliseconds (what date_range stores), numbers as they are."""
+    return int(round(value * 1000)) if RANGE_FIELDS[field] == "date" else float(value)
+
+
+def range_value(field: str, start: float | None, end: float | None) -> dict[str, float | int]:
+    """One interval of a range field: closed bounds, an open end left out (unbounded)."""
+    value: dict[str, float | int] = {}
+    if start is not None:
+        value["gte"] = _range_bound(field, start)
+    if end is not None:
+        value["lte"] = _range_bound(field, end)
+    return value
 
 
 def bulk_actions(
@@ -322,7 +375,21 @@ def filter_clauses(query: SearchQuery) -> list[dict[str, Any]]:
                 }
             }
         )
+    clauses += [range_clause(flt) for flt in query.ranges]
     return clauses
+
+
+def range_clause(flt: RangeFilter) -> dict[str, Any]:
+    """A range filter as a range query on the range field (Elasticsearch's range field type:
+    a document matches when one of its ranges stands in the relation to the query's)."""
+    bounds: dict[str, Any] = range_value(flt.field, flt.start, flt.end)
+    if RANGE_FIELDS[flt.field] == "date":
+        bounds["format"] = "epoch_millis"
+    bounds["relation"] = RANGE_RELATIONS[flt.relation]
+    clause = {"range": {flt.field: bounds}}
+    if flt.relation == "disjoint":
+        return {"bool": {"must_not": [clause]}}
+    return clause
 
 
 def _fmt(boost: float) -> str:
@@ -361,6 +428,11 @@ def lexical_query(query: SearchQuery) -> dict[str, Any]:
     Either may match ("fotograaf" must find cards that only say "photographer"). Boosts
     and proximity are not here: fusion adds them as bonuses, as the embedded backend does.
     """
+    return {"bool": {"filter": filter_clauses(query), "must": [lexical_match(query)]}}
+
+
+def lexical_match(query: SearchQuery) -> dict[str, Any]:
+    """The scoring part of the BM25 leg (without filters), shared with ``match_set_body``."""
     text = query.text.strip()
     expansion = " ".join(e.strip() for e in query.expansions if e.strip())
     if expansion:
@@ -376,7 +448,7 @@ def lexical_query(query: SearchQuery) -> dict[str, Any]:
         }
     else:
         match = _multi_match(text, query.lang)
-    return {"bool": {"filter": filter_clauses(query), "must": [match]}}
+    return match
 
 
 def preference_clauses(query: SearchQuery, *, boost_bonus: float, near_bonus: float) -> list[dict[str, Any]]:
@@ -431,6 +503,14 @@ def sort_clause(order: str, query: SearchQuery) -> list[Any]:
             "_score",
             *tail,
         ]
+    if order == "soonest":
+        start = query.soonest_from()
+        script = {
+            "lang": "painless",
+            "source": SOONEST_SCRIPT,
+            "params": {"from": -OPEN_BOUND if start is None else float(start)},
+        }
+        return [{"_script": {"type": "number", "order": "asc", "script": script}}, "_score", *tail]
     raise ValueError(f"unknown order {order!r}")
 
 
@@ -467,31 +547,84 @@ def facet_aggs(query: SearchQuery) -> dict[str, Any]:
 
 
 def leg_depth(query: SearchQuery) -> int:
-    """How many hits the score-ranked lexical leg returns for fusion."""
-    return max(MIN_LEG_DEPTH, min(MAX_LEG_DEPTH, 2 * (query.offset + query.limit)))
+    """How many hits the score-ranked lexical leg returns for fusion (see MIN_LEG_DEPTH)."""
+    need = query.offset + query.limit
+    return min(MAX_RESULT_WINDOW, max(MIN_LEG_DEPTH, min(MAX_LEG_DEPTH, 2 * need), need))
+
+
+def page_window(offset: int, limit: int) -> tuple[int, int]:
+    """``from`` and ``size`` kept inside the result window (a page beyond it is empty, not an
+    error)."""
+    start = min(max(offset, 0), MAX_RESULT_WINDOW)
+    return start, max(0, min(limit, MAX_RESULT_WINDOW - start))
 
 
 def num_candidates(k: int) -> int:
     return min(MAX_NUM_CANDIDATES, max(k, NUM_CANDIDATES_FACTOR * k))
 
 
-def bm25_body(query: SearchQuery, *, size: int, order: str = "relevance") -> dict[str, Any]:
-    """The lexical leg: filters, text, facet counts and highlights in one request.
+def bm25_body(query: SearchQuery, *, size: int) -> dict[str, Any]:
+    """The lexical leg: filters, text, facet counts and highlights in one request, best first.
 
-    ``order`` other than relevance sorts on the server (the first ``size`` matches in
-    that order), so a merge with the vector matches stays exact for the first page(s).
-    """
+    Its facet counts and total cover every BM25 match; they are the answer's only when every
+    match reached the match floor (see ``match_set_body``)."""
     body: dict[str, Any] = {
         "query": lexical_query(query),
         "size": size,
         "track_total_hits": True,
         "_source": source_fields(query),
     }
-    if order != "relevance":
-        body["sort"] = sort_clause(order, query)
     if query.facets:
         body["aggs"] = facet_aggs(query)
     body["highlight"] = highlight_clause(query.lang)
+    return body
+
+
+def match_set_body(
+    query: SearchQuery,
+    *,
+    lexical_top: float | None,
+    vector_ids: Iterable[str],
+    order: str = "relevance",
+) -> dict[str, Any]:
+    """The match set of a text query as one request: its total and facet counts, and for another
+    order than relevance the requested page in that order.
+
+    A document matches when its BM25 score reaches ``fusion.LEXICAL_MATCH_FLOOR`` × the best
+    one (``lexical_top``, the BM25 leg's first score; None when the lexical leg did not run or
+    found nothing) or when it is one of the vector neighbours fusion kept (``vector_ids``):
+    those score ``lexical_top`` through a constant_score clause, which is above the floor, and
+    ``min_score`` (which also applies to aggregations) drops everything below it.
+    """
+    ids = sorted(set(vector_ids))
+    by_id = {"ids": {"values": ids}}
+    if lexical_top is not None and lexical_top > 0:
+        should: list[dict[str, Any]] = [lexical_match(query)]
+        if ids:
+            should.append({"constant_score": {"filter": by_id, "boost": lexical_top}})
+        match: dict[str, Any] = {
+            "bool": {"filter": filter_clauses(query), "should": should, "minimum_should_match": 1}
+        }
+        body: dict[str, Any] = {"query": match, "min_score": fusion.LEXICAL_MATCH_FLOOR * lexical_top}
+    else:
+        body = {"query": {"bool": {"filter": [*filter_clauses(query), by_id]}}}
+    body["track_total_hits"] = True
+    if order == "relevance":
+        body["size"] = 0
+    else:
+        start, size = page_window(query.offset, query.limit)
+        body.update(
+            {
+                "size": size,
+                "from": start,
+                "sort": sort_clause(order, query),
+                "track_scores": True,
+                "_source": source_fields(query),
+                "highlight": highlight_clause(query.lang),
+            }
+        )
+    if query.facets:
+        body["aggs"] = facet_aggs(query)
     return body
 
 
@@ -501,10 +634,11 @@ def browse_body(query: SearchQuery, *, boost_bonus: float, near_bonus: float) ->
     should = preference_clauses(query, boost_bonus=boost_bonus, near_bonus=near_bonus)
     if should:
         bool_query["should"] = should
+    start, size = page_window(query.offset, query.limit)
     body: dict[str, Any] = {
         "query": {"bool": bool_query},
-        "size": query.limit,
-        "from": query.offset,
+        "size": size,
+        "from": start,
         "track_total_hits": True,
         "_source": source_fields(query),
         "sort": sort_clause(effective_sort(query, has_text=False), query),
@@ -621,32 +755,9 @@ def highlighted_terms(highlights: Mapping[str, str]) -> list[str]:
     return list(seen)
 
 
-def sort_key(order: str, source: Mapping[str, Any], distance_km: float | None) -> tuple[Any, ...]:
-    """Client-side order of fused candidates (vector-only answers sorted by recent/name/distance)."""
-    keys = source.get("sort") or {}
-    if order == "recent":
-        recent = keys.get("recent")
-        return (recent is None, -(recent or 0.0))
-    if order == "name":
-        name = keys.get("name")
-        return (name is None, fold(str(name or "")))  # as the kring_sort normalizer
-    if order == "distance":
-        return (distance_km is None, distance_km or 0.0)
-    return ()
-
-
 def knn_similarity(score: float) -> float:
     """Elasticsearch's cosine kNN score is (1 + cos) / 2; give back the cosine."""
     return 2.0 * float(score) - 1.0
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance, as Elasticsearch's ``arc`` distance (mean Earth radius)."""
-    r = 6371.0088
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(min(1.0, math.sqrt(a)))
 
 
 def location_of(source: Mapping[str, Any]) -> tuple[float, float] | None:

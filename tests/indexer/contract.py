@@ -13,9 +13,12 @@ import re
 import numpy as np
 import pytest
 
-from indexer.types import HL_END, HL_START, Document, GeoFilter, SearchQuery
+from indexer import fusion
+from indexer.types import HL_END, HL_START, Document, GeoFilter, RangeFilter, SearchQuery
 
 ENTITY = "member"
+#: Events and listings with range fields (one mapping serves every entity).
+EVENTS = "event"
 
 #: Function labels in nl/fr/de/en (+ a synonym), as the taxonomy puts them in documents' labels field.
 LABELS = {
@@ -216,6 +219,107 @@ def cards() -> list[Document]:
             place="Namur",
             sectors=("construction",),
             recent=0,
+        ),
+    ]
+
+
+#: 2025-06-15 08:00 UTC: "now" for the range tests.
+T0 = 1_749_974_400.0
+HOUR = 3600.0
+DAY = 86400.0
+
+
+def _event(
+    doc_id: str,
+    title: str,
+    body: str,
+    *,
+    place: str | None = None,
+    sector: str = "community",
+    recent: float = 0.0,
+    **ranges: list,
+) -> Document:
+    return Document(
+        id=doc_id,
+        version=1,
+        visibility="public",
+        fields={"title": title, "body": body},
+        facets={"sector": [sector], **({"city": [place]} if place else {})},
+        location=PLACES[place] if place else None,
+        lang="en",
+        embed_text=f"{title}. {body}",
+        sort={"name": title, "recent": recent},
+        payload={"name": title},
+        ranges=ranges,
+    )
+
+
+def events() -> list[Document]:
+    """Events with occurrences ("when"), listings with availability windows and booked periods,
+    profiles with a number range ("years")."""
+    weekly = [(T0 + d * DAY + 2 * HOUR, T0 + d * DAY + 6 * HOUR) for d in (1, 8, 15)]
+    return [
+        _event(
+            "ev01", "Repair café", "Bring broken things, we repair them together.", place="Gent", when=weekly
+        ),
+        _event(
+            "ev02",
+            "Photo walk",
+            "A photo walk through the old town.",
+            place="Brussel",
+            sector="media",
+            when=[(T0 + 3 * DAY, T0 + 3 * DAY + 3 * HOUR)],
+        ),
+        _event(
+            "ev03",
+            "Summer exhibition",
+            "Paintings and prints by members.",
+            place="Antwerpen",
+            sector="media",
+            when=[(T0 - 10 * DAY, T0 + 20 * DAY)],
+        ),
+        _event(
+            "ev04",
+            "Open studio",
+            "Visit the studio any day from July on.",
+            place="Leuven",
+            when=[(T0 + 30 * DAY, None)],
+        ),
+        _event(
+            "ev05",
+            "Past workshop",
+            "A workshop that took place in May.",
+            place="Namur",
+            when=[(T0 - 30 * DAY, T0 - 29 * DAY)],
+        ),
+        _event(
+            "ev06",
+            "Camera to lend",
+            "Mirrorless camera with two lenses.",
+            place="Gent",
+            sector="media",
+            available=[(T0, T0 + 60 * DAY)],
+            blocked=[(T0 + 10 * DAY, T0 + 12 * DAY)],
+        ),
+        _event(
+            "ev07",
+            "Studio space",
+            "A quiet studio space to share.",
+            place="Brussel",
+            available=[(T0 - 5 * DAY, None)],
+        ),
+        _event(
+            "ev08",
+            "Cargo van",
+            "A van for moving equipment.",
+            available=[(T0, T0 + 5 * DAY), (T0 + 20 * DAY, T0 + 40 * DAY)],
+            blocked=[(T0 + 2 * DAY, T0 + 3 * DAY)],
+        ),
+        _event(
+            "ev09", "Mentoring for designers", "Twelve years as an art director.", place="Liège", years=[12]
+        ),
+        _event(
+            "ev10", "Coaching starters", "Three years of coaching freelancers.", place="Mechelen", years=[3]
         ),
     ]
 
@@ -424,6 +528,32 @@ class BackendContract:
             )
         assert pages == ids(full) and len(pages) == full.total
 
+    def test_total_facets_and_pages_count_the_same_matches(self, loaded, embed):
+        """A long request shares a word or two with many cards; the ones far below the best lexical
+        match are not matches, and total, facet counts and pages all say so. (The floor is raised
+        here: among twelve short cards no match falls below the default tenth of the best.)"""
+        text = "Live sound engineer for concerts and festivals, mixing and PA rental for corporate events"
+        with fusion.tuning(LEXICAL_MATCH_FLOOR=0.3):
+            lexical = self.search(
+                loaded, embed, text=text, mode="lexical", visibility=ALL, facets=("country",)
+            )
+            # Two more cards share a word ("festivals", "Konzerte"/"concerts"), far below the best.
+            assert ids(lexical) == ["m8"] and lexical.total == 1
+            assert lexical.facets["country"] == [("BE", 1)]
+            full = self.search(
+                loaded, embed, text=text, lang="en", visibility=ALL, facets=("country",), limit=50
+            )
+            assert 0 < full.total == len(full.hits) < 12
+            assert sum(count for _, count in full.facets["country"]) == full.total
+            pages = []
+            for offset in range(0, full.total, 3):
+                page = self.search(
+                    loaded, embed, text=text, lang="en", visibility=ALL, offset=offset, limit=3
+                )
+                assert page.hits and page.total == full.total
+                pages += ids(page)
+            assert pages == ids(full)
+
     # hits -------------------------------------------------------------------------------------
 
     def test_highlights_mark_matched_terms_only(self, loaded, embed):
@@ -483,6 +613,132 @@ class BackendContract:
     def test_natural_request_in_dutch_finds_english_card(self, loaded, embed):
         result = self.search(loaded, embed, text="Wie kan geluid en licht doen voor ons concert?", lang="nl")
         assert set(ids(result)[:3]) & {"m8", "m3"}
+
+    # ranges ---------------------------------------------------------------------------------
+
+    @pytest.fixture
+    def with_events(self, backend, embed):
+        """The backend with the ten events, listings and profiles of ``events()`` indexed."""
+        backend.ensure_index(EVENTS, embed.dims)
+        docs = events()
+        report = backend.upsert(EVENTS, docs, embed.docs(docs))
+        assert report.indexed == len(docs) and not report.errors
+        return backend
+
+    def ranged(self, backend, embed, *filters: RangeFilter, **kwargs):
+        kwargs.setdefault("entity", EVENTS)
+        kwargs.setdefault("limit", 50)
+        return self.search(backend, embed, ranges=filters, **kwargs)
+
+    def test_overlaps_finds_what_happens_in_a_period(self, with_events, embed):
+        this_week = RangeFilter("when", T0, T0 + 7 * DAY)
+        result = self.ranged(with_events, embed, this_week)
+        # Weekly occurrences, a one-off, an exhibition already running; not the past, not July.
+        assert set(ids(result)) == {"ev01", "ev02", "ev03"} and result.total == 3
+        # Closed bounds: an occurrence ending exactly where the period starts overlaps it.
+        touching = RangeFilter("when", T0 + 3 * DAY + 3 * HOUR, T0 + 4 * DAY)
+        assert set(ids(self.ranged(with_events, embed, touching))) == {"ev02", "ev03"}
+        # An open-ended occurrence overlaps every later period; a period without end reaches it.
+        assert set(ids(self.ranged(with_events, embed, RangeFilter("when", T0 + 365 * DAY, None)))) == {
+            "ev04"
+        }
+        assert set(ids(self.ranged(with_events, embed, RangeFilter("when", None, T0 - 29.5 * DAY)))) == {
+            "ev05"
+        }
+
+    def test_contains_needs_one_window_over_the_whole_period(self, with_events, embed):
+        def available(start, end):
+            return set(ids(self.ranged(with_events, embed, RangeFilter("available", start, end, "contains"))))
+
+        assert available(T0 + DAY, T0 + 4 * DAY) == {"ev06", "ev07", "ev08"}
+        assert available(T0 + 4 * DAY, T0 + 6 * DAY) == {"ev06", "ev07"}  # the van's window ends on day 5
+        assert available(T0 + 4 * DAY, T0 + 25 * DAY) == {"ev06", "ev07"}  # two windows with a gap: no
+        assert available(T0 + 50 * DAY, T0 + 70 * DAY) == {"ev07"}  # only the open-ended window
+        assert available(T0 + 100 * DAY, None) == {"ev07"}  # for good: only an open end contains it
+
+    def test_disjoint_passes_documents_without_the_field(self, with_events, embed):
+        free = self.ranged(with_events, embed, RangeFilter("blocked", T0 + DAY, T0 + 4 * DAY, "disjoint"))
+        assert set(ids(free)) == {f"ev{i:02d}" for i in range(1, 11)} - {"ev08"} and free.total == 9
+        bookable = self.ranged(
+            with_events,
+            embed,
+            RangeFilter("available", T0 + 10.5 * DAY, T0 + 11 * DAY, "contains"),
+            RangeFilter("blocked", T0 + 10.5 * DAY, T0 + 11 * DAY, "disjoint"),
+        )
+        assert ids(bookable) == ["ev07"]  # the camera is booked then, the van not available
+        week = (T0 + DAY, T0 + 4 * DAY)
+        both = self.ranged(
+            with_events,
+            embed,
+            RangeFilter("available", *week, "contains"),
+            RangeFilter("blocked", *week, "disjoint"),
+        )
+        assert set(ids(both)) == {"ev06", "ev07"}
+        # Without the field, overlaps never matches: an unbounded period finds whoever has the field.
+        assert set(ids(self.ranged(with_events, embed, RangeFilter("blocked", None, None)))) == {
+            "ev06",
+            "ev08",
+        }
+
+    def test_within_and_number_ranges(self, with_events, embed):
+        within = self.ranged(with_events, embed, RangeFilter("when", T0, T0 + 10 * DAY, "within"))
+        assert set(ids(within)) == {"ev01", "ev02"}  # the exhibition runs longer
+        assert ids(self.ranged(with_events, embed, RangeFilter("years", 10, None))) == ["ev09"]
+        assert ids(self.ranged(with_events, embed, RangeFilter("years", 0, 5, "within"))) == ["ev10"]
+        assert ids(self.ranged(with_events, embed, RangeFilter("years", 3, 3))) == ["ev10"]
+
+    def test_ranges_combine_with_geo_facet_filters_and_text(self, with_events, embed):
+        this_week = RangeFilter("when", T0, T0 + 7 * DAY)
+        gent = PLACES["Gent"]
+        near_gent = self.ranged(with_events, embed, this_week, geo=GeoFilter(gent[0], gent[1], 30))
+        assert ids(near_gent) == ["ev01"]
+        media = self.ranged(with_events, embed, this_week, filters={"sector": ("media",)}, sort="name")
+        assert ids(media) == ["ev02", "ev03"]
+        text = self.ranged(with_events, embed, this_week, text="repair", mode="lexical")
+        assert ids(text) == ["ev01"] and text.total == 1
+        later = self.ranged(
+            with_events, embed, RangeFilter("when", T0 + 40 * DAY, T0 + 50 * DAY), text="repair"
+        )
+        assert later.total == 0 and later.hits == []
+
+    def test_facet_counts_and_totals_under_a_range_filter(self, with_events, embed):
+        this_week = RangeFilter("when", T0, T0 + 7 * DAY)
+        result = self.ranged(with_events, embed, this_week, facets=("city", "sector"), limit=1)
+        assert result.total == 3 and len(result.hits) == 1
+        assert dict(result.facets["city"]) == {"Gent": 1, "Brussel": 1, "Antwerpen": 1}
+        assert dict(result.facets["sector"]) == {"media": 2, "community": 1}
+
+    def test_soonest_orders_by_the_next_occurrence(self, with_events, embed):
+        everything = self.ranged(with_events, embed, sort="soonest", sort_from=T0)
+        # Running since before T0 first (by its start), then upcoming; ended or undated last, by id.
+        assert ids(everything) == [
+            "ev03", "ev01", "ev02", "ev04", "ev05", "ev06", "ev07", "ev08", "ev09", "ev10",
+        ]  # fmt: skip
+        pages = []
+        for offset in range(0, 10, 3):
+            pages += ids(
+                self.ranged(with_events, embed, sort="soonest", sort_from=T0, offset=offset, limit=3)
+            )
+        assert pages == ids(everything)
+        # A weekly event counts from its next occurrence: on day 9 the repair café is on day 15.
+        later = self.ranged(with_events, embed, sort="soonest", sort_from=T0 + 9 * DAY, limit=4)
+        assert ids(later) == ["ev03", "ev01", "ev04", "ev02"]
+        # Without sort_from, an overlaps filter on "when" says where to start.
+        period = RangeFilter("when", T0 + 5 * DAY, T0 + 20 * DAY)
+        assert ids(self.ranged(with_events, embed, period, sort="soonest")) == ["ev03", "ev01"]
+        # With text, the order applies to the matches.
+        studio = self.ranged(with_events, embed, text="studio", mode="lexical", sort="soonest", sort_from=T0)
+        assert ids(studio) == ["ev04", "ev07"]
+
+    def test_distance_order_from_a_proximity_preference(self, with_events, embed):
+        gent = PLACES["Gent"]
+        result = self.ranged(with_events, embed, near=GeoFilter(gent[0], gent[1], 10), sort="distance")
+        assert result.total == 10
+        located = [h for h in result.hits if h.distance_km is not None]
+        assert [h.id for h in located][:2] == ["ev01", "ev06"]  # both in Gent: by id
+        assert [h.distance_km for h in located] == sorted(h.distance_km for h in located)
+        assert len(located) == 9 and max(h.distance_km for h in located) > 100  # beyond the radius too
+        assert ids(result)[-1] == "ev08"  # no location: last
 
     # rebuild ----------------------------------------------------------------------------------
 

@@ -382,9 +382,12 @@ def test_delete_ignores_unknown_ids(es, backend):
 # --- search ------------------------------------------------------------------------------
 
 
+def _source(doc_id: str, **fields: Any) -> dict:
+    return {"payload": {"name": f"Member {doc_id}"}, "location": {"lat": 50.85, "lon": 4.35}, **fields}
+
+
 def _hit(doc_id: str, score: float, **extra: Any) -> dict:
-    source = {"payload": {"name": f"Member {doc_id}"}, "location": {"lat": 50.85, "lon": 4.35}}
-    return {"_id": doc_id, "_score": score, "_source": source, **extra}
+    return {"_id": doc_id, "_score": score, "_source": _source(doc_id), **extra}
 
 
 def test_browse_is_one_filtered_sorted_request(es, backend):
@@ -418,8 +421,13 @@ def test_hybrid_search_is_one_msearch_fused_on_the_client(es, backend):
         "hits": {
             "total": {"value": 2, "relation": "eq"},
             "hits": [
-                _hit("1", 7.0, highlight={"labels.folded": [f"{HL_START}fotograaf{HL_END}"]}),
-                _hit("2", 3.0),
+                _hit(
+                    "1",
+                    7.0,
+                    highlight={"labels.folded": [f"{HL_START}fotograaf{HL_END}"]},
+                    _source=_source("1", sector=["media"]),
+                ),
+                _hit("2", 3.0, _source=_source("2", sector=["media"])),
             ],
         },
         "aggregations": {"sector": {"buckets": [{"key": "media", "doc_count": 2}]}},
@@ -466,9 +474,11 @@ def test_hybrid_search_is_one_msearch_fused_on_the_client(es, backend):
     # Document 3 sits in Ghent: the proximity bonus is part of its score.
     assert result.hits[1].distance_km == pytest.approx(0.0)
     assert result.hits[1].score > result.hits[2].score
-    # Two lexical matches + one vector-only match, counted in total and facets.
+    # Two lexical matches + one vector-only match, counted in total and facets: the BM25 leg
+    # brought back every lexical match, so no second request was needed.
     assert result.total == 3
     assert result.facets == {"sector": [("media", 2), ("events", 1)]}
+    assert not es.sent("POST", "/t-member/_search")
 
 
 def test_semantic_mode_counts_the_vector_matches(es, backend):
@@ -538,37 +548,133 @@ def test_an_unlicensed_retriever_falls_back_to_client_side_fusion(es):
     backend.close()
 
 
-def test_another_order_merges_the_sorted_lexical_prefix_with_vector_matches(es, backend):
+def _bm25_answer(scores: list[float], total: int, **source_fields: Any) -> dict:
+    hits = [_hit(str(i), score, _source=_source(str(i), **source_fields)) for i, score in enumerate(scores)]
+    return {"hits": {"total": {"value": total, "relation": "eq"}, "hits": hits}}
+
+
+def test_a_long_query_counts_only_the_matches_above_the_floor(es, backend):
+    """Thousands of documents share a common word with a long request; the match set is the
+    documents scoring at least LEXICAL_MATCH_FLOOR of the best, plus the vector neighbours."""
     from indexer import fusion
 
-    def named(doc_id: str, score: float, name: str) -> dict:
-        return _hit(doc_id, score, _source={"sort": {"name": name}})
-
-    # Elasticsearch sorted the lexical matches by name (first offset+limit = 2 of 40);
-    # the vector leg found one more match whose name sorts first.
-    bm25 = {
-        "hits": {
-            "total": {"value": 40, "relation": "eq"},
-            "hits": [named("1", 2.0, "Bert"), named("2", 5.0, "Cas")],
-        }
+    # The BM25 leg is full (50 of 4,000 matches) and its last hit is still above the floor.
+    bm25 = _bm25_answer([10.0 - 0.1 * i for i in range(50)], 4000, sector=["media"])
+    knn = {"hits": {"total": {"value": 1, "relation": "eq"}, "hits": [_hit("v1", 0.95)]}}
+    es.on("POST", "/_msearch", (200, {"responses": [bm25, knn]}))
+    counted = {
+        "hits": {"total": {"value": 181, "relation": "eq"}, "max_score": 10.0, "hits": []},
+        "aggregations": {"sector": {"buckets": [{"key": "media", "doc_count": 180}]}},
     }
+    es.on("POST", "/t-member/_search", (200, counted))
+    query = SearchQuery(entity="member", text="we need someone for our event", facets=("sector",), limit=10)
+    vectors = {"use_m3": np.array([1.0, 0.0], dtype=np.float32)}
+    result = backend.search(query, vectors, {"lexical": 0.5, "use_m3": 1.0})
+
+    [search] = es.sent("POST", "/_msearch")
+    assert search["lines"][1] == json.loads(json.dumps(q.bm25_body(query, size=50)))
+    [sent] = es.sent("POST", "/t-member/_search")
+    assert json.loads(sent["raw"]) == q.match_set_body(query, lexical_top=10.0, vector_ids=["v1"])
+    assert json.loads(sent["raw"])["min_score"] == pytest.approx(fusion.LEXICAL_MATCH_FLOOR * 10.0)
+    assert result.total == 181 and result.facets == {"sector": [("media", 180)]}
+    assert [h.id for h in result.hits][:3] == ["v1", "0", "1"]
+
+
+def test_every_page_up_to_the_total_has_hits(es, backend):
+    """Page 6 of 20: the BM25 leg is asked for twice the page's end, the page is full."""
+    bm25 = _bm25_answer([300.0 - i for i in range(240)], 260)
+    es.on("POST", "/_msearch", (200, {"responses": [bm25]}))
+    es.on(
+        "POST", "/t-member/_search", (200, {"hits": {"total": {"value": 260, "relation": "eq"}, "hits": []}})
+    )
+    query = SearchQuery(entity="member", text="fotograaf", mode="lexical", offset=100, limit=20)
+    result = backend.search(query, {}, {"lexical": 1.0})
+    [search] = es.sent("POST", "/_msearch")
+    assert search["lines"][1]["size"] == 240
+    assert [h.id for h in result.hits] == [str(i) for i in range(100, 120)]
+    assert result.total == 260
+
+
+def test_another_order_pages_the_match_set_on_the_server(es, backend):
+    """Sorted by name: Elasticsearch sorts the match set and returns the page; scores and "why"
+    come from the fused legs, also for a lexical match beyond the BM25 leg's depth."""
+    bm25 = _bm25_answer([20.0 - 0.2 * i for i in range(50)], 900)
     knn = {
         "hits": {
-            "total": {"value": 2, "relation": "eq"},
-            "hits": [named("9", 0.95, "Ánna"), named("2", 0.9, "Cas")],
+            "total": {"value": 1, "relation": "eq"},
+            "hits": [_hit("v", 0.95, _source=_source("v", sort={"name": "Ánna"}))],
         }
     }
     es.on("POST", "/_msearch", (200, {"responses": [bm25, knn]}))
-    query = SearchQuery(entity="member", text="fotograaf", sort="name", limit=2)
+    page = {
+        "hits": {
+            "total": {"value": 120, "relation": "eq"},
+            "hits": [
+                _hit("v", 20.0, _source=_source("v", sort={"name": "Ánna"})),
+                _hit("3", 19.4, highlight={"title": [f"{HL_START}Foto{HL_END} Bert"]}),
+                _hit("deep", 2.5, _source=_source("deep", sort={"name": "Cas"})),
+            ],
+        }
+    }
+    es.on("POST", "/t-member/_search", (200, page))
+    query = SearchQuery(entity="member", text="foto", sort="name", offset=20, limit=3)
     vectors = {"use_m3": np.array([1.0, 0.0], dtype=np.float32)}
     result = backend.search(query, vectors, {"lexical": 1.0, "use_m3": 1.0})
-    [sent] = es.sent("POST", "/_msearch")
-    assert sent["lines"][1] == json.loads(json.dumps(q.bm25_body(query, size=2, order="name")))
-    assert sent["lines"][3] == json.loads(
-        json.dumps(q.knn_body(query, "use_m3", vectors["use_m3"], k=fusion.VECTOR_DEPTH))
+
+    [sent] = es.sent("POST", "/t-member/_search")
+    assert json.loads(sent["raw"]) == json.loads(
+        json.dumps(q.match_set_body(query, lexical_top=20.0, vector_ids=["v"], order="name"))
     )
-    assert [h.id for h in result.hits] == ["9", "1"]
-    assert result.total == 41
+    assert [h.id for h in result.hits] == ["v", "3", "deep"]  # Elasticsearch's order
+    assert result.total == 120
+    assert set(result.hits[0].legs) == {"use_m3"} and result.hits[0].score > 0
+    assert result.hits[1].legs == {"lexical": (4, 19.4)}
+    assert result.hits[1].highlights == {"title": f"{HL_START}Foto{HL_END} Bert"}
+    # Beyond the leg's 50 hits: scored from its BM25 score like any lexical-only match
+    # (normalised by the best, weighted by its share of the two legs' weights).
+    assert result.hits[2].score == pytest.approx(2.5 / 20.0 / 2, rel=1e-5)
+    assert result.hits[2].legs["lexical"] == (51, 2.5)
+
+
+def test_browse_by_soonest_in_a_period_sends_the_range_filters(es, backend):
+    from indexer import fusion
+    from indexer.types import RangeFilter
+
+    es.on(
+        "POST",
+        "/t-event/_search",
+        (200, {"hits": {"total": {"value": 1, "relation": "eq"}, "hits": [_hit("e1", None)]}}),
+    )
+    query = SearchQuery(
+        entity="event",
+        sort="soonest",
+        ranges=(RangeFilter("when", 1717200000, 1719791999), RangeFilter("blocked", relation="disjoint")),
+    )
+    result = backend.search(query, {}, {})
+    [sent] = es.sent("POST", "/t-event/_search")
+    body = json.loads(sent["raw"])
+    assert body == json.loads(
+        json.dumps(q.browse_body(query, boost_bonus=fusion.BOOST_BONUS, near_bonus=fusion.NEAR_BONUS))
+    )
+    assert body["query"]["bool"]["filter"][1:] == [
+        {
+            "range": {
+                "when": {
+                    "gte": 1717200000000,
+                    "lte": 1719791999000,
+                    "format": "epoch_millis",
+                    "relation": "INTERSECTS",
+                }
+            }
+        },
+        {
+            "bool": {
+                "must_not": [{"range": {"blocked": {"format": "epoch_millis", "relation": "INTERSECTS"}}}]
+            }
+        },
+    ]
+    assert body["sort"][0]["_script"]["script"]["params"] == {"from": 1717200000.0}
+    assert [h.id for h in result.hits] == ["e1"]
 
 
 def test_browse_with_preferences_is_ranked_by_elasticsearch(es, backend):

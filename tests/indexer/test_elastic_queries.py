@@ -10,14 +10,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from indexer import fusion
 from indexer.backends import elastic_queries as q
 from indexer.types import (
     FACET_FIELDS,
     HL_END,
     HL_START,
+    RANGE_FIELDS,
     TEXT_FIELDS,
     Document,
     GeoFilter,
+    RangeFilter,
     SearchQuery,
 )
 
@@ -194,6 +197,13 @@ def test_mapping_covers_every_document_field_and_facet():
     assert props["payload"] == {"type": "object", "enabled": False}
     assert props["sort"]["properties"]["name"]["normalizer"] == "kring_sort"
     assert props["sort"]["properties"]["recent"] == {"type": "double"}
+    range_types = {"date": "date_range", "number": "double_range"}
+    for name, kind in RANGE_FIELDS.items():
+        assert props[name]["type"] == range_types[kind]
+        if kind == "date":  # the builders send epoch milliseconds
+            assert "epoch_millis" in props[name]["format"].split("||")
+    # The soonest script's doc values: the when intervals' bounds, sorted, never searched.
+    assert props[q.SOONEST_STARTS] == props[q.SOONEST_ENDS] == {"type": "double", "index": False}
     # Every Document attribute is mapped, or deliberately not stored.
     stored = {
         "id": "id", "version": "version", "visibility": "visibility", "location": "location",
@@ -202,13 +212,14 @@ def test_mapping_covers_every_document_field_and_facet():
     not_stored = {
         "fields": "spread over TEXT_FIELDS",
         "facets": "spread over FACET_FIELDS",
+        "ranges": "spread over RANGE_FIELDS (+ when_starts/when_ends)",
         "embed_text": "vectors",
     }
     assert {f.name for f in dataclasses.fields(Document)} == set(stored) | set(not_stored)
     assert all(props.get(target) for target in stored.values())
-    # Text and facet names never collide with each other or with the fixed fields.
-    assert not (set(TEXT_FIELDS) & set(FACET_FIELDS))
-    assert not ((set(TEXT_FIELDS) | set(FACET_FIELDS)) & set(stored))
+    # Text, facet and range names never collide with each other or with the fixed fields.
+    names = [*TEXT_FIELDS, *FACET_FIELDS, *RANGE_FIELDS, q.SOONEST_STARTS, q.SOONEST_ENDS, *stored]
+    assert len(names) == len(set(names))
 
 
 def test_vector_dims_in_the_mapping_match_the_embedders():
@@ -238,6 +249,28 @@ def test_mapping_update_adds_new_embedder_only():
         },
     }
     assert q.mapping_update(current, {"use_m3": 512}) is None
+
+
+def test_mapping_update_adds_the_range_fields_to_an_index_of_config_version_1():
+    current = q.index_body({"minilm": 384}, synonyms=None)["mappings"]
+    added = [*RANGE_FIELDS, q.SOONEST_STARTS, q.SOONEST_ENDS]
+    for name in added:
+        del current["properties"][name]
+    current["_meta"]["kring"]["config_version"] = 1
+    update = q.mapping_update(current, {"minilm": 384})
+    assert update == {
+        "properties": {
+            "when": {"type": "date_range", "format": "strict_date_optional_time||epoch_millis"},
+            "available": {"type": "date_range", "format": "strict_date_optional_time||epoch_millis"},
+            "blocked": {"type": "date_range", "format": "strict_date_optional_time||epoch_millis"},
+            "years": {"type": "double_range"},
+            "when_starts": {"type": "double", "index": False},
+            "when_ends": {"type": "double", "index": False},
+        },
+        # The index says what it was created with: ensure_index keeps warning until a reindex.
+        "_meta": {"kring": {**current["_meta"]["kring"], "embedders": {"minilm": 384}}},
+    }
+    assert update["_meta"]["kring"]["config_version"] == 1 < q.config_version()
 
 
 def test_mapping_update_refuses_changed_dims():
@@ -293,6 +326,39 @@ def test_bulk_actions_use_external_versions_and_the_alias():
     assert [a["_id"] for a in actions] == ["42", "43"]
     assert actions[0]["_source"]["vec_minilm"] == [1.0, 0.0]
     assert {(a["version_type"], a["_op_type"]) for a in actions} == {("external_gte", "index")}
+
+
+def test_document_source_carries_ranges_and_the_soonest_bounds():
+    doc = _doc(
+        fields={"title": "Repair café"},
+        facets={},
+        location=None,
+        sort={},
+        payload={},
+        ranges={
+            "when": [(1700086400, None), (1700000000.25, 1700003600)],
+            "available": [(None, 1700000000)],
+            "years": [12, 3],
+        },
+    )
+    source = q.document_source(doc)
+    assert source == {
+        "id": "42",
+        "version": 1700000000123456,
+        "visibility": "public",
+        "lang": "nl",
+        "title": "Repair café",
+        # Dates in epoch milliseconds, an open end left out; numbers as (v, v).
+        "when": [{"gte": 1700000000250, "lte": 1700003600000}, {"gte": 1700086400000}],
+        "available": [{"lte": 1700000000000}],
+        "years": [{"gte": 3.0, "lte": 3.0}, {"gte": 12.0, "lte": 12.0}],
+        # Epoch seconds, sorted; the i-th start pairs with the i-th end; open ends as ±OPEN_BOUND.
+        "when_starts": [1700000000.25, 1700086400.0],
+        "when_ends": [1700003600.0, q.OPEN_BOUND],
+        "payload": {},
+    }
+    props = q.index_body({}, synonyms=None)["mappings"]["properties"]
+    assert set(source) <= set(props)
 
 
 def test_bulk_actions_refuse_mismatched_vectors():
@@ -435,16 +501,6 @@ def test_bm25_body_without_expansions_or_facets():
     }
 
 
-def test_sorted_bm25_leg_is_sorted_by_elasticsearch():
-    body = q.bm25_body(_query(sort="name"), size=30, order="name")
-    assert body["sort"] == [
-        {"sort.name": {"order": "asc", "missing": "_last"}},
-        "_score",
-        {"id": {"order": "asc"}},
-    ]
-    assert body["size"] == 30
-
-
 def test_text_fields_without_a_language_use_all_four_analyzers():
     fields = q.text_fields(None)
     assert len(fields) == len(TEXT_FIELDS) * 6
@@ -473,7 +529,14 @@ def test_num_candidates_is_ten_times_k_capped():
     assert q.num_candidates(2000) == 10_000
     assert q.leg_depth(_query(offset=0, limit=10)) == 50
     assert q.leg_depth(_query(offset=100, limit=20)) == 240
-    assert q.leg_depth(_query(offset=5000, limit=20)) == 500
+    # Deeper pages: as deep as the page's end, so every page up to the total has hits...
+    assert q.leg_depth(_query(offset=480, limit=20)) == 500
+    assert q.leg_depth(_query(offset=5000, limit=20)) == 5020
+    # ...within the result window.
+    assert q.leg_depth(_query(offset=9990, limit=20)) == 10_000
+    assert q.page_window(40, 20) == (40, 20)
+    assert q.page_window(9990, 20) == (9990, 10)
+    assert q.page_window(20_000, 20) == (10_000, 0)
 
 
 def test_msearch_payload_pairs_headers_and_bodies():
@@ -486,6 +549,151 @@ def test_msearch_payload_pairs_headers_and_bodies():
         {"index": "kring-member"},
         knn,
     ]
+
+
+def test_range_filter_clauses():
+    query = SearchQuery(
+        entity="event",
+        ranges=(
+            RangeFilter("when", 1700000000, 1700086400.5),
+            RangeFilter("available", 1700000000, None, "contains"),
+            RangeFilter("blocked", 1700000000, 1700003600, "disjoint"),
+            RangeFilter("years", None, 5, "within"),
+        ),
+    )
+    assert q.filter_clauses(query) == [
+        {"terms": {"visibility": ["public"]}},
+        {
+            "range": {
+                "when": {
+                    "gte": 1700000000000,
+                    "lte": 1700086400500,
+                    "format": "epoch_millis",
+                    "relation": "INTERSECTS",
+                }
+            }
+        },
+        {"range": {"available": {"gte": 1700000000000, "format": "epoch_millis", "relation": "CONTAINS"}}},
+        {
+            "bool": {
+                "must_not": [
+                    {
+                        "range": {
+                            "blocked": {
+                                "gte": 1700000000000,
+                                "lte": 1700003600000,
+                                "format": "epoch_millis",
+                                "relation": "INTERSECTS",
+                            }
+                        }
+                    }
+                ]
+            }
+        },
+        {"range": {"years": {"lte": 5.0, "relation": "WITHIN"}}},
+    ]
+
+
+def test_range_filters_are_in_every_leg_with_the_other_filters():
+    query = _query(ranges=(RangeFilter("when", 1700000000, None),), facets=())
+    ranged = [
+        *FILTERS,
+        {"range": {"when": {"gte": 1700000000000, "format": "epoch_millis", "relation": "INTERSECTS"}}},
+    ]
+    assert q.bm25_body(query, size=50)["query"]["bool"]["filter"] == ranged
+    assert q.knn_body(query, "minilm", [1.0, 0.0], k=100)["knn"]["filter"] == {"bool": {"filter": ranged}}
+    browse = q.browse_body(dataclasses.replace(query, text=""), boost_bonus=0.2, near_bonus=0.1)
+    assert browse["query"] == {"bool": {"filter": ranged}}
+    counted = q.match_set_body(query, lexical_top=4.0, vector_ids=["7"])
+    assert counted["query"]["bool"]["filter"] == ranged
+
+
+def test_soonest_sort_clause():
+    def script(start: float) -> dict:
+        return {
+            "_script": {
+                "type": "number",
+                "order": "asc",
+                "script": {"lang": "painless", "source": q.SOONEST_SCRIPT, "params": {"from": start}},
+            }
+        }
+
+    tail = ["_score", {"id": {"order": "asc"}}]
+    query = SearchQuery(entity="event", sort="soonest")
+    assert q.sort_clause("soonest", query) == [script(-q.OPEN_BOUND), *tail]
+    # From the start of the period an overlaps filter on "when" asks for, unless sort_from says.
+    in_june = dataclasses.replace(query, ranges=(RangeFilter("when", 1717200000, 1719791999),))
+    assert q.sort_clause("soonest", in_june) == [script(1717200000.0), *tail]
+    assert q.sort_clause("soonest", dataclasses.replace(in_june, sort_from=1718000000)) == [
+        script(1718000000.0),
+        *tail,
+    ]
+    assert q.effective_sort(query) == "soonest"
+    assert q.effective_sort(dataclasses.replace(query, text="repair")) == "soonest"
+    assert q.browse_body(query, boost_bonus=0.2, near_bonus=0.1)["sort"] == [script(-q.OPEN_BOUND), *tail]
+    # The script reads the fields the document builder fills.
+    assert "doc['when_starts']" in q.SOONEST_SCRIPT and "doc['when_ends']" in q.SOONEST_SCRIPT
+
+
+def test_match_set_body_counts_the_floor_and_the_vector_neighbours():
+    query = _query(filters={}, geo=None, facets=("sector",))
+    assert q.match_set_body(query, lexical_top=8.0, vector_ids=["9", "3"]) == {
+        "query": {
+            "bool": {
+                "filter": [{"terms": {"visibility": ["public", "community"]}}],
+                "should": [
+                    {
+                        "multi_match": {
+                            "query": "fotograaf",
+                            "fields": NL_FIELDS,
+                            "type": "best_fields",
+                            "tie_breaker": 0.3,
+                        }
+                    },
+                    # Vector neighbours score the best BM25 score: always above the floor.
+                    {"constant_score": {"filter": {"ids": {"values": ["3", "9"]}}, "boost": 8.0}},
+                ],
+                "minimum_should_match": 1,
+            }
+        },
+        "min_score": fusion.LEXICAL_MATCH_FLOOR * 8.0,
+        "track_total_hits": True,
+        "size": 0,
+        "aggs": {"sector": {"terms": {"field": "sector", "size": 50}}},
+    }
+
+
+def test_match_set_body_serves_a_sorted_page():
+    query = _query(filters={}, geo=None, facets=(), sort="name", offset=40, limit=20)
+    body = q.match_set_body(query, lexical_top=8.0, vector_ids=[], order="name")
+    assert body == {
+        "query": {
+            "bool": {
+                "filter": [{"terms": {"visibility": ["public", "community"]}}],
+                "should": [q.lexical_match(query)],
+                "minimum_should_match": 1,
+            }
+        },
+        "min_score": fusion.LEXICAL_MATCH_FLOOR * 8.0,
+        "track_total_hits": True,
+        "size": 20,
+        "from": 40,
+        "sort": [{"sort.name": {"order": "asc", "missing": "_last"}}, "_score", {"id": {"order": "asc"}}],
+        "track_scores": True,
+        "_source": ["payload", "location", "sort"],
+        "highlight": _highlight(("nl",)),
+    }
+
+
+def test_match_set_body_without_a_lexical_leg_is_the_vector_neighbours():
+    query = _query(filters={}, geo=None, facets=(), mode="semantic", sort="recent")
+    body = q.match_set_body(query, lexical_top=None, vector_ids=["2", "1"], order="recent")
+    assert body["query"] == {
+        "bool": {
+            "filter": [{"terms": {"visibility": ["public", "community"]}}, {"ids": {"values": ["1", "2"]}}]
+        }
+    }
+    assert "min_score" not in body and (body["from"], body["size"]) == (0, 10)
 
 
 def test_effective_sort_matches_the_embedded_backend():
@@ -592,14 +800,6 @@ def test_count_facets_adds_vector_only_matches():
     }
 
 
-def test_client_side_sort_keys_follow_the_elasticsearch_sort():
-    early, late = {"sort": {"recent": 1.0, "name": "Émile"}}, {"sort": {"recent": 2.0, "name": "anna"}}
-    assert sorted([early, late, {}], key=lambda s: q.sort_key("recent", s, None)) == [late, early, {}]
-    # The kring_sort normalizer folds case and accents: "anna" < "Émile".
-    assert sorted([early, {}, late], key=lambda s: q.sort_key("name", s, None)) == [late, early, {}]
-    assert q.sort_key("distance", {}, None) > q.sort_key("distance", {}, 300.0)
-
-
 def test_retriever_body_uses_rrf_with_filters_inside_knn():
     query = _query(facets=())
     body = q.retriever_body(query, {"minilm": [1.0, 0.0]}, {"lexical": 1.0, "minilm": 0.7}, k=100)
@@ -673,10 +873,10 @@ def test_the_real_encoders_fit_the_mapping(embed):
 
 
 def test_contract_cards_fit_the_strict_mapping():
-    from tests.indexer.contract import cards
+    from tests.indexer.contract import cards, events
 
     props = q.index_body({"minilm": 2}, synonyms=None)["mappings"]["properties"]
-    for doc in cards():
+    for doc in [*cards(), *events()]:
         source = q.document_source(doc, {"minilm": [1.0, 0.0]})
         assert set(source) <= set(props), doc.id
         assert set(source.get("sort", {})) <= set(props["sort"]["properties"])

@@ -15,9 +15,10 @@ import numpy as np
 import pytest
 
 from indexer.backends import create_backend
-from indexer.backends import embedded as embedded_module
-from indexer.backends.embedded import EmbeddedBackend, haversine_km
-from indexer.types import Document, GeoFilter, SearchQuery
+from indexer.backends.embedded import EmbeddedBackend
+from indexer.backends.embedded import segments as embedded_segments
+from indexer.backends.embedded import store as embedded_store
+from indexer.types import Document, GeoFilter, RangeFilter, SearchQuery
 
 DIMS = {"vec": 8}
 REPO = Path(__file__).resolve().parents[2]
@@ -138,7 +139,7 @@ def test_sees_writes_of_another_process(backend, tmp_path):
 
 
 def test_many_small_writes_merge_segments(backend, monkeypatch):
-    monkeypatch.setattr(embedded_module, "MAX_SEGMENTS", 3)
+    monkeypatch.setattr(embedded_segments, "MAX_SEGMENTS", 3)
     for start in range(0, 60, 3):
         docs = [doc(i) for i in range(start, start + 3)]
         backend.upsert("e", docs, vectors(docs))
@@ -223,13 +224,8 @@ def test_unknown_entity_is_empty_for_reads_and_refused_for_writes(tmp_path):
         backend.upsert("nothing", [doc(1)], vectors([doc(1)]))
 
 
-def test_haversine_matches_known_distance():
-    brussels_to_liege = haversine_km(np.array([50.633]), np.array([5.567]), 50.847, 4.357)[0]
-    assert brussels_to_liege == pytest.approx(89.0, abs=2.0)
-
-
 def test_snapshot_then_changes_since_load_like_the_database(backend, tmp_path, monkeypatch):
-    monkeypatch.setattr(embedded_module, "SNAPSHOT_MIN_DOCS", 1)
+    monkeypatch.setattr(embedded_store, "SNAPSHOT_MIN_DOCS", 1)
     docs = [doc(i, word="alpha" if i % 2 else "beta") for i in range(30)]
     with backend.rebuild("e", DIMS) as writer:
         writer.upsert(docs, vectors(docs))
@@ -258,7 +254,7 @@ def test_snapshot_then_changes_since_load_like_the_database(backend, tmp_path, m
 
 
 def test_a_damaged_snapshot_falls_back_to_the_database(backend, tmp_path, monkeypatch, caplog):
-    monkeypatch.setattr(embedded_module, "SNAPSHOT_MIN_DOCS", 1)
+    monkeypatch.setattr(embedded_store, "SNAPSHOT_MIN_DOCS", 1)
     docs = [doc(i) for i in range(5)]
     with backend.rebuild("e", DIMS) as writer:
         writer.upsert(docs, vectors(docs))
@@ -284,3 +280,136 @@ def test_near_inside_a_geo_filter_prefers_the_near_place(backend):
     result = backend.search(query, {}, {})
     assert [h.id for h in result.hits] == ["d2", "d0", "d1"]  # Namur preferred, then recent
     assert result.hits[1].distance_km < 1  # distances are from the geo filter's centre
+
+
+def ranged(i: int, **ranges) -> Document:
+    d = doc(i)
+    d.ranges = ranges
+    d.__post_init__()
+    return d
+
+
+def when(backend, start, end, relation="overlaps", **kw) -> list[str]:
+    query = SearchQuery(
+        entity="e",
+        visibility=ALL,
+        limit=1000,
+        sort="name",
+        ranges=(RangeFilter("when", start, end, relation),),
+        **kw,
+    )
+    return [h.id for h in backend.search(query, {}, {}).hits]
+
+
+def test_ranges_survive_merges_restarts_and_snapshots(backend, tmp_path, monkeypatch):
+    monkeypatch.setattr(embedded_segments, "MAX_SEGMENTS", 2)
+    monkeypatch.setattr(embedded_store, "SNAPSHOT_MIN_DOCS", 1)
+    for start in range(0, 40, 4):  # ten small writes: segments merge along the way
+        docs = [
+            ranged(i, when=[(i * 10, i * 10 + 5), (1000 + i, None)]) if i % 3 else doc(i)
+            for i in range(start, start + 4)
+        ]
+        backend.upsert("e", docs, vectors(docs))
+    backend.upsert("e", [ranged(4, when=[(42, 43)])], vectors([doc(4)]))  # replaced: new intervals
+    expected = {
+        "overlap": when(backend, 100, 125),
+        "contains": when(backend, 2000, None, "contains"),
+        "none": when(backend, 0, None, "disjoint"),
+    }
+    assert expected["overlap"] == ["d10", "d11"]
+    # Open-ended from 1000 + i: every ranged card but d4, whose replacement dropped that window.
+    assert len(expected["contains"]) == 25 and "d4" not in expected["contains"]
+    assert expected["none"] == [f"d{i}" for i in range(0, 40, 3)]  # no "when" at all
+    assert backend.health()["indexes"]["e"]["segments"] <= 3
+    backend.close()  # writes a snapshot
+    again = EmbeddedBackend(tmp_path)
+    assert again._indexes == {} and again.count("e") == 40
+    assert again._indexes["e"].snapshot_generation > 0  # loaded from the snapshot
+    for (start, end, relation), key in (
+        ((100, 125, "overlaps"), "overlap"),
+        ((2000, None, "contains"), "contains"),
+        ((0, None, "disjoint"), "none"),
+    ):
+        assert when(again, start, end, relation) == expected[key]
+    assert when(again, 42, 42) == ["d4"]
+    again.close()
+    for snapshot in (tmp_path / "search" / "e").glob("*.snapshot.npz"):
+        snapshot.unlink()
+    from_db = EmbeddedBackend(tmp_path)  # no snapshot: analysed again from SQLite
+    assert when(from_db, 100, 125) == expected["overlap"] and when(from_db, 42, 42) == ["d4"]
+    from_db.close()
+
+
+#: The docs table as code before range fields wrote it (schema version 1).
+SCHEMA_V1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE docs (
+    id TEXT PRIMARY KEY, version INTEGER NOT NULL, visibility TEXT NOT NULL, lang TEXT,
+    lat REAL, lon REAL, fields TEXT NOT NULL, facets TEXT NOT NULL, sort TEXT NOT NULL,
+    payload TEXT NOT NULL
+);
+CREATE TABLE vectors (id TEXT NOT NULL, model TEXT NOT NULL, vec BLOB NOT NULL, PRIMARY KEY (id, model));
+CREATE TABLE changes (id TEXT PRIMARY KEY, gen INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX changes_gen ON changes (gen);
+"""
+
+
+def test_an_index_written_before_range_fields_opens_and_takes_ranges(tmp_path):
+    import json
+    import sqlite3
+
+    directory = tmp_path / "search" / "e"
+    directory.mkdir(parents=True)
+    path = directory / "index-20250101T000000-000000001.sqlite"
+    conn = sqlite3.connect(str(path))
+    conn.executescript(SCHEMA_V1)
+    conn.executemany(
+        "INSERT INTO meta VALUES (?, ?)", [("schema", "1"), ("dims", json.dumps(DIMS)), ("generation", "1")]
+    )
+    rows = [
+        (f"o{i}", 1, "public", "en", None, None, json.dumps({"body": f"old card {i}"}), json.dumps({}),
+         json.dumps({"name": f"Old {i}", "recent": float(i)}), json.dumps({"n": i}))
+        for i in range(3)
+    ]  # fmt: skip
+    conn.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.executemany(
+        "INSERT INTO vectors VALUES (?, 'vec', ?)",
+        [(f"o{i}", np.eye(8, dtype=np.float32)[i].tobytes()) for i in range(3)],
+    )
+    conn.commit()
+    conn.close()
+    (directory / "current").write_text(path.name + "\n")
+
+    backend = EmbeddedBackend(tmp_path)
+    assert backend.count("e") == 3 and sorted(lexical(backend, "old")) == ["o0", "o1", "o2"]
+    assert when(backend, None, None, "disjoint") == ["o0", "o1", "o2"]  # old cards have no ranges
+    new = [ranged(1, when=[(10, 20)])]
+    backend.upsert("e", new, vectors(new))
+    assert when(backend, 15, 15) == ["d1"]
+    backend.close()
+    check = sqlite3.connect(str(path))
+    assert "ranges" in {row[1] for row in check.execute("PRAGMA table_info(docs)")}
+    assert check.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("2",)
+    check.close()
+    reopened = EmbeddedBackend(tmp_path)
+    assert when(reopened, 15, 15) == ["d1"]
+    reopened.close()
+
+
+def test_a_snapshot_of_an_older_version_is_ignored(backend, tmp_path, monkeypatch):
+    monkeypatch.setattr(embedded_store, "SNAPSHOT_MIN_DOCS", 1)
+    docs = [ranged(i, when=[(i, i + 1)]) for i in range(5)]
+    with backend.rebuild("e", DIMS) as writer:
+        writer.upsert(docs, vectors(docs))
+    [snapshot] = (tmp_path / "search" / "e").glob("*.snapshot.npz")
+    with np.load(snapshot) as z:
+        arrays = {k: z[k] for k in z.files if not k.startswith("r_")}
+    import json
+
+    meta = json.loads(str(arrays["meta"]))
+    arrays["meta"] = np.array(json.dumps({**meta, "version": 1}))
+    with open(snapshot, "wb") as fh:
+        np.savez(fh, **arrays)
+    fresh = EmbeddedBackend(tmp_path)
+    assert fresh.count("e") == 5 and when(fresh, 2.5, 2.5) == ["d2"]
+    fresh.close()
