@@ -18,6 +18,7 @@ SECRET_EMAIL_DOMAIN = "private-mail.example"
 CORPUS: list[dict[str, Any]] = [
     dict(
         name="Anna Peeters",
+        years=12,
         function="photographer",
         sectors=["photography"],
         place="Ghent",
@@ -29,6 +30,7 @@ CORPUS: list[dict[str, Any]] = [
     ),
     dict(
         name="Luc Dubois",
+        years=3,
         function="sound engineer",
         sectors=["music"],
         place="Namur",
@@ -40,6 +42,7 @@ CORPUS: list[dict[str, Any]] = [
     ),
     dict(
         name="Sophie Lambert",
+        years=25,
         function="lighting technician",
         sectors=["events"],
         place="Liège",
@@ -51,6 +54,7 @@ CORPUS: list[dict[str, Any]] = [
     ),
     dict(
         name="Koen Janssens",
+        years=15,
         function="photographer",
         sectors=["photography"],
         place="Antwerp",
@@ -63,6 +67,7 @@ CORPUS: list[dict[str, Any]] = [
     ),
     dict(
         name="Drafty Draftsman",
+        years=30,
         function="photographer",
         sectors=["photography"],
         place="Ghent",
@@ -280,6 +285,7 @@ def make_member(spec: dict[str, Any], n: int = 0) -> Any:
         "skills": spec.get("skills", []),
         "card_language": spec.get("lang"),
         "contact_email": secret_email(n),
+        "experience_years": spec.get("years"),
         **place_values(place(spec["place"])),
     }
     card = service.create_card("member", None, values)

@@ -203,6 +203,9 @@ def test_paging(api):
         ("language=dutch", "language"),
         ("region=%3Cscript%3E", "region"),
         ("sort=random", "sort"),
+        ("sort=soonest", "sort"),  # members have no dates: not an order they offer
+        ("years_min=many", "years_min"),
+        ("years_min=20&years_max=10", "years_max"),
         ("q=" + "x" * 301, "q"),
     ],
 )
@@ -211,6 +214,23 @@ def test_bad_parameters_answer_400_naming_the_parameter(api, query, parameter):
     assert data["error"]["code"] == 400
     assert data["error"]["parameter"] == parameter
     assert data["error"]["message"]
+
+
+def test_years_of_experience_filter_inside_the_engine(api, member_api):
+    """A range filter: totals and facets count only the cards in the range, drafts never show."""
+    data = search(api, "years_min=10&sort=name")
+    assert names(data) == ["Anna Peeters", "Sophie Lambert"]  # 12 and 25; Koen (15) is community
+    assert data["total"] == 2 and sum(v["count"] for v in data["facets"]["country"]) == 2
+    assert names(search(member_api, "years_min=10&sort=name")) == [
+        "Anna Peeters",
+        "Koen Janssens",
+        "Sophie Lambert",
+    ]
+    assert names(search(api, "years_min=10&years_max=20&sort=name")) == ["Anna Peeters"]
+    assert names(search(api, "years_max=5")) == ["Luc Dubois"]
+    # With words the filter still holds: the photographer in range first, nobody out of range.
+    found = names(search(api, "q=photographer&years_min=10"))
+    assert found[0] == "Anna Peeters" and set(found) <= {"Anna Peeters", "Sophie Lambert"}
 
 
 def test_script_in_a_card_travels_as_data_not_markup(api):
@@ -260,6 +280,8 @@ def test_openapi_document_describes_the_search(api):
         "function",
         "country",
         "language",
+        "years_min",
+        "years_max",
         "mode",
         "page",
         "per_page",

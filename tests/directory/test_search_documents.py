@@ -118,6 +118,7 @@ def test_member_document(ghent_photographer):
             "photo": "abc123.webp",
             "visibility": "public",
         },
+        ranges={"years": [(12.0, 12.0)]},
     )
 
 
@@ -242,6 +243,20 @@ def test_fallback_respects_visibility(cards):
     assert "Koen Janssens" not in public and "Koen Janssens" in both
     assert not any("Drafty" in n for n in public + both)
     assert len(both) == len(public) + 1
+
+
+def test_fallback_applies_range_filters(cards):
+    """The database answers a years-of-experience range as the engine does; an unknown range field
+    matches nothing rather than everything."""
+    from indexer.types import RangeFilter
+
+    found, result = fallback_names(ranges=(RangeFilter("years", 10, None, "within"),), sort="name")
+    assert found == ["Anna Peeters", "Sophie Lambert"] and result.total == 2
+    found, _ = fallback_names(ranges=(RangeFilter("years", 10, 20, "within"),), sort="name")
+    assert found == ["Anna Peeters"]
+    found, _ = fallback_names(ranges=(RangeFilter("years", 10, 20, "disjoint"),), limit=50)
+    assert "Anna Peeters" not in found and "Luc Dubois" in found and "Marie Lefèvre" in found  # no years
+    assert fallback_names(ranges=(RangeFilter("when", 0, 10, "overlaps"),))[0] == []
 
 
 def test_fallback_filters_text_geo_sort_and_facets(cards):

@@ -118,6 +118,7 @@ def member_document(profile: MemberProfile) -> Document | None:
         embed_text=member_embed_text(profile, functions),
         payload=member_payload(profile),
         lang=profile.card_language,
+        ranges={"years": [profile.experience_years] if profile.experience_years is not None else []},
     )
 
 

@@ -16,8 +16,9 @@ from sqlalchemy import select
 
 from webapp.core.permissions import visible_visibilities
 from webapp.core.search import ApiSpec, EntitySpec, PageSpec, register_entity
-from webapp.core.search.fallback import FallbackSpec, Link, fallback
+from webapp.core.search.fallback import FallbackSpec, Link, column_range, fallback
 from webapp.core.search.page import Result, SearchPage, run
+from webapp.core.search.params import RangeParam
 from webapp.directory.documents import (
     build_clients,
     build_members,
@@ -38,6 +39,18 @@ MEMBER_FILTERS = ("sector", "function", *PLACE_FILTERS, "language")
 CLIENT_FILTERS = ("sector", *PLACE_FILTERS)
 #: Client descriptions are long: a result shows their start.
 CLIENT_SUMMARY_CHARS = 200
+
+
+def _years_label(low: str | None, high: str | None) -> str:
+    if low and high:
+        return _("%(low)s to %(high)s years of experience", low=low, high=high)
+    if low:
+        return _("at least %(n)s years of experience", n=low)
+    return _("at most %(n)s years of experience", n=high)
+
+
+#: "At least 10 years of experience": years_min / years_max bound the card's experience_years.
+YEARS = RangeParam("years_min", "years_max", (("years", "within"),), kind="number", label=_years_label)
 
 
 def _member_present(card: MemberProfile, lang: str) -> dict[str, Any]:
@@ -67,6 +80,7 @@ MEMBER_PAGE = PageSpec(
     summary=lambda card: card.headline or "",
     present=_member_present,
     browse_label=_browse_label,
+    ranges=(YEARS,),
 )
 CLIENT_PAGE = PageSpec(
     facets=CLIENT_FILTERS,
@@ -83,6 +97,7 @@ MEMBER_FALLBACK = FallbackSpec(
     to_document=member_document,
     load=load_members,
     columns={"function": MemberProfile.function_code},
+    ranges={"years": column_range(MemberProfile.experience_years)},
     links={
         "sector": Link(MemberSector, MemberSector.profile_id, MemberSector.sector_code),
         "language": Link(MemberLanguage, MemberLanguage.profile_id, MemberLanguage.language),

@@ -146,6 +146,8 @@ def _field_labels() -> dict[str, str]:
         "q": _("Search"),
         "place": _("Place"),
         "radius_km": _("Within"),
+        "years_min": _("Experience"),
+        "years_max": _("Experience"),
         "sector": _("Sector"),
         "function": _("Function"),
         "country": _("Country"),

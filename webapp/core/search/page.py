@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Iterable, Mapping
 
+from flask_babel import format_date
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -160,6 +162,24 @@ class SearchPage:
 # --- running a search ---------------------------------------------------------------------------------
 
 
+def range_label(start: str | None, end: str | None, kind: str) -> str:
+    """ "from 18 Mar 2027 to 20 Mar 2027", "until 31 Dec 2027": a period as the reader reads it."""
+
+    def show(raw: str) -> str:
+        if kind != "date":
+            return raw
+        try:
+            return format_date(date.fromisoformat(raw[:10]), "medium")
+        except ValueError:
+            return raw
+
+    if start and end:
+        return _("from %(start)s to %(end)s", start=show(start), end=show(end))
+    if start:
+        return _("from %(start)s", start=show(start))
+    return _("until %(end)s", end=show(end or ""))
+
+
 def _understand(p: Params, lang: str) -> Any:
     """The taxonomy's query understanding, told which of its guesses the user undid.
 
@@ -198,7 +218,14 @@ def run(entity: str, params: Mapping[str, Any], viewer: Any, lang: str | None = 
     if page_spec is None:
         raise LookupError(f"entity {entity!r} has no search page")
     lang = reader_language(lang)
-    p = parse_params(params, page_spec.filters, lang, page_spec.filter_parsers)
+    p = parse_params(
+        params,
+        page_spec.filters,
+        lang,
+        page_spec.filter_parsers,
+        ranges=page_spec.ranges,
+        sorts=page_spec.sorts,
+    )
     facet_fields = page_spec.facets
     parts: list[Part] = []
     alternatives: list[Link] = []
@@ -298,6 +325,15 @@ def run(entity: str, params: Mapping[str, Any], viewer: Any, lang: str | None = 
             remaining = [v for v in values if v != value]
             label = facet_label(field_name, value, lang, page_spec.facet_labels)
             parts.append(Part("filter", label, p.args(**{field_name: remaining})))
+    for range_param in page_spec.ranges:
+        start, end = p.range_args.get(range_param.start), p.range_args.get(range_param.end)
+        if start or end:
+            undo = p.args(**{range_param.start: None, range_param.end: None})
+            if range_param.label is not None:
+                label = range_param.label(start, end)
+            else:
+                label = range_label(start, end, range_param.kind)
+            parts.append(Part("filter", label, undo))
 
     has_text = bool(text or boosts or expansions)
     sort = p.sort
@@ -306,7 +342,7 @@ def run(entity: str, params: Mapping[str, Any], viewer: Any, lang: str | None = 
     if sort == "relevance" and not has_text:
         sort = ""
     if not sort:
-        sort = "relevance" if has_text else ("distance" if geo is not None else "recent")
+        sort = "relevance" if has_text else ("distance" if geo is not None else page_spec.browse_sort)
 
     query = SearchQuery(
         entity=entity,
@@ -320,6 +356,7 @@ def run(entity: str, params: Mapping[str, Any], viewer: Any, lang: str | None = 
         boosts=boosts,
         expansions=tuple(expansions),
         lang=getattr(interp, "lang", None) if interp is not None else None,
+        ranges=p.ranges,
         facets=facet_fields,
         sort=sort,  # type: ignore[arg-type]
         offset=(p.page - 1) * p.per_page,

@@ -11,11 +11,13 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from typing import Any, Callable, Mapping
+from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 
-from indexer.types import MODES, SORTS
+from indexer.types import MODES, RangeFilter, Relation
 from webapp.taxonomy import get_gazetteer, get_taxonomy
 from webapp.taxonomy.understand import MAX_RADIUS_KM
 
@@ -25,6 +27,10 @@ DEFAULT_PER_PAGE = 20
 MAX_WINDOW = 10_000
 MAX_QUERY_CHARS = 300
 MAX_PLACE_CHARS = 120
+#: Sorts every search page offers; a PageSpec may add "soonest" (events) or drop some.
+DEFAULT_SORTS = ("relevance", "recent", "name", "distance")
+#: Dates typed without a time are days in this zone (the cooperative's); the backends compare UTC.
+LOCAL_ZONE = ZoneInfo("Europe/Brussels")
 
 
 class ParamError(ValueError):
@@ -61,6 +67,10 @@ class Params:
     noplace: bool = False
     nofunction: tuple[str, ...] = ()
     nosector: tuple[str, ...] = ()
+    #: Range parameters as given (``available_from`` → "2027-01-01"), for links back to this search.
+    range_args: dict[str, str] = field(default_factory=dict)
+    #: The range filters they became.
+    ranges: tuple[RangeFilter, ...] = ()
 
     def args(self, **changes: Any) -> dict[str, Any]:
         """URL arguments for this search with ``changes`` applied (None/empty drops an argument)."""
@@ -76,6 +86,7 @@ class Params:
             "noplace": "1" if self.noplace else None,
             "nofunction": list(self.nofunction),
             "nosector": list(self.nosector),
+            **self.range_args,
         }
         if "page" not in changes:
             changes["page"] = None  # any other change starts again from the first page
@@ -220,15 +231,82 @@ FILTERS: dict[str, FilterParser] = {
 }
 
 
+# --- ranges: periods and numbers ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RangeParam:
+    """Two request parameters bounding a period or a number range, and the range filters they make.
+
+    A listing search: ``RangeParam("available_from", "available_to", (("available", "contains"),
+    ("blocked", "disjoint")))`` — available over the whole period, no booked day in it. An event
+    search: ``RangeParam("from", "to", (("when", "overlaps"),))``. Dates are ISO days (or
+    date-times) in the cooperative's zone; the end day counts whole.
+    """
+
+    start: str
+    end: str
+    filters: tuple[tuple[str, Relation], ...]
+    kind: str = "date"  # "date" | "number"
+    #: (start, end as given) → how the interpretation names it; dates default to "from … to …".
+    label: Callable[[str | None, str | None], str] | None = None
+
+
+def _bound(raw: str, name: str, kind: str, *, end: bool) -> float:
+    if kind == "number":
+        try:
+            value = float(raw.replace(",", "."))
+        except ValueError:
+            raise ParamError(name, _("must be a number")) from None
+        if not math.isfinite(value):
+            raise ParamError(name, _("must be a number"))
+        return value
+    try:
+        if "T" in raw or " " in raw:
+            moment = datetime.fromisoformat(raw)
+        else:
+            day = date.fromisoformat(raw)
+            moment = datetime.combine(day + timedelta(days=1) if end else day, time())
+    except ValueError:
+        raise ParamError(name, _("must be a date such as 2027-03-18")) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=LOCAL_ZONE)
+    # A whole end day ends just before the next one starts (bounds are closed).
+    return moment.timestamp() - (1e-3 if end and "T" not in raw and " " not in raw else 0.0)
+
+
+def parse_ranges(
+    params: Mapping[str, Any], specs: tuple[RangeParam, ...]
+) -> tuple[dict[str, str], tuple[RangeFilter, ...]]:
+    """The range parameters given, and the RangeFilters they make; a bad or reversed range is a 400."""
+    raw_args: dict[str, str] = {}
+    filters: list[RangeFilter] = []
+    for spec in specs:
+        raw_start, raw_end = get(params, spec.start), get(params, spec.end)
+        if not raw_start and not raw_end:
+            continue
+        start = _bound(raw_start, spec.start, spec.kind, end=False) if raw_start else None
+        end = _bound(raw_end, spec.end, spec.kind, end=True) if raw_end else None
+        if start is not None and end is not None and start > end:
+            raise ParamError(spec.end, _("must not come before %(name)s", name=spec.start))
+        raw_args.update({k: v for k, v in ((spec.start, raw_start), (spec.end, raw_end)) if v})
+        filters += [RangeFilter(field_name, start, end, relation) for field_name, relation in spec.filters]
+    return raw_args, tuple(filters)
+
+
 def parse_params(
     params: Mapping[str, Any],
     accepted: tuple[str, ...],
     lang: str,
     parsers: Mapping[str, FilterParser] | None = None,
+    *,
+    ranges: tuple[RangeParam, ...] = (),
+    sorts: tuple[str, ...] = DEFAULT_SORTS,
 ) -> Params:
     """Validate everything up front so a bad value answers 400 naming it, before any search runs.
 
-    ``accepted`` names the filters the entity takes; ``parsers`` adds entity-specific ones.
+    ``accepted`` names the filters the entity takes; ``parsers`` adds entity-specific ones;
+    ``ranges`` the period/number parameters it takes; ``sorts`` the orders it offers.
     """
     q = clean_query(get(params, "q"))
     if len(q) > MAX_QUERY_CHARS:
@@ -262,8 +340,9 @@ def parse_params(
     if mode not in MODES:
         raise ParamError("mode", _("must be one of %(values)s", values=", ".join(MODES)))
     sort = get(params, "sort").lower()
-    if sort and sort not in SORTS:
-        raise ParamError("sort", _("must be one of %(values)s", values=", ".join(SORTS)))
+    if sort and sort not in sorts:
+        raise ParamError("sort", _("must be one of %(values)s", values=", ".join(sorts)))
+    range_args, range_filters = parse_ranges(params, ranges)
     per_page = get_int(params, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     page = get_int(params, "page", 1, 1, MAX_WINDOW)
     if page * per_page > MAX_WINDOW:
@@ -284,11 +363,16 @@ def parse_params(
         noplace=noplace,
         nofunction=nofunction,
         nosector=nosector,
+        range_args=range_args,
+        ranges=range_filters,
     )
 
 
 __all__ = [
     "DEFAULT_PER_PAGE",
+    "DEFAULT_SORTS",
+    "RangeParam",
+    "parse_ranges",
     "FILTERS",
     "MAX_PER_PAGE",
     "MAX_WINDOW",

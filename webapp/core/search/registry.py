@@ -50,6 +50,12 @@ class PageSpec:
     filter_parsers: dict[str, Callable[..., tuple[str, ...]]] = field(default_factory=dict)
     #: Labels of the entity's own facet values (field → (key, lang) → label).
     facet_labels: dict[str, Callable[[str, str], str]] = field(default_factory=dict)
+    #: Period / number parameters (webapp.core.search.params.RangeParam) → range filters.
+    ranges: tuple[Any, ...] = ()
+    #: Orders the page offers (params.DEFAULT_SORTS, or with "soonest" for dated entities).
+    sorts: tuple[str, ...] = ("relevance", "recent", "name", "distance")
+    #: The order without search words and without a place ("recent"; "soonest" for events).
+    browse_sort: str = "recent"
 
 
 @dataclass
