@@ -16,9 +16,10 @@ from datetime import timedelta
 from typing import Callable, Iterable, Iterator
 
 from flask import Flask, current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 
 from indexer.types import Document, SearchQuery, SearchResult
+from webapp.core.claims import claim_due
 from webapp.core.models import SearchOutboxEntry, utcnow
 from webapp.extensions import db
 
@@ -135,24 +136,17 @@ def drain_search(limit: int = 256, *, force: bool = False) -> DrainReport:
     """Apply due outbox rows to the index. Failures stay queued with back-off."""
     report = DrainReport()
     now = utcnow()
-    query = (
-        select(SearchOutboxEntry.id)
-        .where(SearchOutboxEntry.done_at.is_(None))
-        .order_by(SearchOutboxEntry.id)
-        .limit(limit)
+    # Claimed with a lease in one statement, so a second worker process leaves these rows alone.
+    ids = claim_due(
+        SearchOutboxEntry,
+        pending=SearchOutboxEntry.done_at.is_(None),
+        now=now,
+        lease_until=now + LEASE,
+        limit=limit,
+        force=force,
     )
-    if not force:
-        query = query.where(SearchOutboxEntry.next_attempt_at <= now)
-    ids = list(db.session.scalars(query))
     if not ids:
         return report
-    # Claim with a lease so a second worker process leaves these rows alone.
-    db.session.execute(
-        update(SearchOutboxEntry)
-        .where(SearchOutboxEntry.id.in_(ids), SearchOutboxEntry.done_at.is_(None))
-        .values(next_attempt_at=now + LEASE)
-    )
-    db.session.commit()
     rows = list(db.session.scalars(select(SearchOutboxEntry).where(SearchOutboxEntry.id.in_(ids))))
     by_entity: dict[str, list[SearchOutboxEntry]] = {}
     for row in rows:
