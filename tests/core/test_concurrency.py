@@ -147,3 +147,38 @@ def test_rate_limit_holds_across_two_processes_hitting_at_once(app):
     assert [p.returncode for p in procs] == [0, 0], [err[-2000:] for _, err in outputs]
     assert sum(int(out) for out, _ in outputs) == 7
     assert limiter.peek("signin", "203.0.113.9", "7/60", now=3_000_000.0).count == 24
+
+
+def test_reindex_replays_a_write_that_commits_a_lower_id_after_it_began(app, db):
+    """PostgreSQL hands out ids at insert, not at commit: a transaction open when the rebuild starts
+    commits an outbox row whose id is below the rebuild's starting point; it must still be replayed."""
+    from sqlalchemy.orm import Session
+
+    from webapp.core.models import SearchOutboxEntry
+    from webapp.core.search import reindex
+    from webapp.directory.models import MemberProfile
+
+    if db.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite serialises writers: its ids arrive in commit order")
+    member_card(visibility="public", headline="Set designer")
+    drain_search(force=True)
+
+    slow = Session(db.engine)  # another worker's transaction, open across the rebuild's start
+    card = MemberProfile(display_name="Slow Writer", headline="Puppeteer", visibility="public", skills=[])
+    slow.add(card)
+    slow.flush()
+    slow.add(SearchOutboxEntry(entity="member", entity_id=card.id, op="upsert"))
+    slow.flush()  # holds the lower outbox id, not committed
+    card_id = card.id
+    member_card(visibility="public", headline="Lighting designer")  # a higher id, committed first
+
+    def commit_slow_writer_and_drain(count: int) -> None:
+        if slow.is_active and slow.in_transaction():
+            slow.commit()
+            drain_search(force=True)  # the worker applies it to the index that is about to be replaced
+
+    try:
+        reindex("member", progress=commit_slow_writer_and_drain)
+    finally:
+        slow.close()
+    assert str(card_id) in get_service().backend.ids("member")

@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import Callable, Iterable, Iterator
 
 from flask import Flask, current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 
 from indexer.types import Document, SearchQuery, SearchResult
 from webapp.core.claims import claim_due
@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
 KEEP_DONE = timedelta(days=1)
+#: How long a write transaction may stay open and still be replayed after a rebuild.
+REPLAY_MARGIN = timedelta(minutes=5)
 BREAKER_SECONDS = 30.0
 
 
@@ -235,6 +237,7 @@ def reindex(entity: str, progress: Callable[[int], None] | None = None) -> int:
     then replay whatever changed while it ran. Returns the number of documents."""
     spec = entities()[entity]
     service = get_service()
+    started = utcnow()
     start_id = db.session.scalar(select(func.max(SearchOutboxEntry.id))) or 0
     count = service.rebuild(entity, iter_documents(spec), progress=progress)
     db.session.rollback()  # see rows committed by others since the rebuild began
@@ -242,7 +245,13 @@ def reindex(entity: str, progress: Callable[[int], None] | None = None) -> int:
         set(
             db.session.scalars(
                 select(SearchOutboxEntry.entity_id).where(
-                    SearchOutboxEntry.entity == entity, SearchOutboxEntry.id > start_id
+                    SearchOutboxEntry.entity == entity,
+                    # PostgreSQL hands out ids at insert, not at commit: a transaction begun before the
+                    # rebuild may commit a lower id after it. Rows made shortly before are replayed too.
+                    or_(
+                        SearchOutboxEntry.id > start_id,
+                        SearchOutboxEntry.created_at >= started - REPLAY_MARGIN,
+                    ),
                 )
             )
         )
