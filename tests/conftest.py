@@ -116,12 +116,6 @@ def _drop_test_databases(_test_databases, tmp_path: Path):
         _test_databases.opened.drop_since(mark, tmp_path)
 
 
-@pytest.fixture
-def database_backend() -> str:
-    """'sqlite' or 'postgresql': what this run's test apps use."""
-    return DATABASES.backend
-
-
 def app_settings(data_dir: str | Path, **overrides: Any) -> dict[str, Any]:
     """Settings for a test app on ``data_dir``: its own database cloned from the migrated template,
     embedded search, no background threads, no demo, mail to files, whatever the environment says."""

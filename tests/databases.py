@@ -23,7 +23,6 @@ import socket
 import subprocess
 import tempfile
 import threading
-import time
 from pathlib import Path
 
 from sqlalchemy import create_engine
@@ -356,15 +355,7 @@ class PostgresDatabases:
 def open_databases(backend: str, workdir: Path) -> SQLiteDatabases | PostgresDatabases:
     if backend not in BACKENDS:
         raise ValueError(f"TEST_DATABASE must be one of {BACKENDS}, not {backend!r}")
-    started = time.perf_counter()
-    databases = PostgresDatabases() if backend == "postgresql" else SQLiteDatabases(workdir)
-    databases.setup_seconds = time.perf_counter() - started  # type: ignore[attr-defined]
-    return databases
-
-
-def sqlalchemy_url(url: str) -> str:
-    """The URL with its password hidden, for messages."""
-    return make_url(url).render_as_string(hide_password=True)
+    return PostgresDatabases() if backend == "postgresql" else SQLiteDatabases(workdir)
 
 
 def dump_database(url: str) -> str:

@@ -86,9 +86,11 @@ def migration_connection(engine: Engine) -> Iterator[Connection]:
     """A connection that alone may change the schema until the block ends (and commits).
 
     PostgreSQL runs the whole upgrade in one transaction (its DDL is transactional) that holds
-    an advisory lock. SQLite gets its own connection with foreign keys off, since rebuilding a
-    table in batch mode drops it, and a DROP with enforcement on would cascade into the rows
-    that point at it; the keys are checked before the block ends.
+    an advisory lock. SQLite takes an exclusive lock on a file next to the database (waiting as
+    long as the other process migrates, unlike busy_timeout) and gets its own connection, one
+    transaction, with foreign keys off: rebuilding a table in batch mode drops it, and a DROP
+    with enforcement on would cascade into the rows that point at it. The keys are checked
+    before the block commits.
     """
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn, conn.begin():
@@ -110,6 +112,9 @@ def migration_connection(engine: Engine) -> Iterator[Connection]:
                 conn.exec_driver_sql("PRAGMA busy_timeout=10000")
                 conn.exec_driver_sql("PRAGMA journal_mode=WAL")
                 conn.exec_driver_sql("PRAGMA foreign_keys=OFF")  # outside any transaction, or it is ignored
+                # One transaction, or each DDL statement would commit on its own (Python's sqlite3
+                # opens transactions only before DML): a failed upgrade leaves the schema as it was.
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
                 yield conn
                 broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:
