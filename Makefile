@@ -15,10 +15,13 @@ setup: ## Install everything into .venv
 run: setup ## Install, then serve the site on http://127.0.0.1:$${PORT:-5000} (SQLite + embedded search, demo data on first start)
 	$(BIN)/flask --app wsgi serve
 
-test: setup ## Install, then lint and run the whole test suite
+# Which tests also run on PostgreSQL: the database-sensitive ones (`make test PG_TESTS=` runs all).
+PG_TESTS ?= -m db
+test: setup ## Install, then lint, run the whole test suite on SQLite and the database tests on PostgreSQL
 	@scripts/setup-test
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	TEST_DATABASE=postgresql $(BIN)/python -m pytest -q $(PG_TESTS) $(PYTEST_ARGS) || [ $$? -eq 5 ]  # 5: none selected
 
 lint: setup ## Ruff lint and format check
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
+import tempfile
+import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+
+from tests.databases import BACKENDS, PostgresDatabases, PostgresUnavailable, SQLiteDatabases, open_databases
 
 REPO = Path(__file__).resolve().parent.parent
 #: Exported/quantised model files survive between runs (the export costs seconds, once).
@@ -25,9 +30,97 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database",
+        choices=BACKENDS,
+        default=os.environ.get("TEST_DATABASE") or "sqlite",
+        help="database every test app runs on (default: $TEST_DATABASE or sqlite); "
+        "postgresql starts a throwaway cluster",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Set before collection: some modules build an app at import time (the access matrix).
+    DATABASES.backend = config.getoption("--database")
+    if DATABASES.backend == "postgresql":
+        # Apps that tests never dispose of leave psycopg connections for the garbage collector, which
+        # warns (sqlite3 stays silent on Python 3.11); their databases are dropped after each test.
+        quiet = "ignore:.*was deleted while still open:ResourceWarning"
+        config.addinivalue_line("filterwarnings", quiet)  # inside tests
+        warnings.filterwarnings("ignore", ".*was deleted while still open", ResourceWarning)  # between them
+    config.addinivalue_line(
+        "markers",
+        "db: database-sensitive (concurrency, migrations, ids); `make test` runs these on PostgreSQL too",
+    )
+
+
+class _Databases:
+    """The session's test databases, opened on first use (a run without apps never starts PostgreSQL)."""
+
+    def __init__(self) -> None:
+        self.backend = "sqlite"
+        self._workdir: Path | None = None
+        self._opened: SQLiteDatabases | PostgresDatabases | None = None
+        self._failure: str | None = None
+
+    def get(self) -> SQLiteDatabases | PostgresDatabases:
+        if self._failure:
+            pytest.skip(self._failure)
+        if self._opened is None:
+            self._workdir = Path(tempfile.mkdtemp(prefix="kring-test-db-"))
+            try:
+                self._opened = open_databases(self.backend, self._workdir)
+            except PostgresUnavailable as exc:
+                self._failure = f"TEST_DATABASE=postgresql but PostgreSQL cannot run here: {exc}"
+                pytest.skip(self._failure)
+        return self._opened
+
+    @property
+    def opened(self) -> SQLiteDatabases | PostgresDatabases | None:
+        return self._opened
+
+    def close(self) -> None:
+        if self._opened is not None:
+            self._opened.close()
+            self._opened = None
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+
+
+DATABASES = _Databases()
+
+
+def database_url_for(data_dir: str | Path) -> str:
+    """The database of ``data_dir``: a clone of the session's migrated template (same dir, same DB)."""
+    return DATABASES.get().url_for(data_dir)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    DATABASES.close()  # a PostgreSQL cluster is stopped and removed, even after a collection error
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_databases():
+    """The session's databases (opened on first use, closed when pytest ends)."""
+    return DATABASES
+
+
+@pytest.fixture(autouse=True)
+def _drop_test_databases(_test_databases, tmp_path: Path):
+    """Databases made for this test's tmp_path are dropped after it (module-wide ones live on)."""
+    opened = _test_databases.opened
+    mark = opened.mark() if opened else 0
+    yield
+    if _test_databases.opened is not None:
+        _test_databases.opened.drop_since(mark, tmp_path)
+
+
 def app_settings(data_dir: str | Path, **overrides: Any) -> dict[str, Any]:
-    """Settings for a test app on ``data_dir``: embedded search, no background threads, no demo,
-    mail to files, whatever the environment says."""
+    """Settings for a test app on ``data_dir``: its own database cloned from the migrated template,
+    embedded search, no background threads, no demo, mail to files, whatever the environment says."""
+    if "DATABASE_URL" not in overrides:
+        overrides["DATABASE_URL"] = database_url_for(data_dir)
     return {
         "DATA_DIR": str(data_dir),
         "TESTING": True,

@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import IsolatedClient, app_settings
+from tests.conftest import DATABASES, IsolatedClient, app_settings
 
 ROLES = ("anonymous", "member", "client", "staff", "admin", "owner")
 SIGNED_IN = ROLES[1:]
@@ -204,13 +204,13 @@ class WorldHolder:
         self.dirty = False
 
     def _files(self, data_dir: Path) -> list[Path]:
-        photos = [data_dir / "photos"] if (data_dir / "photos").exists() else []
-        return [p for p in data_dir.iterdir() if p.name.startswith("app.db")] + photos
+        return [data_dir / "photos"] if (data_dir / "photos").exists() else []
 
     def get(self) -> tuple[World, dict[str, Any]]:
         if self.world is None:
             self.world = build_world(self.root / "data")
             self._dispose()
+            DATABASES.get().save(self.root / "data")
             shutil.copytree(self.root / "data", self.root / "template")
             self.baseline = snapshot(self.world)
         elif self.dirty:
@@ -219,8 +219,8 @@ class WorldHolder:
             for path in self._files(data):
                 shutil.rmtree(path) if path.is_dir() else path.unlink()
             for path in self._files(template):
-                copy = shutil.copytree if path.is_dir() else shutil.copy2
-                copy(path, data / path.name)
+                shutil.copytree(path, data / path.name)
+            DATABASES.get().restore(data)
         self.dirty = False
         return self.world, self.baseline  # type: ignore[return-value]
 

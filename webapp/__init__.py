@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from typing import Any, Mapping
 
 from flask import Flask
@@ -18,6 +19,14 @@ MODULES = (
     "webapp.api",
     "webapp.demo",
 )
+
+
+def import_models() -> None:
+    """Put every module's models on the metadata without an app (Alembic, tools): each module's
+    ``models.py``, the same ones its ``init_app`` imports."""
+    for name in MODULES:
+        if importlib.util.find_spec(f"{name}.models") is not None:
+            importlib.import_module(f"{name}.models")
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

@@ -33,6 +33,14 @@ def _secret_key(data_dir: Path) -> str:
     return key
 
 
+def database_url(url: str) -> str:
+    """``postgresql://`` (and Heroku-style ``postgres://``) means the psycopg 3 driver we ship."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
 def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Build the settings dict: environment first, then ``overrides`` on top."""
     env = dict(os.environ)
@@ -104,5 +112,6 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     if "DATABASE_URL" in overrides:
         cfg["SQLALCHEMY_DATABASE_URI"] = overrides.pop("DATABASE_URL")
     cfg.update(overrides)
+    cfg["SQLALCHEMY_DATABASE_URI"] = database_url(cfg["SQLALCHEMY_DATABASE_URI"])
     cfg["DATA_DIR"] = str(data_dir)
     return cfg

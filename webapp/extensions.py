@@ -6,7 +6,7 @@ from flask_babel import Babel
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import Integer, MetaData, Table, event
 from sqlalchemy.orm import DeclarativeBase
 
 from webapp.core.ratelimit import RateLimiter
@@ -23,6 +23,26 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def has_surrogate_key(table: Table) -> bool:
+    """One integer primary-key column of its own (not a foreign key): the ids SQLite would reuse."""
+    columns = list(table.primary_key.columns)
+    return (
+        len(columns) == 1
+        and isinstance(columns[0].type, Integer)
+        and not columns[0].foreign_keys
+        and columns[0].autoincrement in ("auto", True)
+    )
+
+
+@event.listens_for(Table, "after_parent_attach")
+def _never_reuse_ids(table: Table, metadata: MetaData) -> None:
+    """SQLite hands a deleted row's id to the next insert unless the table says AUTOINCREMENT;
+    a reused id would let the search index and Message-IDs mix two rows up. Every table on our
+    metadata gets it, so new modules need not remember (PostgreSQL sequences never reuse ids)."""
+    if metadata is Base.metadata and has_surrogate_key(table):
+        table.dialect_kwargs["sqlite_autoincrement"] = True
 
 
 db = SQLAlchemy(model_class=Base)

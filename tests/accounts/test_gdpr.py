@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import timedelta
-from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from tests.accounts.conftest import is_signed_in, outbox, post_form, signin
+from tests.databases import dump_database
 from tests.factories import PASSWORD, make_user
 from webapp.accounts.models import User
 from webapp.core.mail import queue_mail
 from webapp.core.models import AuditEvent, MailMessage, audit, utcnow
+
+pytestmark = pytest.mark.db  # database-sensitive: `make test` runs it on PostgreSQL too
 
 
 def _stale(client):
@@ -67,18 +69,12 @@ def test_export_includes_the_account_history(auth_client, db, user):
 
 
 def _dump(app) -> str:
-    """The SQLite database as text, the way `sqlite3 app.db .dump` shows it."""
+    """The database as text, the way `sqlite3 app.db .dump` or `pg_dump` shows it."""
     from webapp.extensions import db
 
     db.session.remove()
     db.engine.dispose()
-    path = Path(app.config["DATA_DIR"]) / "app.db"
-    conn = sqlite3.connect(path)
-    try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return "\n".join(conn.iterdump()).lower()
-    finally:
-        conn.close()
+    return dump_database(app.config["SQLALCHEMY_DATABASE_URI"]).lower()
 
 
 def test_delete_account_leaves_no_trace_of_the_address(app, db):

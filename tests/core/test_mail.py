@@ -11,6 +11,8 @@ from sqlalchemy import select
 from webapp.core.mail import HeaderInjection, drain_mail, queue_mail, safe_address, safe_header
 from webapp.core.models import MailMessage
 
+pytestmark = pytest.mark.db  # database-sensitive: `make test` runs it on PostgreSQL too
+
 
 def _dead_port() -> int:
     with socket.socket() as s:

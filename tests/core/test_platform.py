@@ -11,12 +11,15 @@ from webapp.core.security import safe_next
 
 
 def test_sqlite_pragmas(db):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite connection pragmas; PostgreSQL has no such settings")
     with db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
+@pytest.mark.db
 def test_concurrent_writers_never_see_database_is_locked(app, db):
     from webapp.core.models import AuditEvent
 
@@ -42,6 +45,7 @@ def test_concurrent_writers_never_see_database_is_locked(app, db):
     assert db.session.scalar(text("SELECT count(*) FROM audit_events")) == 1000
 
 
+@pytest.mark.db
 def test_rate_limiter_fixed_window(app):
     from webapp.extensions import limiter
 
@@ -54,6 +58,7 @@ def test_rate_limiter_fixed_window(app):
     assert limiter.hit("test", "k", "3/60", now=now + 60).allowed  # next window
 
 
+@pytest.mark.db
 def test_rate_limits_are_shared_between_processes(app_config):
     """Two app instances on one database behave as two worker processes."""
     from webapp import create_app

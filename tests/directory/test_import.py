@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 
 from tests.directory.factories import audit_events, code, outbox_rows, place
 
+pytestmark = pytest.mark.db  # database-sensitive: `make test` runs it on PostgreSQL too
+
 
 def _line(**record) -> str:
     return json.dumps(record, ensure_ascii=False)

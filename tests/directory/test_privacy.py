@@ -4,14 +4,17 @@ messages, blocks and reports."""
 from __future__ import annotations
 
 import io
-import sqlite3
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from tests.conftest import post_form
+from tests.databases import dump_database
 from tests.directory.factories import image_bytes, member_card, outbox_rows, sign_in
 from tests.factories import make_user
+
+pytestmark = pytest.mark.db  # database-sensitive: `make test` runs it on PostgreSQL too
 
 
 def _send(app, sender, card_id: int, subject: str, body: str) -> None:
@@ -26,9 +29,7 @@ def _db_text(app) -> str:
     from webapp.extensions import db
 
     db.session.commit()
-    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
-    with sqlite3.connect(path) as conn:
-        return "\n".join(conn.iterdump())
+    return dump_database(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
 def _setup(app):

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import MODEL_CACHE
+from tests.conftest import MODEL_CACHE, database_url_for
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -90,6 +90,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             "DEMO_ON_FIRST_START": False,
             "MODEL_CACHE_DIR": str(MODEL_CACHE),
             "SECRET_KEY": "e2e-secret",
+            "DATABASE_URL": database_url_for(data_dir),
             "SEARCH_BACKEND": "embedded",
             "ELASTICSEARCH_URL": None,
             "MAIL_URL": None,

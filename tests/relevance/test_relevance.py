@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from tests.conftest import MODEL_CACHE
+from tests.conftest import MODEL_CACHE, database_url_for
 from tests.relevance import harness
 
 
@@ -75,7 +75,8 @@ def test_metrics_on_known_rankings():
 @pytest.fixture(scope="module")
 def heldout_scores(tmp_path_factory):
     """The judged cards imported and indexed once; every held-out query in the three modes."""
-    stack = harness.build_stack(tmp_path_factory.mktemp("relevance") / "data", model_cache=MODEL_CACHE)
+    data_dir = tmp_path_factory.mktemp("relevance") / "data"
+    stack = harness.build_stack(data_dir, model_cache=MODEL_CACHE, DATABASE_URL=database_url_for(data_dir))
     try:
         assert stack.import_errors == [], stack.import_errors[:5]
         assert stack.drain_failed == 0

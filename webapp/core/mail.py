@@ -26,8 +26,9 @@ from urllib.parse import unquote, urlparse
 from flask import Flask, current_app, has_request_context, url_for
 from flask_babel import force_locale
 from jinja2 import Environment, StrictUndefined
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
+from webapp.core.claims import claim_due
 from webapp.core.models import MailMessage, utcnow
 from webapp.extensions import db
 
@@ -229,22 +230,17 @@ def drain_mail(limit: int = 50, *, force: bool = False) -> tuple[int, int]:
     sender = current_app.config["MAIL_FROM"]
     domain = parseaddr(sender)[1].split("@")[-1] or "localhost"
     now = utcnow()
-    query = select(MailMessage.id).where(MailMessage.sent_at.is_(None)).order_by(MailMessage.id).limit(limit)
-    if not force:
-        query = query.where(MailMessage.next_attempt_at <= now)
-    ids = list(db.session.scalars(query))
+    # Claimed with a lease in one statement, so a second worker skips them: never two sends.
+    ids = claim_due(
+        MailMessage,
+        pending=MailMessage.sent_at.is_(None),
+        now=now,
+        lease_until=now + LEASE,
+        limit=limit,
+        force=force,
+    )
     sent = failed = 0
     for mail_id in ids:
-        # Claim the row with a lease so a second worker skips it.
-        claimed = db.session.execute(
-            update(MailMessage)
-            .where(MailMessage.id == mail_id, MailMessage.sent_at.is_(None))
-            .where(True if force else MailMessage.next_attempt_at <= now)
-            .values(next_attempt_at=now + LEASE)
-        ).rowcount
-        db.session.commit()
-        if not claimed:
-            continue
         row = db.session.get(MailMessage, mail_id)
         try:
             backend.send(build_message(row, sender, domain), row)

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Callable, Iterator
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select
 
 from indexer.types import Document
+from webapp.core.claims import claim_due
 from webapp.core.models import SearchOutboxEntry, utcnow
 from webapp.core.search.registry import EntitySpec, entities
 from webapp.core.search.service import get_service
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
 KEEP_DONE = timedelta(days=1)
+#: How long a write transaction may stay open and still be replayed after a rebuild.
+REPLAY_MARGIN = timedelta(minutes=5)
 #: The background thread that drains this outbox in the web process (webapp.core.workers).
 SEARCH_WORKER = "search-worker"
 
@@ -76,24 +79,17 @@ def drain_search(limit: int = 256, *, force: bool = False) -> DrainReport:
     """Apply due outbox rows to the index. Failures stay queued with back-off."""
     report = DrainReport()
     now = utcnow()
-    query = (
-        select(SearchOutboxEntry.id)
-        .where(SearchOutboxEntry.done_at.is_(None))
-        .order_by(SearchOutboxEntry.id)
-        .limit(limit)
+    # Claimed with a lease in one statement, so a second worker process leaves these rows alone.
+    ids = claim_due(
+        SearchOutboxEntry,
+        pending=SearchOutboxEntry.done_at.is_(None),
+        now=now,
+        lease_until=now + LEASE,
+        limit=limit,
+        force=force,
     )
-    if not force:
-        query = query.where(SearchOutboxEntry.next_attempt_at <= now)
-    ids = list(db.session.scalars(query))
     if not ids:
         return report
-    # Claim with a lease so a second worker process leaves these rows alone.
-    db.session.execute(
-        update(SearchOutboxEntry)
-        .where(SearchOutboxEntry.id.in_(ids), SearchOutboxEntry.done_at.is_(None))
-        .values(next_attempt_at=now + LEASE)
-    )
-    db.session.commit()
     rows = list(db.session.scalars(select(SearchOutboxEntry).where(SearchOutboxEntry.id.in_(ids))))
     by_entity: dict[str, list[SearchOutboxEntry]] = {}
     for row in rows:
@@ -182,6 +178,7 @@ def reindex(entity: str, progress: Callable[[int], None] | None = None) -> int:
     then replay whatever changed while it ran. Returns the number of documents."""
     spec = entities()[entity]
     service = get_service()
+    started = utcnow()
     start_id = db.session.scalar(select(func.max(SearchOutboxEntry.id))) or 0
     count = service.rebuild(entity, iter_documents(spec), progress=progress)
     db.session.rollback()  # see rows committed by others since the rebuild began
@@ -189,7 +186,13 @@ def reindex(entity: str, progress: Callable[[int], None] | None = None) -> int:
         set(
             db.session.scalars(
                 select(SearchOutboxEntry.entity_id).where(
-                    SearchOutboxEntry.entity == entity, SearchOutboxEntry.id > start_id
+                    SearchOutboxEntry.entity == entity,
+                    # PostgreSQL hands out ids at insert, not at commit: a transaction begun before the
+                    # rebuild may commit a lower id after it. Rows made shortly before are replayed too.
+                    or_(
+                        SearchOutboxEntry.id > start_id,
+                        SearchOutboxEntry.created_at >= started - REPLAY_MARGIN,
+                    ),
                 )
             )
         )
