@@ -15,9 +15,9 @@ setup: ## Install everything into .venv
 run: setup ## Install, then serve the site on http://127.0.0.1:$${PORT:-5000} (SQLite + embedded search, demo data on first start)
 	$(BIN)/flask --app wsgi serve
 
-# Which tests also run on PostgreSQL: the database-sensitive ones (`make test PG_TESTS=` runs all).
-PG_TESTS ?= -m db
-test: setup ## Install, then lint, run the whole test suite on SQLite and the database tests on PostgreSQL
+# Which tests also run on PostgreSQL: all of them (`make test PG_TESTS="-m db"`: only the database-sensitive ones).
+PG_TESTS ?=
+test: setup ## Install, then lint, run the whole test suite on SQLite and again on PostgreSQL
 	@scripts/setup-test
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
+from werkzeug.routing import IntegerConverter
 
 from webapp.core.models import utcnow
 
@@ -80,5 +81,16 @@ def no_store() -> None:
     request._no_store = True  # type: ignore[attr-defined]
 
 
+class BoundedIntConverter(IntegerConverter):
+    """``<int:…>`` with an upper bound: an id past any database integer is a 404, not a 500
+    (SQLite and PostgreSQL integers stop at 2**63 - 1; anything bigger overflows in the driver)."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002 - werkzeug's name
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
+    # Before any blueprint adds a rule: rules pick their converters when they are added.
+    app.url_map.converters["int"] = BoundedIntConverter
     app.after_request(_headers)

@@ -6,7 +6,7 @@ import logging
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
 from flask_login import current_user
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from webapp.core.security import safe_next
 from webapp.extensions import db
@@ -40,15 +40,22 @@ def healthz():
     return jsonify(ok=True)
 
 
+def _error_headers(exc: HTTPException) -> dict[str, str]:
+    """What the status promises: Allow on 405 (RFC 9110 §15.5.6), Retry-After on 429."""
+    headers = {}
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+    if exc.code == 429 and getattr(exc, "retry_after", None):
+        headers["Retry-After"] = str(exc.retry_after)
+    return headers
+
+
 @bp.app_errorhandler(HTTPException)
 def http_error(exc: HTTPException):
     if request.path.startswith("/api/"):
-        return jsonify(error={"code": exc.code, "message": exc.description}), exc.code
+        return jsonify(error={"code": exc.code, "message": exc.description}), exc.code, _error_headers(exc)
     response = render_template("core/error.html", code=exc.code, name=exc.name, description=exc.description)
-    headers = {}
-    if exc.code == 429 and getattr(exc, "retry_after", None):
-        headers["Retry-After"] = str(exc.retry_after)
-    return response, exc.code, headers
+    return response, exc.code, _error_headers(exc)
 
 
 @bp.app_errorhandler(Exception)

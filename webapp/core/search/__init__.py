@@ -29,10 +29,11 @@ from webapp.core.search.registry import (
     entity_of,
     register_entity,
 )
-from webapp.core.search.service import BREAKER_SECONDS, close_service, get_service, run_search
+from webapp.core.search.service import BREAKER_SECONDS, breaker_open, close_service, get_service, run_search
 
 __all__ = [
     "BREAKER_SECONDS",
+    "breaker_open",
     "SEARCH_WORKER",
     "ApiSpec",
     "DrainReport",
