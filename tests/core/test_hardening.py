@@ -39,3 +39,33 @@ def test_405_says_which_methods_are_allowed(client, url):
     response = client.get(url)
     assert response.status_code == 405
     assert "POST" in response.headers["Allow"]
+
+
+def test_the_limiter_never_lets_twice_the_rate_through_at_a_window_edge(app):
+    """20 guesses in 3.3 s across a minute boundary got through a 10/minute limit; now at most 10 do."""
+    from webapp.extensions import limiter
+
+    edge = 60 * 30_000_000.0  # a minute boundary
+    times = [edge - 1.65 + i * 3.3 / 19 for i in range(20)]  # 3.3 s around it, evenly
+    allowed = [limiter.hit("edge", "ip", "10/60", now=t).allowed for t in times]
+    assert sum(allowed) == 10
+    refused = limiter.hit("edge", "ip", "10/60", now=edge + 2)
+    assert not refused.allowed and 1 <= refused.retry_after <= 120
+    # The promised wait is honest: just before it the window is still full, at it an attempt passes.
+    later = edge + 2 + refused.retry_after
+    assert not limiter.peek("edge", "ip", "10/60", now=later - 2).allowed
+    assert limiter.peek("edge", "ip", "10/60", now=later).allowed
+    assert limiter.hit("edge", "ip", "10/60", now=later).allowed
+
+
+def test_the_sliding_window_forgets_gradually(app):
+    """A full minute fades out over the next one: half of it still counts half-way through."""
+    from webapp.extensions import limiter
+
+    start = 60 * 31_000_000.0
+    assert all(limiter.hit("fade", "k", "10/60", now=start + i).allowed for i in range(10))
+    assert not limiter.peek("fade", "k", "10/60", now=start + 59).allowed
+    # 30 s into the next window, 10 × 0.5 = 5 still count: 5 more pass, the 6th does not.
+    results = [limiter.hit("fade", "k", "10/60", now=start + 90).allowed for _ in range(6)]
+    assert results == [True] * 5 + [False]
+    assert limiter.peek("fade", "other", "10/60", now=start + 90).allowed  # keys are independent

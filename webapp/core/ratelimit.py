@@ -1,7 +1,9 @@
 """Rate limits kept in the database, so they hold across worker processes.
 
-A fixed-window counter per (key, window): one atomic upsert per hit, committed
-on its own connection so a rolled-back request still counts.
+A sliding-window counter per key: fixed windows counted with one atomic upsert per hit
+(committed on its own connection, so a rolled-back request still counts), and the previous
+window's count weighted by how much of it lies within the last period. At a window edge a
+fixed window lets twice the limit through (ten at 0:59, ten more at 1:00); this never does.
 
 The limiter knows no model: ``create_app`` hands it the counter table and the
 engine, which keeps ``webapp.extensions`` (where the limiter is created, unbound)
@@ -67,8 +69,22 @@ class RateLimiter:
         now = self._binding().clock() if now is None else now
         return limit, period, now, int(now // period)
 
+    def _counts(self, conn: Any, scope: str, key: str, window: int) -> tuple[int, int]:
+        """(previous window's count, current window's count)."""
+        table = self._binding().table
+        rows = conn.execute(
+            select(table.c.window, table.c.count).where(
+                table.c.scope == scope, table.c.key == key[:200], table.c.window.in_((window - 1, window))
+            )
+        ).all()
+        counts = dict(rows)
+        return counts.get(window - 1, 0), counts.get(window, 0)
+
     def hit(self, scope: str, key: str, rule: str, *, now: float | None = None) -> Verdict:
-        """Count one attempt against ``rule``; refuse once the window is full."""
+        """Count one attempt against ``rule``; refuse once the sliding window is full.
+
+        Refused attempts count too, so hammering keeps the window full.
+        """
         found = self._window(rule, now)
         if found is None:
             return Verdict(True, 0, 0, parse_rule(rule)[0])
@@ -78,7 +94,8 @@ class RateLimiter:
         insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
         stmt = (
             insert(table)
-            .values(scope=scope, key=key[:200], window=window, count=1, expires_at=(window + 1) * period)
+            # A window's counter is read during the next window too (it is the "previous" one).
+            .values(scope=scope, key=key[:200], window=window, count=1, expires_at=(window + 2) * period)
             .on_conflict_do_update(
                 index_elements=[table.c.scope, table.c.key, table.c.window],
                 set_={"count": table.c.count + 1},
@@ -86,30 +103,49 @@ class RateLimiter:
             .returning(table.c.count)
         )
         with engine.begin() as conn:
-            count = conn.execute(stmt).scalar_one()
+            current = conn.execute(stmt).scalar_one()
+            previous, _ = self._counts(conn, scope, key, window)
             if window % 50 == 0:  # now and then, forget expired windows
                 conn.execute(table.delete().where(table.c.expires_at < now))
-        retry_after = max(1, math.ceil((window + 1) * period - now))
-        return Verdict(count <= limit, retry_after if count > limit else 0, count, limit)
+        weight = sliding_weight(now, window, period)
+        allowed = previous * weight + current <= limit
+        retry = 0 if allowed else retry_after(previous, current, limit, now, window, period)
+        return Verdict(allowed, retry, current, limit)
 
     def peek(self, scope: str, key: str, rule: str, *, now: float | None = None) -> Verdict:
-        """Like ``hit`` but without counting: is the window already full?"""
+        """Like ``hit`` but without counting: would one more attempt be refused?"""
         found = self._window(rule, now)
         if found is None:
             return Verdict(True, 0, 0, parse_rule(rule)[0])
         limit, period, now, window = found
-        table = self._binding().table
         with self._binding().engine().connect() as conn:
-            count = (
-                conn.execute(
-                    select(table.c.count).where(
-                        table.c.scope == scope, table.c.key == key[:200], table.c.window == window
-                    )
-                ).scalar()
-                or 0
-            )
-        retry_after = max(1, math.ceil((window + 1) * period - now))
-        return Verdict(count < limit, retry_after if count >= limit else 0, count, limit)
+            previous, current = self._counts(conn, scope, key, window)
+        allowed = previous * sliding_weight(now, window, period) + current + 1 <= limit
+        retry = 0 if allowed else retry_after(previous, current, limit, now, window, period)
+        return Verdict(allowed, retry, current, limit)
+
+
+def sliding_weight(now: float, window: int, period: int) -> float:
+    """How much of the previous window still counts: all of it at this window's start, none at its end.
+
+    The sliding-window counter (an estimate of the hits in the last ``period`` seconds from two
+    fixed windows) never lets twice the rate through at a window edge, as a fixed window does.
+    """
+    return max(0.0, 1.0 - (now - window * period) / period)
+
+
+def retry_after(previous: int, current: int, limit: int, now: float, window: int, period: int) -> int:
+    """Seconds until one more attempt would be allowed if nothing else arrives (at least 1)."""
+    elapsed = (now - window * period) / period
+    room = limit - current  # hits this window leaves; the previous one must fade below it
+    if room >= 1 and previous > 0:
+        fade_to = 1.0 - (room - 1) / previous  # elapsed share at which previous × weight ≤ room − 1…
+        wait = (fade_to - elapsed) * period
+        if fade_to < 1.0:
+            return max(1, math.ceil(wait))
+    # …otherwise into the next window, where this window's hits are the fading "previous".
+    fade_next = 0.0 if current <= limit - 1 else 1.0 - (limit - 1) / current
+    return max(1, math.ceil((1.0 - elapsed + fade_next) * period))
 
 
 def client_ip() -> str:
