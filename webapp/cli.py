@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from typing import Any, Mapping
 
 import click
 import waitress
@@ -42,4 +43,26 @@ def serve_command(host: str, port: int, threads: int) -> None:
 
     threading.Thread(target=warm, name="warm-search", daemon=True).start()
     click.echo(f"Kring on http://{host}:{port}/  (data in {app.config['DATA_DIR']}; Ctrl-C stops)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="kring")
+    waitress.serve(app, host=host, port=port, threads=threads, **waitress_options(app.config))
+
+
+#: Proxy headers waitress believes from a trusted proxy (the client's address, scheme and host).
+PROXY_HEADERS = {"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port"}
+
+
+def waitress_options(config: Mapping[str, Any]) -> dict[str, Any]:
+    """How waitress serves the app: the proxy it trusts, and bodies refused before they are read."""
+    options: dict[str, Any] = {
+        "ident": "kring",
+        # Refuse a body bigger than the app accepts before reading it (waitress reads 1 GiB by default);
+        # a little slack lets the app itself answer 413 with its own page for a body just over its limit.
+        "max_request_body_size": int(config["MAX_CONTENT_LENGTH"]) + 64 * 1024,
+    }
+    hops = int(config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        options.update(
+            trusted_proxy=config.get("TRUSTED_PROXY") or "127.0.0.1",
+            trusted_proxy_count=hops,
+            trusted_proxy_headers=PROXY_HEADERS,
+        )
+    return options

@@ -101,7 +101,11 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "RATELIMIT_RESET_IP": "20/3600",
         "RATELIMIT_CONTACT_HOUR": "10/3600",
         "RATELIMIT_CONTACT_DAY": "30/86400",
+        # Reverse-proxy hops in front of `serve` whose X-Forwarded-For/-Proto/-Host are believed, and the
+        # address those requests come from ("*": any). `serve` hands both to waitress, which rewrites the
+        # client address and scheme only for connections from that address and drops the headers otherwise.
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
+        "TRUSTED_PROXY": env.get("TRUSTED_PROXY", "127.0.0.1"),
         "UNVERIFIED_ACCOUNT_DAYS": 14,
         "CONTACT_LOG_DAYS": 365,
         "FRESH_LOGIN_MINUTES": 15,

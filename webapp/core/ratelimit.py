@@ -149,10 +149,7 @@ def retry_after(previous: int, current: int, limit: int, now: float, window: int
 
 
 def client_ip() -> str:
-    """The caller's address; honours X-Forwarded-For only behind TRUSTED_PROXIES hops."""
-    hops = current_app.config.get("TRUSTED_PROXIES", 0)
-    if hops:
-        forwarded = [p.strip() for p in request.headers.get("X-Forwarded-For", "").split(",") if p.strip()]
-        if len(forwarded) >= hops:
-            return forwarded[-hops]
+    """The caller's address. Behind a reverse proxy the server has already put the client's
+    address here (``serve`` configures waitress from TRUSTED_PROXIES/TRUSTED_PROXY); reading
+    X-Forwarded-For here as well would let any client pick its own address."""
     return request.remote_addr or "unknown"
