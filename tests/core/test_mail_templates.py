@@ -34,6 +34,9 @@ CONTEXTS: dict[str, list[dict[str, Any]]] = {
     "accounts/mail/verify.txt": [{"days": 3, "link": f"{BASE}/verify/eyJ1aWQiOjQyfQ.Z3Rva2Vu"}],
     "accounts/mail/signup_attempt.txt": [{"link": f"{BASE}/reset"}],
     "accounts/mail/reset.txt": [{"link": f"{BASE}/reset/eyJ1aWQiOjQyLCJwdyI6ImFiIn0.c2lnbg"}],
+    "core/mail/undeliverable.txt": [
+        {"mail_id": 4711, "mail_kind": "contact", "attempts": 8, "error": "SMTPRecipientsRefused: 550 no such user"}
+    ],
     "accounts/mail/email_change_notice.txt": [{"link": f"{BASE}/reset"}],
     "accounts/mail/email_change_confirm.txt": [{"link": f"{BASE}/account/email/confirm/eyJuZXciOiJhIn0.eA"}],
     "accounts/mail/email_taken.txt": [{}],
@@ -88,7 +91,7 @@ def app_config(app_config: dict, compiled: Path) -> dict:
 
 
 @pytest.fixture(autouse=True)
-def _no_cached_catalogues() -> Iterator[None]:
+def _no_cached_catalogues(app) -> Iterator[None]:
     """Flask-Babel caches catalogues on the shared Babel instance, for every app of the process
     whatever its BABEL_TRANSLATION_DIRECTORIES: start (and leave) with an empty cache, so these
     tests read the compiled committed catalogues, not what an earlier test loaded."""

@@ -42,4 +42,4 @@ def status() -> None:
     from webapp.core.mail import mail_status
 
     s = mail_status()
-    click.echo(f"queued {s['queued']} (failing {s['failing']}), sent {s['sent']}")
+    click.echo(f"queued {s['queued']} (failing {s['failing']}), sent {s['sent']}, given up {s['given_up']}")

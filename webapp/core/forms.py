@@ -7,7 +7,6 @@ field accepts the same addresses everywhere.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Iterable
 
 from flask_babel import gettext as _
@@ -17,12 +16,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from webapp.core.i18n import LANGUAGE_NAMES
+from webapp.core.mail import has_control
 from webapp.core.places import PLACE_TEXT_MAX, PlaceResolution
 from webapp.core.text import WEBSITE_MAX, InputError, normalize_website
 from webapp.core.vocabulary import CONTENT_LANGUAGES, SECTORS_MAX
 from webapp.taxonomy import get_taxonomy
-
-_LINE_BREAK = re.compile(r"[\r\n\x00\u2028\u2029\x85]")
 
 
 def strip(value: Any) -> Any:
@@ -55,10 +53,11 @@ def website(form: Any, field: Any) -> None:
 
 
 def single_line(message: Any) -> Any:
-    """A validator refusing line breaks (subjects, titles that end up in mail headers)."""
+    """A validator refusing line breaks and other control characters (subjects, titles that end up
+    in mail headers, where VT or FS would break a line too)."""
 
     def check(form: Any, field: Any) -> None:
-        if field.data and _LINE_BREAK.search(field.data):
+        if field.data and has_control(field.data):
             raise ValidationError(message)
 
     return check

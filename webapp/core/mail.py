@@ -12,9 +12,9 @@ recipient's language by ``send_template``: adding a kind of mail is a template a
 from __future__ import annotations
 
 import logging
-import re
 import smtplib
 import ssl
+import unicodedata
 from datetime import timedelta
 from email.header import decode_header
 from email.message import EmailMessage
@@ -34,21 +34,28 @@ from webapp.extensions import db
 
 log = logging.getLogger(__name__)
 
-_FORBIDDEN = re.compile(r"[\r\n\x00\u2028\u2029\x85]")
 MAX_ATTEMPTS_BACKOFF = 12
+#: Attempts after which a mail is given up (MAIL_MAX_ATTEMPTS overrides).
+MAX_ATTEMPTS = 8
 LEASE = timedelta(minutes=5)
 #: The background thread that drains the mail outbox in the web process (webapp.core.workers).
 MAIL_WORKER = "mail-worker"
 
 
 class HeaderInjection(ValueError):
-    """A header value carried a line break or NUL, raw or encoded."""
+    """A header value carried a control character (a line break to some mail software), raw or encoded."""
+
+
+def has_control(value: str) -> bool:
+    """Any control character (C0, DEL, C1: VT, FF, FS, GS, RS break lines for Python's e-mail
+    package), or a Unicode line or paragraph separator."""
+    return any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in value)
 
 
 def safe_header(value: str) -> str:
-    """Refuse CR/LF/NUL in a header value, including RFC 2047 encoded forms."""
-    if _FORBIDDEN.search(value):
-        raise HeaderInjection("line break or NUL in a mail header")
+    """Refuse control characters in a header value, including RFC 2047 encoded forms."""
+    if has_control(value):
+        raise HeaderInjection("control character in a mail header")
     if "=?" in value:
         try:
             decoded = "".join(
@@ -57,8 +64,8 @@ def safe_header(value: str) -> str:
             )
         except Exception as exc:  # malformed encoded word
             raise HeaderInjection("malformed encoded header") from exc
-        if _FORBIDDEN.search(decoded):
-            raise HeaderInjection("encoded line break or NUL in a mail header")
+        if has_control(decoded):
+            raise HeaderInjection("encoded control character in a mail header")
     return value
 
 
@@ -233,7 +240,7 @@ def drain_mail(limit: int = 50, *, force: bool = False) -> tuple[int, int]:
     # Claimed with a lease in one statement, so a second worker skips them: never two sends.
     ids = claim_due(
         MailMessage,
-        pending=MailMessage.sent_at.is_(None),
+        pending=PENDING,
         now=now,
         lease_until=now + LEASE,
         limit=limit,
@@ -244,18 +251,55 @@ def drain_mail(limit: int = 50, *, force: bool = False) -> tuple[int, int]:
         row = db.session.get(MailMessage, mail_id)
         try:
             backend.send(build_message(row, sender, domain), row)
-        except Exception as exc:  # noqa: BLE001 - any failure keeps the mail queued
+        except Exception as exc:  # noqa: BLE001 - any failure keeps the mail queued, or gives it up
             row.attempts += 1
             row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
             row.next_attempt_at = utcnow() + _backoff(row.attempts)
             failed += 1
             log.warning("mail %s failed (attempt %s): %s", row.id, row.attempts, row.last_error)
+            if is_permanent(exc) or row.attempts >= current_app.config.get("MAIL_MAX_ATTEMPTS", MAX_ATTEMPTS):
+                give_up(row)
         else:
             row.sent_at = utcnow()
             row.last_error = None
             sent += 1
         db.session.commit()
     return sent, failed
+
+
+#: Rows the worker still tries to send.
+PENDING = MailMessage.sent_at.is_(None) & MailMessage.failed_at.is_(None)
+
+
+def is_permanent(exc: BaseException) -> bool:
+    """A failure no retry can mend: headers that cannot be built, or the server's final "no" (5xx)."""
+    if isinstance(exc, HeaderInjection):
+        return True
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _msg in exc.recipients.values())
+    if isinstance(exc, (smtplib.SMTPSenderRefused, smtplib.SMTPDataError)):
+        return exc.smtp_code >= 500
+    return False
+
+
+def give_up(row: MailMessage) -> None:
+    """The dead-letter state: never retried, counted by `mail status`, and staff are told (the
+    notice about a given-up notice is not sent, so a dead staff address cannot loop)."""
+    row.failed_at = utcnow()
+    log.error("mail %s given up after %s attempt(s): %s", row.id, row.attempts, row.last_error)
+    if row.kind == "staff-notice":
+        return
+    send_template(
+        current_app.config["STAFF_EMAIL"],
+        "core/mail/undeliverable.txt",
+        lang=None,
+        kind="staff-notice",
+        user_id=row.user_id,  # erased with the person the failed mail was about
+        mail_id=row.id,
+        mail_kind=row.kind,
+        attempts=row.attempts,
+        error=row.last_error or "",
+    )
 
 
 def drain_step() -> int:
@@ -265,13 +309,15 @@ def drain_step() -> int:
 
 
 def mail_status() -> dict[str, int]:
-    queued = db.session.scalar(select(func.count()).where(MailMessage.sent_at.is_(None))) or 0
-    failing = (
-        db.session.scalar(select(func.count()).where(MailMessage.sent_at.is_(None), MailMessage.attempts > 0))
-        or 0
-    )
-    sent = db.session.scalar(select(func.count()).where(MailMessage.sent_at.is_not(None))) or 0
-    return {"queued": queued, "failing": failing, "sent": sent}
+    def count(*conditions: Any) -> int:
+        return db.session.scalar(select(func.count()).select_from(MailMessage).where(*conditions)) or 0
+
+    return {
+        "queued": count(PENDING),
+        "failing": count(PENDING, MailMessage.attempts > 0),
+        "sent": count(MailMessage.sent_at.is_not(None)),
+        "given_up": count(MailMessage.failed_at.is_not(None)),
+    }
 
 
 __all__ = [

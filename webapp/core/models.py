@@ -104,6 +104,8 @@ class MailMessage(db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Given up (dead letter): it can never be sent, or failed too often; the worker skips it.
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (Index("ix_mail_messages_pending", "sent_at", "next_attempt_at"),)
 
