@@ -374,6 +374,8 @@ def _cases() -> list[Case]:
     add("reauth.post", "POST", "/reauth", "/reauth", SIGNED_IN_PAGE, data=wrong)
     add("reset_request", "GET", "/reset", "/reset", ALL_200)
     add("reset_request.post", "POST", "/reset", "/reset", E("redirect"), data=nobody)
+    add("signin_link.bad", "GET", "/signin/link/<token>", "/signin/link/not-a-valid-token", E("400"))
+    add("signin_link.bad.post", "POST", "/signin/link/<token>", "/signin/link/not-a-valid-token", E("400"))
     add("reset.bad", "GET", "/reset/<token>", "/reset/not-a-valid-token", E("400"))
     add("reset.bad.post", "POST", "/reset/<token>", "/reset/not-a-valid-token", E("400"),
         data={"password": NEW_PASSWORD})

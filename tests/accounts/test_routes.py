@@ -15,6 +15,7 @@ ROUTES = {
     "accounts.verify": ("/verify/tok", True),
     "accounts.resend_verification": ("/account/verify/resend", False),
     "accounts.signin": ("/signin", True),
+    "accounts.signin_link": ("/signin/link/tok", True),
     "accounts.signout": ("/signout", True),
     "accounts.reauth": ("/reauth", False),
     "accounts.reset_request": ("/reset", True),

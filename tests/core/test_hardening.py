@@ -69,3 +69,38 @@ def test_the_sliding_window_forgets_gradually(app):
     results = [limiter.hit("fade", "k", "10/60", now=start + 90).allowed for _ in range(6)]
     assert results == [True] * 5 + [False]
     assert limiter.peek("fade", "other", "10/60", now=start + 90).allowed  # keys are independent
+
+
+def test_an_unverified_account_cannot_publish_a_card(app, client):
+    """Throw-away sign-ups could publish public cards (spam, impersonation) for 14 days (issue 7.8)."""
+    from tests.conftest import post_form
+    from tests.directory.factories import member_card, sign_in
+    from tests.factories import make_user
+    from webapp.core.models import AuditEvent
+    from webapp.directory.models import MemberProfile
+    from webapp.extensions import db
+
+    owner = make_user("new@example.org", verified=False)
+    card = member_card(owner, display_name="Not Yet Verified")
+    sign_in(client, owner)
+    url = f"/directory/cards/member/{card.id}/publish"
+    page = client.get(url)
+    assert page.status_code == 200 and "confirm your e-mail address" in page.get_data(as_text=True)
+    response = post_form(client, url, {"visibility": "public"}, token_from="/account")
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(MemberProfile, card.id).visibility == "draft"
+    assert (
+        db.session.scalar(
+            db.select(db.func.count()).select_from(AuditEvent).where(AuditEvent.action == "directory.publish")
+        )
+        == 0
+    )
+    # Once verified, the same request publishes.
+    from webapp.core.models import utcnow
+
+    db.session.get(type(owner), owner.id).email_verified_at = utcnow()
+    db.session.commit()
+    assert post_form(client, url, {"visibility": "public"}, token_from=url).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(MemberProfile, card.id).visibility == "public"

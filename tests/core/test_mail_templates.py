@@ -34,6 +34,7 @@ CONTEXTS: dict[str, list[dict[str, Any]]] = {
     "accounts/mail/verify.txt": [{"days": 3, "link": f"{BASE}/verify/eyJ1aWQiOjQyfQ.Z3Rva2Vu"}],
     "accounts/mail/signup_attempt.txt": [{"link": f"{BASE}/reset"}],
     "accounts/mail/reset.txt": [{"link": f"{BASE}/reset/eyJ1aWQiOjQyLCJwdyI6ImFiIn0.c2lnbg"}],
+    "accounts/mail/signin_link.txt": [{"link": f"{BASE}/signin/link/eyJ1aWQiOjQyfQ.c2lnbg"}],
     "core/mail/undeliverable.txt": [
         {"mail_id": 4711, "mail_kind": "contact", "attempts": 8, "error": "SMTPRecipientsRefused: 550 no such user"}
     ],

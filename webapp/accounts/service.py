@@ -299,6 +299,51 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+SIGNIN_LINK_MAX_AGE = timedelta(hours=1)
+
+
+def _signin_fingerprint(user: User) -> str:
+    """Changes with every sign-in and every session rotation: a sign-in link works once."""
+    return _fingerprint(
+        f"{user.session_token}:{user.last_login_at.isoformat() if user.last_login_at else ''}"
+    )
+
+
+def mail_signin_link(email: str) -> None:
+    """The account's sign-in limit tripped (someone guessing its password from many addresses):
+    mail the owner a one-time link that signs them in anyway. At most one an hour per account;
+    silently nothing for an unknown address, so the throttled page reveals nothing."""
+    from webapp.extensions import limiter
+
+    user = find_user_by_email(email)
+    if user is None:
+        return
+    if not limiter.hit(
+        "signin-link", str(user.id), current_app.config.get("RATELIMIT_SIGNIN_LINK", "1/3600")
+    ).allowed:
+        return
+    token = make_token("signin-link", {"uid": user.id, "fp": _signin_fingerprint(user)})
+    _account_mail(user, "signin_link", link=external_url("accounts.signin_link", token=token))
+    audit("account.signin_link_sent", actor_id=None, subject_user_id=user.id)
+
+
+def user_for_signin_link(token: str) -> User | None:
+    """The account a sign-in link belongs to while it is unused and under an hour old."""
+    data = read_token("signin-link", token, SIGNIN_LINK_MAX_AGE)
+    if not data:
+        return None
+    user = db.session.get(User, int(data.get("uid", 0)))
+    if user is None or not secrets.compare_digest(_signin_fingerprint(user), str(data.get("fp", ""))):
+        return None
+    return user
+
+
+def signed_in_by_link(user: User) -> None:
+    """Record the sign-in (which also spends the link)."""
+    user.last_login_at = utcnow()
+    audit("account.signin_by_link", actor_id=user.id, subject_user_id=user.id)
+
+
 # ---------------------------------------------------------------- password reset
 
 

@@ -27,6 +27,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 
 from webapp.accounts import service
@@ -81,6 +82,43 @@ def _throttled(template: str, verdict: Verdict, message: str, **context: Any) ->
     body = render_template(template, throttle=message % {"wait": _wait_text(verdict.retry_after)}, **context)
     response = current_app.make_response((body, 429))
     response.headers["Retry-After"] = str(verdict.retry_after)
+    return response
+
+
+#: Remembers, signed, which accounts signed in from this browser (their keyed hashes, never an
+#: address): failed passwords typed here do not count against those accounts' limits, so a
+#: stranger guessing from elsewhere cannot lock the owner out of their own device.
+DEVICE_COOKIE = "kring_device"
+DEVICE_ACCOUNTS_MAX = 5
+DEVICE_DAYS = 365
+
+
+def _device_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="kring.accounts.device")
+
+
+def _device_accounts() -> list[str]:
+    raw = request.cookies.get(DEVICE_COOKIE)
+    if not raw:
+        return []
+    try:
+        keys = _device_serializer().loads(raw)
+    except BadSignature:
+        return []
+    return [k for k in keys if isinstance(k, str)][:DEVICE_ACCOUNTS_MAX] if isinstance(keys, list) else []
+
+
+def _remember_device(response: Response, user: Any) -> Response:
+    key = _account_key(user.email_canonical)
+    keys = [key] + [k for k in _device_accounts() if k != key]
+    response.set_cookie(
+        DEVICE_COOKIE,
+        _device_serializer().dumps(keys[:DEVICE_ACCOUNTS_MAX]),
+        max_age=DEVICE_DAYS * 86400,
+        httponly=True,
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        samesite="Lax",
+    )
     return response
 
 
@@ -214,10 +252,12 @@ def signin():
         return render_template("accounts/signin.html", form=form)
 
     verdict = limiter.hit("signin-ip", client_ip(), _rule("RATELIMIT_SIGNIN_IP", "10/60"))
-    if verdict.allowed and form.email.data:
-        verdict = limiter.hit(
-            "signin-account", _account_key(form.email.data), _rule("RATELIMIT_SIGNIN_ACCOUNT", "25/3600")
-        )
+    account = _account_key(form.email.data) if form.email.data else None
+    if verdict.allowed and account and account not in _device_accounts():
+        verdict = limiter.hit("signin-account", account, _rule("RATELIMIT_SIGNIN_ACCOUNT", "25/3600"))
+        if not verdict.allowed:
+            service.mail_signin_link(form.email.data)
+            db.session.commit()
     if not verdict.allowed:
         return _throttled("accounts/signin.html", verdict, str(THROTTLE_SIGNIN), form=form)
 
@@ -229,10 +269,26 @@ def signin():
             _start_session(user, remember=bool(form.remember.data))
             if not user.is_verified:
                 flash(_("Please confirm your e-mail address: we sent you a link when you signed up."), "info")
-            return redirect(safe_next(form.next.data, url_for(".dashboard")))
+            return _remember_device(redirect(safe_next(form.next.data, url_for(".dashboard"))), user)
         # One message for unknown address and wrong password alike.
         error = _("This e-mail address and password do not match an account.")
     return render_template("accounts/signin.html", form=form, error=error)
+
+
+@bp.route("/signin/link/<token>", methods=["GET", "POST"])
+def signin_link(token: str):
+    """The one-time link mailed when the account's sign-in limit tripped: a button, then signed in
+    (a POST, so mail scanners that open links spend nothing)."""
+    form = ConfirmForm()
+    user = service.user_for_signin_link(token)
+    if user is None:
+        return render_template("accounts/signin_link.html", form=form, valid=False), 400
+    if request.method == "POST" and form.validate_on_submit():
+        service.signed_in_by_link(user)
+        db.session.commit()
+        _start_session(user, remember=False)
+        return _remember_device(redirect(url_for(".dashboard")), user)
+    return render_template("accounts/signin_link.html", form=form, valid=True)
 
 
 @bp.post("/signout")

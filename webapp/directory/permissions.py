@@ -26,6 +26,12 @@ def can_edit(user: Any, card: Card | None) -> bool:
     return is_owner(user, card)
 
 
+def can_publish(user: Any, card: Card | None) -> bool:
+    """The owner, once their address is confirmed: throw-away sign-ups cannot put cards before
+    the public (spam, impersonation) in the days before unverified accounts are purged."""
+    return can_edit(user, card) and bool(getattr(user, "is_verified", False))
+
+
 def can_contact(user: Any, card: Card | None) -> bool:
     """A signed-in, verified account may write to a published card it can see that accepts contact.
 
@@ -71,6 +77,7 @@ __all__ = [
     "Card",
     "can_contact",
     "can_edit",
+    "can_publish",
     "can_view",
     "card_kind",
     "is_owner",

@@ -53,6 +53,7 @@ from webapp.directory.models import (
 from webapp.directory.permissions import (
     can_contact,
     can_edit,
+    can_publish,
     can_view,
     card_kind,
     is_owner,
@@ -400,6 +401,10 @@ def publish(kind: str, profile_id: int):
     card = _card_or_404(kind, profile_id, edit=True)
     no_store()
     form = PublishForm(data={"visibility": card.visibility if card.is_published else None})
+    if not can_publish(current_user, card):
+        return render_template("directory/publish.html", form=form, card=card, kind=kind, unverified=True), (
+            403 if request.method == "POST" else 200
+        )
     if form.validate_on_submit():
         service.set_visibility(card, form.visibility.data, actor_id=current_user.id)
         _commit_and_wake()
