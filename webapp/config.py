@@ -107,6 +107,10 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         "TRUSTED_PROXY": env.get("TRUSTED_PROXY", "127.0.0.1"),
         "UNVERIFIED_ACCOUNT_DAYS": 14,
+        # Sent (or given-up) mail and its .eml copies are forgotten after this many days.
+        "MAIL_KEEP_DAYS": int(env.get("MAIL_KEEP_DAYS", "30")),
+        # A mail failing this many times is given up (dead letter) and staff are told.
+        "MAIL_MAX_ATTEMPTS": int(env.get("MAIL_MAX_ATTEMPTS", "8")),
         "CONTACT_LOG_DAYS": 365,
         "FRESH_LOGIN_MINUTES": 15,
         "SEARCH_TIMEOUT_S": float(env.get("SEARCH_TIMEOUT_S", "0.8")),

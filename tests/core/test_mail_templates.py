@@ -36,7 +36,12 @@ CONTEXTS: dict[str, list[dict[str, Any]]] = {
     "accounts/mail/reset.txt": [{"link": f"{BASE}/reset/eyJ1aWQiOjQyLCJwdyI6ImFiIn0.c2lnbg"}],
     "accounts/mail/signin_link.txt": [{"link": f"{BASE}/signin/link/eyJ1aWQiOjQyfQ.c2lnbg"}],
     "core/mail/undeliverable.txt": [
-        {"mail_id": 4711, "mail_kind": "contact", "attempts": 8, "error": "SMTPRecipientsRefused: 550 no such user"}
+        {
+            "mail_id": 4711,
+            "mail_kind": "contact",
+            "attempts": 8,
+            "error": "SMTPRecipientsRefused: 550 no such user",
+        }
     ],
     "accounts/mail/email_change_notice.txt": [{"link": f"{BASE}/reset"}],
     "accounts/mail/email_change_confirm.txt": [{"link": f"{BASE}/account/email/confirm/eyJuZXciOiJhIn0.eA"}],

@@ -231,15 +231,21 @@ def test_snapshot_then_changes_since_load_like_the_database(backend, tmp_path, m
         writer.upsert(docs, vectors(docs))
     snapshots = list((tmp_path / "search" / "e").glob("*.snapshot.npz"))
     assert len(snapshots) == 1
-    # Changes after the snapshot, written by another backend (the snapshot is not rewritten).
+    # Changes after the snapshot, written by another backend: upserts leave the snapshot as it is…
     other = EmbeddedBackend(tmp_path)
     changed = [doc(1, version=2, word="gamma"), doc(99, word="gamma")]
     other.upsert("e", changed, vectors(changed))
-    other.delete("e", ["d2"])
     other._indexes.clear()  # drop it without the snapshot refresh close() would do
     fresh = EmbeddedBackend(tmp_path)
-    assert fresh.count("e") == 30
+    assert fresh.count("e") == 31
     assert fresh._indexes["e"].snapshot_generation == 1  # loaded from the snapshot, then caught up
+    fresh._indexes.clear()
+    # …a delete writes it again (no copy of a deleted document may stay on disk).
+    other = EmbeddedBackend(tmp_path)
+    other.delete("e", ["d2"])
+    other._indexes.clear()
+    fresh = EmbeddedBackend(tmp_path)
+    assert fresh.count("e") == 30 and fresh._indexes["e"].snapshot_generation == 3
     assert sorted(lexical(fresh, "gamma")) == ["d1", "d99"]
     assert "d2" not in lexical(fresh, "beta") and len(lexical(fresh, "beta")) == 14
     query = SearchQuery(entity="e", text="x", mode="semantic", visibility=ALL)
@@ -413,3 +419,35 @@ def test_a_snapshot_of_an_older_version_is_ignored(backend, tmp_path, monkeypatc
     fresh = EmbeddedBackend(tmp_path)
     assert fresh.count("e") == 5 and when(fresh, 2.5, 2.5) == ["d2"]
     fresh.close()
+
+
+def test_a_deleted_document_leaves_no_readable_copy_on_disk(tmp_path, monkeypatch):
+    """Erasure (issue 7.7): after a delete, the SQLite file, its WAL and the snapshot of the analysed
+    index hold nothing of the document (secure_delete, a truncated WAL, a snapshot written again)."""
+    monkeypatch.setattr(embedded_store, "SNAPSHOT_MIN_DOCS", 1)
+    secret = "zwoelfpfundigkeit"
+    docs = [doc(i) for i in range(5)]
+    docs[2] = Document(
+        id="d2", version=1, visibility="public", fields={"title": f"Erna {secret.title()}", "body": secret}
+    )
+    backend = EmbeddedBackend(tmp_path)
+    backend.ensure_index("e", DIMS)
+    with backend.rebuild("e", DIMS) as writer:
+        writer.upsert(docs, vectors(docs))
+    backend.upsert("e", [docs[0]], vectors([docs[0]]))  # a write after the rebuild, in the WAL
+    # As UTF-8 (SQLite) and as UTF-32 (numpy's strings in the snapshot), whole or as a stem.
+    forms = [secret.encode(), secret.encode("utf-32-le"), secret[:9].encode("utf-32-le")]
+
+    def files_with_secret() -> list[str]:
+        files = [p for p in (tmp_path / "search").rglob("*") if p.is_file()]
+        return [p.name for p in files if any(form in p.read_bytes().lower() for form in forms)]
+
+    assert any(name.endswith(".snapshot.npz") for name in files_with_secret())
+    backend.delete("e", ["d2"])
+    assert files_with_secret() == []
+    assert lexical(backend, secret) == []
+    backend.close()
+    reopened = EmbeddedBackend(tmp_path)  # the rewritten snapshot still loads, without the document
+    reopened.ensure_index("e", DIMS)
+    assert lexical(reopened, "number1") == ["d1"] and lexical(reopened, secret) == []
+    reopened.close()

@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Integer, String
+from sqlalchemy import JSON, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.core.models import TimestampMixin, UTCDateTime
@@ -36,6 +36,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     #: Part of the login cookie; rotating it signs out every session and remember-me token.
     session_token: Mapped[str] = mapped_column(String(64), nullable=False, default=new_session_token)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    #: [{"email", "until"}]: addresses the account had, while mail sent to them may still be kept
+    #: (MAIL_KEEP_DAYS); erasure deletes by them too.
+    previous_emails: Mapped[list] = mapped_column(
+        JSON, default=list, nullable=False, server_default=text("'[]'")
+    )
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_token}"

@@ -19,7 +19,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from flask import current_app, has_app_context
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import String, cast, select
 from werkzeug.security import check_password_hash
 
 from webapp.accounts.models import ACCOUNT_TYPES, ROLES, User, new_session_token
@@ -415,6 +415,11 @@ def confirm_email_change(token: str) -> User | None:
     other = find_user_by_email(new_email)
     if other is not None and other.id != user.id:
         return None
+    keep = timedelta(days=current_app.config.get("MAIL_KEEP_DAYS", 30))
+    user.previous_emails = [
+        *(user.previous_emails or []),
+        {"email": user.email, "until": (utcnow() + keep).isoformat()},
+    ][-10:]
     user.email = new_email
     user.email_canonical = canonical_email(new_email)
     user.email_verified_at = utcnow()
@@ -478,6 +483,21 @@ def unverified_older_than(days: int) -> list[User]:
     )
 
 
+def forget_expired_addresses() -> int:
+    """Previous addresses are kept only while mail sent to them may be (MAIL_KEEP_DAYS); how many
+    accounts changed."""
+    now = utcnow().isoformat()
+    changed = 0
+    for user in db.session.scalars(select(User).where(cast(User.previous_emails, String) != "[]")):
+        kept = [
+            e for e in user.previous_emails or [] if isinstance(e, dict) and str(e.get("until", "")) > now
+        ]
+        if kept != user.previous_emails:
+            user.previous_emails = kept
+            changed += 1
+    return changed
+
+
 def purge_unverified(days: int | None = None) -> int:
     """Erase accounts never verified within ``days`` (UNVERIFIED_ACCOUNT_DAYS); commits. Returns how many."""
     from webapp.core.privacy import erase_user
@@ -487,5 +507,6 @@ def purge_unverified(days: int | None = None) -> int:
     for user in unverified_older_than(days):
         erase_user(user, reason="unverified")
         count += 1
+    forget_expired_addresses()
     db.session.commit()
     return count

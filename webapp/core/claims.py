@@ -1,12 +1,14 @@
 """Claiming due outbox rows so that two workers never take the same row.
 
-The claim is one ``UPDATE … WHERE id IN (due rows) RETURNING id`` that pushes the rows'
-``next_attempt_at`` past a lease, committed at once: a second worker's claim no longer sees them
-as due. On PostgreSQL the due rows are picked ``FOR UPDATE SKIP LOCKED``, so a concurrent claim
-skips rows another transaction is taking instead of waiting for them (and then re-checks the
-condition on the row it got). On SQLite the statement takes the write lock before it reads, so
-claims are serialised. Rows ignored by back-off (``force``) can still be claimed twice by two
-forced drains at once: that is for the CLI and tests, never for the workers.
+A claim pushes the rows' ``next_attempt_at`` past a lease and commits at once, so a second
+worker no longer sees them as due. On SQLite it is one ``UPDATE … WHERE id IN (due rows)
+RETURNING id``: the statement takes the write lock before it reads, so claims are serialised.
+On PostgreSQL the due rows are first selected ``FOR UPDATE SKIP LOCKED`` (a concurrent claim
+skips rows another transaction is taking instead of waiting), then leased in the same
+transaction: inside an ``UPDATE … IN (subquery)`` PostgreSQL may evaluate a ``LIMIT … SKIP
+LOCKED`` subquery more than once and lease more rows than asked. Rows ignored by back-off
+(``force``) can still be claimed twice by two forced drains at once: that is for the CLI and
+tests, never for the workers.
 """
 
 from __future__ import annotations
@@ -33,7 +35,18 @@ def claim_due(
     due = true() if force else model.next_attempt_at <= now
     candidates = select(model.id).where(pending, due).order_by(model.id).limit(limit)
     if db.session.get_bind().dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
+        # Lock the rows first, then lease them, in one transaction. Inside ``UPDATE … WHERE id IN``
+        # PostgreSQL may run a LIMIT … SKIP LOCKED subquery more than once and take more rows.
+        ids = list(db.session.scalars(candidates.with_for_update(skip_locked=True)))
+        if ids:
+            db.session.execute(
+                update(model)
+                .where(model.id.in_(ids))
+                .values(next_attempt_at=lease_until)
+                .execution_options(synchronize_session=False)
+            )
+        db.session.commit()
+        return sorted(ids)
     claimed = db.session.scalars(
         update(model)
         .where(model.id.in_(candidates.scalar_subquery()), pending, due)

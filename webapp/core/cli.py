@@ -36,6 +36,17 @@ def run(interval: float) -> None:
         pass
 
 
+@mail_cli.command("purge")
+@click.option("--days", type=click.IntRange(min=0), default=None, help="Default: MAIL_KEEP_DAYS (30).")
+def purge(days: int | None) -> None:
+    """Forget sent and given-up mail older than MAIL_KEEP_DAYS (rows and .eml files); the web
+    process's worker does it hourly, production runs it daily."""
+    from webapp.core.mail import purge_mail
+
+    rows, files = purge_mail(days)
+    click.echo(f"purged {rows} mails and {files} .eml files")
+
+
 @mail_cli.command("status")
 def status() -> None:
     """Queued, failing and sent counts."""

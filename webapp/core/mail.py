@@ -20,7 +20,7 @@ from email.header import decode_header
 from email.message import EmailMessage
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Iterable, Protocol
 from urllib.parse import unquote, urlparse
 
 from flask import Flask, current_app, has_request_context, url_for
@@ -220,11 +220,55 @@ class SMTPMailBackend:
             smtp.send_message(msg, to_addrs=[row.to_addr])
 
 
+def mail_dir() -> Path:
+    """Where the default backend writes its .eml files."""
+    return Path(current_app.config["DATA_DIR"]) / "mail"
+
+
+def delete_mail_files(ids: Iterable[int]) -> int:
+    """Remove the .eml copies of these outbox mails (erasure); how many existed."""
+    removed = 0
+    for mail_id in ids:
+        path = mail_dir() / f"{int(mail_id):08d}.eml"
+        if path.exists():
+            path.unlink()
+            removed += 1
+    return removed
+
+
+def purge_mail(days: int | None = None) -> tuple[int, int]:
+    """Forget mail older than ``days`` (MAIL_KEEP_DAYS, 30): sent or given-up outbox rows and .eml
+    files. Returns
+    (rows, files) removed; commits. Unsent mail is never purged."""
+    from sqlalchemy import delete, or_
+
+    days = int(current_app.config.get("MAIL_KEEP_DAYS", 30) if days is None else days)
+    cutoff = utcnow() - timedelta(days=days)
+    old = list(
+        db.session.scalars(
+            select(MailMessage.id).where(
+                MailMessage.created_at < cutoff,
+                or_(MailMessage.sent_at.is_not(None), MailMessage.failed_at.is_not(None)),
+            )
+        )
+    )
+    if old:
+        db.session.execute(delete(MailMessage).where(MailMessage.id.in_(old)))
+    files = 0
+    if mail_dir().is_dir():
+        for path in mail_dir().glob("*.eml"):
+            if path.stat().st_mtime < cutoff.timestamp():
+                path.unlink(missing_ok=True)
+                files += 1
+    db.session.commit()
+    return len(old), files
+
+
 def mail_backend() -> MailBackend:
     url = current_app.config.get("MAIL_URL")
     if url and url.startswith(("smtp://", "smtps://")):
         return SMTPMailBackend(url)
-    return FileMailBackend(Path(current_app.config["DATA_DIR"]) / "mail")
+    return FileMailBackend(mail_dir())
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -302,9 +346,19 @@ def give_up(row: MailMessage) -> None:
     )
 
 
+#: How often the background worker purges old mail.
+PURGE_EVERY_S = 3600.0
+
+
 def drain_step() -> int:
-    """One pass of the background worker: mails sent (0 lets the worker idle)."""
+    """One pass of the background worker: mails sent (0 lets the worker idle); old mail purged hourly."""
+    import time
+
     sent, _failed = drain_mail()
+    last = current_app.extensions.get("kring_mail_purged_at", 0.0)
+    if time.monotonic() - last > PURGE_EVERY_S:
+        current_app.extensions["kring_mail_purged_at"] = time.monotonic()
+        purge_mail()
     return sent
 
 
@@ -323,7 +377,9 @@ def mail_status() -> dict[str, int]:
 __all__ = [
     "HeaderInjection",
     "drain_mail",
+    "delete_mail_files",
     "drain_step",
+    "purge_mail",
     "external_url",
     "mail_language",
     "mail_status",

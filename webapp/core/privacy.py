@@ -36,6 +36,9 @@ class PersonalData:
     erase: Callable[[Any], None] = lambda user: None
     #: Lower runs first on erase; the accounts entry (which deletes the User row) runs last.
     order: int = 50
+    #: user -> ids of outbox mails that carry their data without being addressed to or about them
+    #: (a relay mail another member sent them); asked before any entry erases anything.
+    mail_ids: Callable[[Any], Iterable[int]] = lambda user: ()
 
 
 #: Models that reference a user but are deliberately not exported, with the reason.
@@ -146,14 +149,28 @@ def _scrub_audit(user: Any, emails: Iterable[str]) -> None:
             }
 
 
-def _delete_mail(user: Any, emails: Iterable[str]) -> int:
+def _addresses(user: Any) -> set[str]:
+    """Every address the account had: its own, canonical, and the previous ones still remembered."""
+    found = {user.email, getattr(user, "email_canonical", None)}
+    for entry in getattr(user, "previous_emails", None) or []:
+        found.add(entry.get("email") if isinstance(entry, dict) else entry)
+    return {e for e in found if e}
+
+
+def _delete_mail(user: Any, emails: Iterable[str], mail_ids: Iterable[int]) -> list[int]:
+    """Delete the outbox rows addressed to or about the user, or listed by a feature; their ids."""
     addresses = [e.lower() for e in emails if e]
     conditions = [MailMessage.user_id == user.id]
+    ids = list(mail_ids)
+    if ids:
+        conditions.append(MailMessage.id.in_(ids))
     if addresses:
         conditions.append(func.lower(MailMessage.to_addr).in_(addresses))
         conditions.append(func.lower(MailMessage.reply_to).in_(addresses))
-    result = db.session.execute(delete(MailMessage).where(or_(*conditions)))
-    return result.rowcount or 0
+    doomed = list(db.session.scalars(select(MailMessage.id).where(or_(*conditions))))
+    if doomed:
+        db.session.execute(delete(MailMessage).where(MailMessage.id.in_(doomed)))
+    return doomed
 
 
 def erase_user(user: Any, *, reason: str = "self") -> None:
@@ -163,14 +180,18 @@ def erase_user(user: Any, *, reason: str = "self") -> None:
     never half erased. What must stay for others (e.g. messages they received) is the
     features' business: their erase anonymises it ("former member").
     """
+    from webapp.core.mail import delete_mail_files
+
     user_id = user.id
-    emails = {user.email, getattr(user, "email_canonical", None)}
+    emails = _addresses(user)
     try:
+        # Asked first: erasing anonymises the rows that lead to these mails.
+        linked = {i for entry in registered_entries() for i in entry.mail_ids(user)}
         # Features first (they may need the user row), the accounts entry last.
         for entry in registered_entries():
             entry.erase(user)
         db.session.flush()
-        _delete_mail(user, emails)
+        deleted_mail = _delete_mail(user, emails, linked)
         _scrub_audit(user, emails)
         rotate = getattr(user, "session_token", None) is not None
         if rotate:  # any cookie still around no longer matches, even if the delete were undone
@@ -183,7 +204,17 @@ def erase_user(user: Any, *, reason: str = "self") -> None:
     except Exception:
         db.session.rollback()
         raise
+    delete_mail_files(deleted_mail)
+    checkpoint()
     log.info("erased user %s (%s)", user_id, reason)
+
+
+def checkpoint() -> None:
+    """SQLite: move the write-ahead log into the database file and empty it, so erased rows (zeroed
+    there by secure_delete) leave no readable copy in app.db-wal. Other databases: nothing to do."""
+    if db.engine.dialect.name == "sqlite":
+        with db.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 #: Column names that hold a user id even without a foreign key (logs keep ids of deleted users).

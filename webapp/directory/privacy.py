@@ -89,6 +89,20 @@ def export_directory(user: Any) -> dict[str, Any]:
     }
 
 
+def relay_mail_ids(user: Any) -> list[int]:
+    """The outbox mails of relay messages the user sent or received: a message to them went to
+    whatever address they had then, and carries their card's name."""
+    return [
+        mail_id
+        for mail_id in db.session.scalars(
+            select(ContactMessage.mail_id).where(
+                or_(ContactMessage.sender_id == user.id, ContactMessage.recipient_user_id == user.id)
+            )
+        )
+        if mail_id is not None
+    ]
+
+
 def erase_directory(user: Any) -> None:
     """Delete cards (+ photos, + index entries), anonymise sent messages, drop blocks (flush only)."""
     photo_files: list[str] = []
@@ -146,6 +160,7 @@ def register(app: Flask) -> None:
             models=[MemberProfile, ClientProfile, ContactMessage, ContactBlock, AbuseReport],
             export=export_directory,
             erase=erase_directory,
+            mail_ids=relay_mail_ids,
             order=20,
         ),
     )

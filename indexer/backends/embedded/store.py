@@ -63,6 +63,8 @@ def _connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA busy_timeout=30000")
+    # A deleted document's text is overwritten, not just unlinked (erasure, unpublishing).
+    conn.execute("PRAGMA secure_delete=ON")
     return conn
 
 
@@ -89,6 +91,14 @@ def save_snapshot(mem: _Memory, path: Path, generation: int) -> None:
     """Write a snapshot atomically (temp file + rename); vectors are not included."""
     mem.compact()
     seg = mem.segments[0] if mem.segments else mem.build_segment([], {})
+    # Only terms some live document still has: a deleted document's words leave no trace on disk.
+    terms = [""] * len(mem.vocab)
+    for term, tid in mem.vocab.items():
+        terms[tid] = term
+    lex = seg.lex.tocsc()
+    used = np.flatnonzero(np.diff(lex.indptr) > 0)
+    used = used[used < len(terms)]
+    lex = lex[:, used]
     arrays: dict[str, np.ndarray] = {
         "meta": np.array(
             json.dumps(
@@ -101,7 +111,7 @@ def save_snapshot(mem: _Memory, path: Path, generation: int) -> None:
                 }
             )
         ),
-        "vocab": np.array(list(mem.vocab), dtype=str),
+        "vocab": np.array([terms[i] for i in used], dtype=str),
         "ids": np.array(seg.ids, dtype=str),
         "names": np.array(seg.names, dtype=str),
         "vis": seg.vis,
@@ -109,10 +119,10 @@ def save_snapshot(mem: _Memory, path: Path, generation: int) -> None:
         "lon": seg.lon,
         "recent": seg.recent,
         "name_key": seg.name_key,
-        "lex_data": seg.lex.data,
-        "lex_indices": seg.lex.indices,
-        "lex_indptr": seg.lex.indptr,
-        "lex_shape": np.array(seg.lex.shape),
+        "lex_data": lex.data,
+        "lex_indices": lex.indices,
+        "lex_indptr": lex.indptr,
+        "lex_shape": np.array(lex.shape),
     }
     for name, spans in seg.ranges.items():
         arrays[f"r_{name}_offsets"] = spans.offsets
@@ -494,7 +504,23 @@ class _Index:
     ) -> BulkReport:
         with self.lock:
             self.follow_pointer()  # never write into a file a rebuild elsewhere has replaced
-            return write_batch(self.writer(), self.mem, docs, vectors, deletes, self)
+            report = write_batch(self.writer(), self.mem, docs, vectors, deletes, self)
+            if deletes:
+                self._forget_deleted()
+            return report
+
+    def _forget_deleted(self) -> None:
+        """After deletes no copy of the documents may stay readable on disk: the write-ahead log is
+        folded into the (secure_delete) file and emptied, and a snapshot of the analysed index —
+        which holds their names and terms — is written again from memory, where they are gone."""
+        try:
+            self.writer().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.OperationalError as exc:  # a reader holds the log: the next delete retries
+            log.warning("search index %s: WAL not truncated after a delete: %s", self.path, exc)
+        snapshot = _snapshot_path(self.path)  # type: ignore[arg-type]
+        if snapshot.exists():
+            save_snapshot(self.mem, snapshot, self.generation)
+            self.snapshot_generation = self.generation
 
     def bump(self, generation: int) -> None:
         self.generation = generation

@@ -21,10 +21,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("mail_messages") as batch:
-        batch.add_column(sa.Column("failed_at", sa.DateTime(), nullable=True))
+    # A plain ADD COLUMN on both databases: a batch rebuild on SQLite would drop AUTOINCREMENT.
+    op.add_column("mail_messages", sa.Column("failed_at", sa.DateTime(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("mail_messages") as batch:
+    # SQLite drops a column by rebuilding the table: keep its AUTOINCREMENT (revision 0002).
+    with op.batch_alter_table("mail_messages", table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.drop_column("failed_at")
