@@ -206,9 +206,13 @@ def index_body(
 ) -> dict[str, Any]:
     """Settings and mappings for a new index of any entity.
 
-    Synonym rules are inlined into the ``synonym_graph`` filter, which only search
-    analyzers use; without rules the filter is removed from them (index creation
-    would fail on an empty rule list).
+    Synonym rules are inlined into the ``synonym_graph`` filter, which only the folded
+    subfield's search analyzer uses (lowercase and asciifolding before it, nothing after it):
+    a stop filter after synonym_graph corrupts the token graph of every multi-word synonym
+    holding a stop word ("ingénieur du son", "chef de chœur"), one before it makes such rules
+    unparsable. The language subfields analyze queries as documents: stop words and stems,
+    no synonyms. Without rules the filter is removed (index creation would fail on an empty
+    rule list). ``_meta.kring.config_hash`` records the configuration (``config_hash``).
     """
     settings, mappings = _base_config(synonyms, config_dir)
     mappings["_meta"]["kring"]["config_hash"] = config_hash(synonyms, config_dir)

@@ -56,13 +56,16 @@ class FakeElasticsearch:
                         status, body = answer(request) if callable(answer) else answer
                         break
                 data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("X-Elastic-Product", "Elasticsearch")
-                self.send_header("Content-Type", "application/vnd.elasticsearch+json;compatible-with=8")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                if self.command != "HEAD":
-                    self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    self.send_header("X-Elastic-Product", "Elasticsearch")
+                    self.send_header("Content-Type", "application/vnd.elasticsearch+json;compatible-with=8")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    if self.command != "HEAD":
+                        self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # a slow answer the client stopped waiting for (timeout tests)
 
             do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _serve
 

@@ -263,12 +263,12 @@ def test_a_socket_that_never_answers_costs_each_request_path_call_one_timeout():
             with pytest.raises(BackendUnavailable, match="ConnectionTimeout"):
                 call()
             elapsed = time.monotonic() - started
-            assert 0.7 < elapsed < 1.05, (name, elapsed)
+            assert 0.7 < elapsed < 1.3, (name, elapsed)  # one 0.8 s timeout, never two
             time.sleep(0.05)  # let the accept thread see a (wrong) second connection
             assert len(hanging.connections) == before + 1, name
         started = time.monotonic()
         health = backend.health()
-        assert time.monotonic() - started < 1.05
+        assert time.monotonic() - started < 1.3
         assert health["ok"] is False and "ConnectionTimeout" in health["error"]
     finally:
         backend.close()
@@ -288,7 +288,7 @@ def test_one_search_shares_one_timeout_across_its_requests(es):
         backend.search(SearchQuery(entity="member", text="x", mode="lexical"), {}, {"lexical": 1.0})
     elapsed = time.monotonic() - started
     backend.close()
-    assert 0.7 < elapsed < 1.05
+    assert 0.7 < elapsed < 1.3
     assert len(es.sent("POST", "/t-member/_search")) == 1
 
 
@@ -302,7 +302,7 @@ def test_health_shares_one_timeout_across_its_requests(es):
     elapsed = time.monotonic() - started
     backend.close()
     assert health["ok"] is False and health["server_version"] == "8.19.3"
-    assert 0.7 < elapsed < 1.05
+    assert 0.7 < elapsed < 1.3
 
 
 # --- item 14: never two rebuilds at once -----------------------------------------------------
