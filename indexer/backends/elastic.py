@@ -118,7 +118,8 @@ class RebuildInProgress(RuntimeError):
 
 
 class RebuildLockLost(RuntimeError):
-    """This rebuild's lock was taken over (it looked stale): the rebuild must not swap."""
+    """This rebuild's lock was taken over (it looked stale), or its index was removed: the
+    rebuild stops and must not swap."""
 
 
 def server_problem(server_version: str) -> str | None:
@@ -254,7 +255,12 @@ class _Writer:
 
     def upsert(self, docs: Sequence[Document], vectors: dict[str, np.ndarray]) -> BulkReport:
         self._backend._heartbeat(self._lock)
-        return self._backend._bulk_index(self.target, docs, vectors)
+        report = self._backend._bulk_index(self.target, docs, vectors)
+        gone = [i for i, why in report.errors.items() if why.startswith("index_not_found_exception")]
+        if gone:
+            # require_alias refused the write: the index being filled was removed under us.
+            raise RebuildLockLost(f"{self.target} no longer exists (the index {self.index} was removed)")
+        return report
 
     def delete(self, ids: Sequence[str]) -> None:
         self._backend._heartbeat(self._lock)
@@ -551,13 +557,14 @@ class ElasticsearchBackend:
         if not force and now - lock.beat_at < LOCK_HEARTBEAT:
             return
         try:
-            resp = self._admin.index(
-                index=self._lock_index(),
-                id=lock.entity,
-                document=lock.document(now),
-                if_seq_no=lock.seq_no,
-                if_primary_term=lock.primary_term,
-            )
+            with _guard("rebuild lock"):
+                resp = self._admin.index(
+                    index=self._lock_index(),
+                    id=lock.entity,
+                    document=lock.document(now),
+                    if_seq_no=lock.seq_no,
+                    if_primary_term=lock.primary_term,
+                )
         except (ConflictError, NotFoundError):
             raise RebuildLockLost(
                 f"the rebuild lock of {lock.entity} was taken over or removed: this rebuild stops"

@@ -420,6 +420,25 @@ def test_a_rebuild_whose_lock_was_taken_over_does_not_swap(es):
     backend.close()
 
 
+def test_a_rebuild_whose_index_was_removed_stops_at_its_next_write(es):
+    """require_alias turns "write into an index someone deleted" into an error, not a fresh
+    auto-created index; the rebuild stops instead of swapping in an index without the rows."""
+    LockStore(es)
+    _index_routes(es)
+    error = {"type": "index_not_found_exception", "reason": "[t-member-building] is not an alias"}
+    es.on(
+        BULK,
+        "/_bulk",
+        (200, {"errors": True, "items": [{"index": {"_id": "1", "status": 404, "error": error}}]}),
+    )
+    backend = ElasticsearchBackend(es.url, prefix=PREFIX, synonyms=[])
+    with pytest.raises(RebuildLockLost, match="t-member-building no longer exists"):
+        with backend.rebuild("member", {"minilm": 2}) as writer:
+            writer.upsert([_doc("1")], {})
+    assert not es.sent("POST", "/_aliases")
+    backend.close()
+
+
 def test_changed_dims_are_noted_and_the_rebuild_still_runs(es):
     """Item 15's deadlock: the service's ensure_index used to raise "run reindex", and reindex
     builds the service first. Now the rebuild runs and clears the note."""
