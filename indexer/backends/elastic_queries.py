@@ -29,6 +29,7 @@ Decisions that shape the requests (see the Elasticsearch facts in issue 3):
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import re
 from datetime import UTC, datetime
@@ -135,6 +136,12 @@ def index_name(prefix: str, entity: str, when: datetime | None = None) -> str:
     return f"{alias_name(prefix, entity)}-{when.astimezone(UTC):%Y%m%dt%H%M%S%f}"
 
 
+def lock_index_name(prefix: str) -> str:
+    """The small index holding one rebuild lock document per entity. Entity names start with
+    a letter or digit, so ``<prefix>-_locks`` can never be an entity's alias."""
+    return f"{_check_name(prefix, 'prefix')}-_locks"
+
+
 def initial_index_name(prefix: str, entity: str) -> str:
     """The first index of an entity, made by ``ensure_index``: a fixed name, so web workers
     starting together create it once (the others get resource_already_exists) instead of
@@ -199,10 +206,26 @@ def index_body(
 ) -> dict[str, Any]:
     """Settings and mappings for a new index of any entity.
 
-    Synonym rules are inlined into the ``synonym_graph`` filter, which only search
-    analyzers use; without rules the filter is removed from them (index creation
-    would fail on an empty rule list).
+    Synonym rules are inlined into the ``synonym_graph`` filter, which only the folded
+    subfield's search analyzer uses (lowercase and asciifolding before it, nothing after it):
+    a stop filter after synonym_graph corrupts the token graph of every multi-word synonym
+    holding a stop word ("ingénieur du son", "chef de chœur"), one before it makes such rules
+    unparsable. The language subfields analyze queries as documents: stop words and stems,
+    no synonyms. Without rules the filter is removed (index creation would fail on an empty
+    rule list). ``_meta.kring.config_hash`` records the configuration (``config_hash``).
     """
+    settings, mappings = _base_config(synonyms, config_dir)
+    mappings["_meta"]["kring"]["config_hash"] = config_hash(synonyms, config_dir)
+    for name, size in sorted(dims.items()):
+        mappings["properties"][vector_field(name)] = vector_mapping(size, config_dir)
+    mappings["_meta"]["kring"]["embedders"] = {name: int(size) for name, size in sorted(dims.items())}
+    return {"settings": settings, "mappings": mappings}
+
+
+def _base_config(
+    synonyms: Sequence[str] | None, config_dir: Path = CONFIG_DIR
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """settings.json and mappings.json with the synonym rules inlined (no vector fields yet)."""
     settings = load_json("settings.json", config_dir)
     mappings = load_json("mappings.json", config_dir)
     analysis = settings["index"]["analysis"]
@@ -212,10 +235,68 @@ def index_body(
         del analysis["filter"]["kring_synonyms"]
         for analyzer in analysis["analyzer"].values():
             analyzer["filter"] = [f for f in analyzer.get("filter", []) if f != "kring_synonyms"]
+    return settings, mappings
+
+
+def config_hash(synonyms: Sequence[str] | None = None, config_dir: Path = CONFIG_DIR) -> str:
+    """A digest of everything an index is created with except the embedders' dims: settings,
+    analyzers, synonym rules, mappings and the vector field template.
+
+    Stored in the index's ``_meta`` at creation, so ``ensure_index`` notices a changed
+    analyzer, synonym or shard setting that ``config_version`` alone would not (settings
+    cannot be compared as read back: Elasticsearch normalises and adds to them). ``_meta``
+    itself (version, notes) is left out; the version is compared on its own.
+    """
+    settings, mappings = _base_config(synonyms, config_dir)
+    mappings.pop("_meta", None)
+    payload = {
+        "settings": settings,
+        "mappings": mappings,
+        "vector_field": load_json("vector_field.json", config_dir),
+    }
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def vector_dims_mismatch(current: Mapping[str, Any], dims: Mapping[str, int]) -> dict[str, tuple[int, int]]:
+    """Embedders whose vector field exists in ``current`` with other dims: {name: (index, embedder)}."""
+    have = current.get("properties", {})
+    out: dict[str, tuple[int, int]] = {}
     for name, size in sorted(dims.items()):
-        mappings["properties"][vector_field(name)] = vector_mapping(size, config_dir)
-    mappings["_meta"]["kring"]["embedders"] = {name: int(size) for name, size in sorted(dims.items())}
-    return {"settings": settings, "mappings": mappings}
+        field = have.get(vector_field(name))
+        if field is not None and int(field.get("dims", size)) != int(size):
+            out[name] = (int(field["dims"]), int(size))
+    return out
+
+
+def index_problems(
+    current: Mapping[str, Any],
+    dims: Mapping[str, int],
+    synonyms: Sequence[str] | None,
+    config_dir: Path = CONFIG_DIR,
+) -> tuple[list[str], list[str]]:
+    """Why an index whose mapping is ``current`` should be rebuilt: (required, recommended).
+
+    Required: a vector field with other dims than its embedder (kNN requests fail on it).
+    Recommended: an older ``config_version`` or another ``config_hash`` (settings, analyzers,
+    synonyms or mappings changed since the index was built; it still answers, as before).
+    """
+    required = [
+        f"{vector_field(name)} has {have} dims in the index but the embedder gives {want}"
+        for name, (have, want) in vector_dims_mismatch(current, dims).items()
+    ]
+    recommended = []
+    kring = (current.get("_meta") or {}).get("kring") or {}
+    version, wanted_version = kring.get("config_version"), config_version(config_dir)
+    if version != wanted_version:
+        recommended.append(f"built with search_config version {version}, the code has {wanted_version}")
+    stored, wanted_hash = kring.get("config_hash"), config_hash(synonyms, config_dir)
+    if stored != wanted_hash:
+        recommended.append(
+            f"index configuration {stored or 'without a hash'} differs from the code's {wanted_hash} "
+            "(settings, analyzers, synonyms or mappings changed)"
+        )
+    return required, recommended
 
 
 def mapping_update(
@@ -228,13 +309,13 @@ def mapping_update(
     """
     wanted = index_body(dims, synonyms=None, config_dir=config_dir)["mappings"]
     have = current.get("properties", {})
-    for name, size in dims.items():
-        field = have.get(vector_field(name))
-        if field is not None and int(field.get("dims", size)) != int(size):
-            raise ValueError(
-                f"{vector_field(name)} has {field.get('dims')} dims in the index but the embedder gives "
-                f"{size}: rebuild the index (flask indexer reindex)"
-            )
+    mismatch = vector_dims_mismatch(current, dims)
+    if mismatch:
+        name, (index_dims, size) = next(iter(mismatch.items()))
+        raise ValueError(
+            f"{vector_field(name)} has {index_dims} dims in the index but the embedder gives "
+            f"{size}: rebuild the index (flask indexer reindex)"
+        )
     missing = {k: v for k, v in wanted["properties"].items() if k not in have}
     if not missing:
         return None
@@ -324,10 +405,26 @@ def delete_actions(target: str, ids: Iterable[str]) -> list[dict[str, Any]]:
     return [{"_op_type": "delete", "_index": target, "_id": str(i)} for i in ids]
 
 
-def alias_swap_actions(alias: str, new_index: str, old_indices: Iterable[str]) -> list[dict[str, Any]]:
-    """One atomic ``_aliases`` call: the alias moves from the old index(es) to the new one."""
-    actions: list[dict[str, Any]] = [{"add": {"index": new_index, "alias": alias}}]
+def alias_swap_actions(
+    alias: str,
+    new_index: str,
+    old_indices: Iterable[str],
+    *,
+    building: str | None = None,
+    squatter: bool = False,
+) -> list[dict[str, Any]]:
+    """One atomic ``_aliases`` call: the alias moves from the old index(es) to the new one.
+
+    ``building``: the building alias to take off the new index in the same call.
+    ``squatter``: a concrete index named like the alias (auto-created by a write while the
+    alias was missing) is deleted in the same call (``remove_index`` runs before the other
+    actions), so the alias can take its name without a moment with neither.
+    """
+    actions: list[dict[str, Any]] = [{"remove_index": {"index": alias}}] if squatter else []
+    actions.append({"add": {"index": new_index, "alias": alias}})
     actions += [{"remove": {"index": old, "alias": alias}} for old in sorted(old_indices) if old != new_index]
+    if building is not None:
+        actions.append({"remove": {"index": new_index, "alias": building}})
     return actions
 
 

@@ -1,22 +1,18 @@
 """ElasticsearchBackend wiring without a cluster.
 
-A small HTTP endpoint stands in for Elasticsearch 8 (it records requests and answers
-canned JSON with the product header the official client checks); the backend, the
-client and the request builders under test are the real ones. Live behaviour is
-covered by test_elastic_contract.py when ELASTICSEARCH_URL is set.
+A small HTTP endpoint stands in for Elasticsearch (tests/indexer/es_server.py: it records
+requests and answers canned JSON with the product header the official client checks); the
+backend, the client and the request builders under test are the real ones. Live behaviour
+is covered by test_elastic_contract.py when ELASTICSEARCH_URL is set; timeouts, retries,
+TLS and the rebuild lock by test_elastic_resilience.py.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import socket
-import threading
 import time
-from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 import pytest
@@ -25,73 +21,12 @@ from indexer.backends import elastic_queries as q
 from indexer.backends.base import BackendUnavailable, SearchBackend
 from indexer.backends.elastic import ElasticsearchBackend
 from indexer.types import HL_END, HL_START, Document, GeoFilter, SearchQuery
+from tests.indexer.es_server import FakeElasticsearch
 
 PREFIX = "t"
 ALIAS = "t-member"
 #: The client sends bulk bodies with PUT.
 BULK = "PUT|POST"
-Answer = tuple[int, Any] | Callable[[dict], tuple[int, Any]]
-
-
-class FakeElasticsearch:
-    """Routes (method regex, path regex) → canned answers; every request is recorded."""
-
-    def __init__(self) -> None:
-        self.routes: list[tuple[str, re.Pattern[str], Answer]] = []
-        self.requests: list[dict[str, Any]] = []
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _serve(self) -> None:
-                url = urlsplit(self.path)
-                length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode("utf-8") if length else ""
-                request = {
-                    "method": self.command,
-                    "path": url.path,
-                    "params": {k: v[-1] for k, v in parse_qs(url.query).items()},
-                    "raw": raw,
-                    "lines": [json.loads(line) for line in raw.splitlines() if line.strip()],
-                }
-                fake.requests.append(request)
-                status, body = 404, {"error": {"type": "resource_not_found_exception"}, "status": 404}
-                for method, pattern, answer in fake.routes:
-                    if re.fullmatch(method, self.command) and pattern.fullmatch(url.path):
-                        status, body = answer(request) if callable(answer) else answer
-                        break
-                data = b"" if self.command == "HEAD" else json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("X-Elastic-Product", "Elasticsearch")
-                self.send_header("Content-Type", "application/vnd.elasticsearch+json;compatible-with=8")
-                self.send_header(
-                    "Content-Length", str(len(json.dumps(body).encode()) if data == b"" else len(data))
-                )
-                self.end_headers()
-                if data:
-                    self.wfile.write(data)
-
-            do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _serve
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
-        self.thread.start()
-
-    def on(self, method: str, path: str, answer: Answer) -> None:
-        self.routes.insert(0, (method, re.compile(path), answer))
-
-    def sent(self, method: str, path: str) -> list[dict[str, Any]]:
-        pattern = re.compile(path)
-        return [
-            r for r in self.requests if re.fullmatch(method, r["method"]) and pattern.fullmatch(r["path"])
-        ]
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -214,11 +149,34 @@ def test_health_reports_cluster_and_index_sizes(es, backend):
     }
 
 
-def test_health_is_not_ok_when_major_versions_differ(es, backend):
-    _cluster(es, version="9.1.0")
+@pytest.mark.parametrize("version", ["8.12.0", "8.19.3", "9.0.0", "9.1.4"])
+def test_health_is_ok_for_the_clients_major_and_the_next(es, backend, version):
+    """The 8.x client sends compatible-with=8, which Elasticsearch 9 serves (the client's
+    compatibility matrix: its own major and the next)."""
+    _cluster(es, version=version)
+    health = backend.health()
+    assert health["ok"] is True, health
+    assert health["server_version"] == version
+    assert "error" not in health
+    [info] = es.sent("GET", "/")
+    assert "compatible-with=8" in info["headers"]["accept"]
+
+
+@pytest.mark.parametrize(
+    ("version", "why"),
+    [
+        ("7.17.25", "talks to Elasticsearch 8.x and 9.x"),
+        ("10.0.0", "talks to Elasticsearch 8.x and 9.x"),
+        ("8.11.4", "too old"),
+        ("serverless", "unknown Elasticsearch version"),
+    ],
+)
+def test_health_is_not_ok_for_other_versions(es, backend, version, why):
+    _cluster(es, version=version)
     health = backend.health()
     assert health["ok"] is False
-    assert "major version" in health["error"]
+    assert why in health["error"]
+    assert health["indices"]  # the rest of the report is still there
 
 
 # --- index management -------------------------------------------------------------------
@@ -237,40 +195,92 @@ def test_ensure_index_creates_the_first_index_behind_the_alias(es, backend):
 
 def test_ensure_index_accepts_a_concurrent_creation(es, backend):
     """Two workers start together: the second create fails, the alias made by the first serves."""
-    answers = iter([(404, {"error": {"type": "aliases_not_found_exception"}, "status": 404})])
+    current = q.index_body({"minilm": 384}, synonyms=[])["mappings"]
+    answers = iter([(404, {"error": {"type": "index_not_found_exception"}, "status": 404})])
     es.on(
         "GET",
-        "/_alias/t-member",
-        lambda r: next(answers, (200, {"t-member-initial": {"aliases": {"t-member": {}}}})),
+        "/t-member/_mapping",
+        lambda r: next(answers, (200, {"t-member-initial": {"mappings": current}})),
     )
     es.on(
         "PUT",
         "/t-member-initial",
         (400, {"error": {"type": "resource_already_exists_exception"}, "status": 400}),
     )
-    current = q.index_body({"minilm": 384}, synonyms=[])["mappings"]
-    es.on("GET", "/t-member-initial/_mapping", (200, {"t-member-initial": {"mappings": current}}))
     backend.ensure_index("member", {"minilm": 384})
     assert len(es.sent("PUT", "/t-member-initial")) == 1
     assert not es.sent("PUT", "/t-member-initial/_mapping")  # nothing to add
+    assert backend.reindex_needed() == {}
 
 
 def test_ensure_index_adds_a_new_embedder_in_place(es, backend):
     current = q.index_body({"use_m3": 512}, synonyms=[])["mappings"]
-    es.on("GET", "/_alias/t-member", (200, {"t-member-1": {"aliases": {"t-member": {}}}}))
-    es.on("GET", "/t-member-1/_mapping", (200, {"t-member-1": {"mappings": current}}))
+    es.on("GET", "/t-member/_mapping", (200, {"t-member-1": {"mappings": current}}))
     es.on("PUT", "/t-member-1/_mapping", (200, {"acknowledged": True}))
     backend.ensure_index("member", {"use_m3": 512, "minilm": 384})
     [put] = es.sent("PUT", "/t-member-1/_mapping")
     assert json.loads(put["raw"]) == q.mapping_update(current, {"use_m3": 512, "minilm": 384})
     assert not es.sent("PUT", "/t-member-\\d.*t\\d+")  # no new index
+    assert backend.reindex_needed() == {}
+
+
+def test_ensure_index_notes_changed_dims_instead_of_refusing(es, backend):
+    """Other vector dims need a rebuild, and `flask indexer reindex` builds the service (and so
+    calls ensure_index) first: refusing here would lock the rebuild out for good."""
+    current = q.index_body({"minilm": 384}, synonyms=[])["mappings"]
+    es.on("GET", "/t-member/_mapping", (200, {"t-member-1": {"mappings": current}}))
+    es.on("PUT", "/t-member-1/_mapping", (200, {"acknowledged": True}))
+    backend.ensure_index("member", {"minilm": 768, "use_m3": 512})
+    # The embedder that fits is still added in place; the mismatched field is left alone.
+    [put] = es.sent("PUT", "/t-member-1/_mapping")
+    assert set(json.loads(put["raw"])["properties"]) == {"vec_use_m3"}
+    assert backend.reindex_needed() == {
+        "member": {
+            "required": ["t-member-1: vec_minilm has 384 dims in the index but the embedder gives 768"],
+            "recommended": [],
+        }
+    }
+
+
+def test_ensure_index_notes_a_changed_configuration(es, backend):
+    """Settings and synonyms are not in the mapping version: the stored hash tells them apart."""
+    current = q.index_body({"minilm": 384}, synonyms=["old, rule"])["mappings"]
+    es.on("GET", "/t-member/_mapping", (200, {"t-member-1": {"mappings": current}}))
+    backend.ensure_index("member", {"minilm": 384})  # the backend's rules are []
+    assert not es.sent("PUT", ".*")
+    state = backend.reindex_needed()["member"]
+    assert state["required"] == []
+    [reason] = state["recommended"]
+    assert reason.startswith(f"t-member-1: index configuration {q.config_hash(['old, rule'])} differs")
+
+
+def test_ensure_index_notes_a_concrete_index_under_the_alias_name(es, backend):
+    """What a bulk write made before require_alias: ensure_index reports it, the rebuild repairs it."""
+    es.on("GET", "/t-member/_mapping", (200, {"t-member": {"mappings": {"properties": {}}}}))
+    backend.ensure_index("member", {"minilm": 384})
+    assert not es.sent("PUT", ".*")
+    [reason] = backend.reindex_needed()["member"]["required"]
+    assert "t-member is a concrete index, not an alias" in reason
+    _cluster(es)
+    assert backend.health()["ok"] is False
+    assert backend.health()["reindex"] == backend.reindex_needed()
+
+
+def _lock_routes(es: FakeElasticsearch) -> None:
+    """The rebuild lock document in t-_locks: free, then held by this rebuild."""
+    es.on("PUT", "/t-_locks", (200, {"acknowledged": True}))
+    es.on("PUT", "/t-_locks/_create/member", (201, {"result": "created", "_seq_no": 4, "_primary_term": 1}))
+    es.on("PUT", "/t-_locks/_doc/member", (200, {"result": "updated", "_seq_no": 5, "_primary_term": 1}))
+    es.on("DELETE", "/t-_locks/_doc/member", (200, {"result": "deleted", "_seq_no": 6, "_primary_term": 1}))
 
 
 def test_rebuild_swaps_the_alias_in_one_call_and_drops_the_old_index(es, backend):
+    _lock_routes(es)
     es.on("PUT", "/t-member-\\d{8}t\\d{12}", (200, {"acknowledged": True}))
     es.on("PUT", "/t-member-\\d{8}t\\d{12}/_settings", (200, {"acknowledged": True}))
     es.on("POST", "/t-member-\\d{8}t\\d{12}/_refresh", (200, {}))
-    es.on("GET", "/_alias/t-member", (200, {"t-member-old": {"aliases": {"t-member": {}}}}))
+    current = q.index_body({"minilm": 2}, synonyms=[])["mappings"]
+    es.on("GET", "/t-member/_mapping", (200, {"t-member-old": {"mappings": current}}))
     es.on("POST", "/_aliases", (200, {"acknowledged": True}))
     es.on("DELETE", "/t-member-old", (200, {"acknowledged": True}))
     es.on(BULK, "/_bulk", lambda r: (200, {"errors": False, "items": [_bulk_item("1", 201)]}))
@@ -284,9 +294,11 @@ def test_rebuild_swaps_the_alias_in_one_call_and_drops_the_old_index(es, backend
     created = json.loads(create["raw"])
     assert created["aliases"] == {"t-member-building": {}}
     assert created["settings"]["index"]["refresh_interval"] == "-1"
+    # The data goes through the building alias, which must exist: never an auto-created index.
     [bulk] = es.sent(BULK, "/_bulk")
+    assert bulk["params"]["require_alias"] == "true"
     assert bulk["lines"][0] == {
-        "index": {"_index": new, "_id": "1", "version": 1, "version_type": "external_gte"}
+        "index": {"_index": "t-member-building", "_id": "1", "version": 1, "version_type": "external_gte"}
     }
     [settings] = es.sent("PUT", f"/{new}/_settings")
     assert json.loads(settings["raw"]) == {"index": {"refresh_interval": "1s"}}
@@ -301,9 +313,44 @@ def test_rebuild_swaps_the_alias_in_one_call_and_drops_the_old_index(es, backend
     order = [(r["method"], r["path"]) for r in es.requests]
     assert order.index(("POST", "/_aliases")) < order.index(("DELETE", "/t-member-old"))
     assert ("DELETE", f"/{new}") not in order
+    # Locked first, the lock still ours right before the swap, released last.
+    [take] = es.sent("PUT", "/t-_locks/_create/member")
+    assert json.loads(take["raw"])["index"] == new
+    [beat] = es.sent("PUT", "/t-_locks/_doc/member")
+    assert beat["params"] == {"if_seq_no": "4", "if_primary_term": "1"}
+    [release] = es.sent("DELETE", "/t-_locks/_doc/member")
+    assert release["params"] == {"if_seq_no": "5", "if_primary_term": "1"}
+    assert order.index(("PUT", "/t-_locks/_create/member")) < order.index(("PUT", f"/{new}"))
+    assert order.index(("PUT", "/t-_locks/_doc/member")) < order.index(("POST", "/_aliases"))
+    assert order[-1] == ("DELETE", "/t-_locks/_doc/member")
+
+
+def test_rebuild_replaces_a_concrete_index_squatting_the_alias_name(es, backend):
+    """The swap deletes it in the same _aliases call (remove_index runs first), so the alias can
+    take its name; the reindex ensure_index asked for clears the note."""
+    _lock_routes(es)
+    es.on("GET", "/t-member/_mapping", (200, {"t-member": {"mappings": {"properties": {}}}}))
+    backend.ensure_index("member", {"minilm": 2})
+    assert backend.reindex_needed()["member"]["required"]
+    es.on("PUT", "/t-member-\\d{8}t\\d{12}(/_settings)?", (200, {"acknowledged": True}))
+    es.on("POST", "/t-member-\\d{8}t\\d{12}/_refresh", (200, {}))
+    es.on("POST", "/_aliases", (200, {"acknowledged": True}))
+    with backend.rebuild("member", {"minilm": 2}):
+        pass
+    [create] = es.sent("PUT", "/t-member-\\d{8}t\\d{12}")
+    new = create["path"].strip("/")
+    [aliases] = es.sent("POST", "/_aliases")
+    assert json.loads(aliases["raw"])["actions"] == [
+        {"remove_index": {"index": "t-member"}},
+        {"add": {"index": new, "alias": "t-member"}},
+        {"remove": {"index": new, "alias": "t-member-building"}},
+    ]
+    assert not es.sent("DELETE", "/t-member")  # gone with the swap, not before it
+    assert backend.reindex_needed() == {}
 
 
 def test_a_failed_rebuild_deletes_the_new_index_and_keeps_the_alias(es, backend):
+    _lock_routes(es)
     es.on("PUT", "/t-member-\\d{8}t\\d{12}", (200, {"acknowledged": True}))
     es.on("DELETE", "/t-member-\\d{8}t\\d{12}", (200, {"acknowledged": True}))
     with pytest.raises(RuntimeError, match="database went away"):
@@ -312,6 +359,7 @@ def test_a_failed_rebuild_deletes_the_new_index_and_keeps_the_alias(es, backend)
     [create] = es.sent("PUT", "/t-member-\\d{8}t\\d{12}")
     assert es.sent("DELETE", create["path"])
     assert not es.sent("POST", "/_aliases")
+    assert es.sent("DELETE", "/t-_locks/_doc/member")  # the lock is released too
 
 
 # --- writes ------------------------------------------------------------------------------
@@ -359,12 +407,38 @@ def test_upsert_retries_rejected_documents(es, backend):
 
 
 def test_writes_during_a_rebuild_also_reach_the_new_index(es, backend):
-    es.on("GET", "/_alias/t-member-building", (200, {"t-member-new": {"aliases": {"t-member-building": {}}}}))
+    es.on("HEAD", "/_alias/t-member-building", (200, {}))
     es.on(BULK, "/_bulk", lambda r: (200, {"errors": False, "items": [_bulk_item("1", 201)]}))
     report = backend.upsert("member", [_doc("1")], {})
     assert report.indexed == 1
-    targets = [b["lines"][0]["index"]["_index"] for b in es.sent(BULK, "/_bulk")]
-    assert targets == [ALIAS, "t-member-new"]
+    bulks = es.sent(BULK, "/_bulk")
+    assert [b["lines"][0]["index"]["_index"] for b in bulks] == [ALIAS, "t-member-building"]
+    assert all(b["params"]["require_alias"] == "true" for b in bulks)
+
+
+def test_a_write_to_a_lost_alias_fails_instead_of_creating_an_index(es, backend):
+    """require_alias: Elasticsearch answers each item 404 and creates nothing; the rows stay in
+    the outbox (per-document errors) until ensure_index or a reindex restores the alias."""
+    reason = (
+        "no such index [t-member] and [require_alias] request flag is [true] and [t-member] is not an alias"
+    )
+    error = {"type": "index_not_found_exception", "reason": reason}
+    items = [{"index": {"_index": ALIAS, "_id": "1", "status": 404, "error": error}}]
+    es.on(BULK, "/_bulk", (200, {"errors": True, "items": items}))
+    report = backend.upsert("member", [_doc("1")], {})
+    assert (report.indexed, report.stale) == (0, 0)
+    assert report.errors == {"1": f"index_not_found_exception: {reason}"}
+    [bulk] = es.sent(BULK, "/_bulk")
+    assert bulk["params"]["require_alias"] == "true"
+
+
+def test_a_delete_from_a_missing_index_is_an_error(es, backend):
+    """A missing document is fine (already gone); a missing index is not (the row must wait)."""
+    error = {"type": "index_not_found_exception", "reason": "no such index [t-member]"}
+    items = [{"delete": {"_index": ALIAS, "_id": "1", "status": 404, "error": error}}]
+    es.on(BULK, "/_bulk", (200, {"errors": True, "items": items}))
+    with pytest.raises(RuntimeError, match="index_not_found_exception"):
+        backend.delete("member", ["1"])
 
 
 def test_delete_ignores_unknown_ids(es, backend):
@@ -518,11 +592,41 @@ def test_a_failing_leg_makes_the_backend_unavailable(es, backend):
         backend.search(SearchQuery(entity="member", text="x", mode="lexical"), {}, {"lexical": 1.0})
 
 
-def test_a_missing_index_answers_empty(es, backend):
+def test_a_missing_index_makes_the_backend_unavailable(es, backend):
+    """Not "0 results": the web layer answers from the database instead."""
     missing = {"error": {"type": "index_not_found_exception", "reason": "no such index"}, "status": 404}
     es.on("POST", "/_msearch", (200, {"responses": [missing]}))
-    result = backend.search(SearchQuery(entity="member", text="x", mode="lexical"), {}, {"lexical": 1.0})
-    assert (result.total, result.hits) == (0, [])
+    with pytest.raises(BackendUnavailable, match="no index behind t-member"):
+        backend.search(SearchQuery(entity="member", text="x", mode="lexical"), {}, {"lexical": 1.0})
+    es.on("POST", "/t-member/_search", (404, {"error": missing["error"], "status": 404}))
+    with pytest.raises(BackendUnavailable, match="no index behind t-member"):
+        backend.search(SearchQuery(entity="member"), {}, {})
+
+
+@pytest.mark.parametrize("status", [401, 403, 429, 500, 503])
+def test_api_errors_that_mean_cannot_answer_now_never_leak(es, backend, status):
+    """`flask indexer status` and the outbox see BackendUnavailable, whatever the call."""
+    answer = (status, {"error": {"type": "some_exception", "reason": "no"}, "status": status})
+    es.on(".*", ".*", answer)
+    for call in (
+        lambda: backend.count("member"),
+        lambda: backend.ensure_index("member", {"minilm": 2}),
+        lambda: backend.upsert("member", [_doc("1")], {}),
+        lambda: backend.delete("member", ["1"]),
+        lambda: backend.ids("member"),
+        lambda: backend.search(SearchQuery(entity="member", text="x"), {}, {"lexical": 1.0}),
+        lambda: backend.search(SearchQuery(entity="member"), {}, {}),
+    ):
+        with pytest.raises(BackendUnavailable):
+            call()
+    assert backend.health()["ok"] is False
+
+
+def test_count_of_a_missing_index_is_zero(es, backend):
+    es.on(
+        "POST|GET", "/t-member/_count", (404, {"error": {"type": "index_not_found_exception"}, "status": 404})
+    )
+    assert backend.count("member") == 0
 
 
 def test_an_unlicensed_retriever_falls_back_to_client_side_fusion(es):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 from datetime import UTC, datetime
@@ -110,7 +111,10 @@ def test_index_body_has_one_int8_hnsw_vector_field_per_embedder():
     assert body["mappings"]["dynamic"] == "strict"
 
 
-def test_synonym_graph_is_inlined_and_only_in_search_analyzers():
+def test_synonyms_are_inlined_only_where_no_stop_filter_can_break_them():
+    """Only the folded subfield's search analyzer has synonym_graph, with no stop filter before
+    or after it (analysis chain checked in test_elastic_analysis.py); the language subfields
+    analyze query and document alike, stop words and stemming only."""
     rules = ["fotograaf, photographe, fotograf, photographer", "geluidstechnicus, sound engineer"]
     body = q.index_body(DIMS, synonyms=rules)
     analysis = body["settings"]["index"]["analysis"]
@@ -120,20 +124,22 @@ def test_synonym_graph_is_inlined_and_only_in_search_analyzers():
         "synonyms": rules,
     }
     with_synonyms = {name for name, a in analysis["analyzer"].items() if "kring_synonyms" in a["filter"]}
-    assert with_synonyms == {
-        "kring_folded_search",
-        "kring_nl_search",
-        "kring_fr_search",
-        "kring_de_search",
-        "kring_en_search",
-    }
-    # ...and the mapping uses exactly those as search analyzers, never as index analyzers.
+    assert with_synonyms == {"kring_folded_search"}
+    assert analysis["analyzer"]["kring_folded_search"]["filter"] == [
+        "lowercase",
+        "asciifolding",
+        "kring_synonyms",
+    ]
     for name in TEXT_FIELDS:
         field = body["mappings"]["properties"][name]
-        assert "kring_synonyms" not in analysis["analyzer"][field["analyzer"]]["filter"]
-        for sub in field["fields"].values():
-            assert sub["search_analyzer"] in with_synonyms
-            assert sub["analyzer"] not in with_synonyms
+        assert field["analyzer"] == "kring_standard" and "search_analyzer" not in field
+        assert field["fields"]["folded"] == {
+            "type": "text",
+            "analyzer": "kring_folded",
+            "search_analyzer": "kring_folded_search",
+        }
+        for code in q.LANGS:
+            assert field["fields"][code] == {"type": "text", "analyzer": f"kring_{code}"}
 
 
 def test_without_synonym_files_the_filter_is_dropped():
@@ -141,7 +147,10 @@ def test_without_synonym_files_the_filter_is_dropped():
     analysis = body["settings"]["index"]["analysis"]
     assert "kring_synonyms" not in analysis["filter"]
     assert all("kring_synonyms" not in a["filter"] for a in analysis["analyzer"].values())
-    assert analysis["analyzer"]["kring_fr_search"]["filter"] == analysis["analyzer"]["kring_fr"]["filter"]
+    assert (
+        analysis["analyzer"]["kring_folded_search"]["filter"]
+        == analysis["analyzer"]["kring_folded"]["filter"]
+    )
 
 
 def test_synonym_files_are_read_in_solr_format(tmp_path: Path):
@@ -234,6 +243,80 @@ def test_search_config_files_are_valid_versioned_json():
         json.loads((q.CONFIG_DIR / name).read_text(encoding="utf-8"))
     assert q.config_version() >= 1
     assert q.load_json("vector_field.json")["index_options"]["type"] == "int8_hnsw"
+
+
+def test_config_hash_covers_settings_synonyms_and_mappings_but_not_dims(tmp_path: Path):
+    """ensure_index compares it: a changed analyzer or synonym rule must show, a new embedder
+    (added in place) must not."""
+    base = q.config_hash(["a, b"])
+    assert base == q.config_hash(["a, b"])
+    assert len(base) == 16 and int(base, 16) >= 0
+    assert q.config_hash(["a, b, c"]) != base
+    assert q.config_hash([]) != base
+    body = q.index_body({"minilm": 384}, synonyms=["a, b"])
+    assert body["mappings"]["_meta"]["kring"]["config_hash"] == base
+    assert (
+        q.index_body({"minilm": 768, "use_m3": 512}, synonyms=["a, b"])["mappings"]["_meta"]["kring"][
+            "config_hash"
+        ]
+        == base
+    )
+
+    def edited(name: str, change) -> str:
+        copy_dir = tmp_path / name
+        copy_dir.mkdir()
+        for file in ("settings.json", "mappings.json", "vector_field.json"):
+            (copy_dir / file).write_text((q.CONFIG_DIR / file).read_text(encoding="utf-8"), encoding="utf-8")
+        target, data = change(copy_dir)
+        (copy_dir / target).write_text(json.dumps(data), encoding="utf-8")
+        return q.config_hash(["a, b"], copy_dir)
+
+    def stop_words(d: Path):
+        data = json.loads((d / "settings.json").read_text())
+        data["index"]["analysis"]["filter"]["kring_fr_stop"]["stopwords"] = "_none_"
+        return "settings.json", data
+
+    def shards(d: Path):
+        data = json.loads((d / "settings.json").read_text())
+        data["index"]["number_of_shards"] = 2
+        return "settings.json", data
+
+    def note_only(d: Path):
+        data = json.loads((d / "mappings.json").read_text())
+        data["_meta"]["kring"]["note"] = "reworded"
+        return "mappings.json", data
+
+    def hnsw(d: Path):
+        data = json.loads((d / "vector_field.json").read_text())
+        data["index_options"]["m"] = 32
+        return "vector_field.json", data
+
+    assert edited("stop", stop_words) != base
+    assert edited("shards", shards) != base
+    assert edited("hnsw", hnsw) != base
+    assert edited("note", note_only) == base  # _meta is not configuration
+
+
+def test_index_problems_required_and_recommended():
+    rules = ["a, b"]
+    current = q.index_body({"minilm": 384, "use_m3": 512}, synonyms=rules)["mappings"]
+    assert q.index_problems(current, {"minilm": 384, "use_m3": 512}, rules) == ([], [])
+    assert q.index_problems(current, {"minilm": 384, "other": 8}, rules) == ([], [])  # added in place
+    required, recommended = q.index_problems(current, {"minilm": 768}, rules)
+    assert required == ["vec_minilm has 384 dims in the index but the embedder gives 768"]
+    assert recommended == []
+    assert q.vector_dims_mismatch(current, {"minilm": 768, "use_m3": 512}) == {"minilm": (384, 768)}
+
+    old = copy.deepcopy(current)
+    old["_meta"]["kring"]["config_version"] = 2
+    del old["_meta"]["kring"]["config_hash"]
+    required, recommended = q.index_problems(old, {"minilm": 384}, rules)
+    assert required == []
+    assert recommended == [
+        f"built with search_config version 2, the code has {q.config_version()}",
+        f"index configuration without a hash differs from the code's {q.config_hash(rules)} "
+        "(settings, analyzers, synonyms or mappings changed)",
+    ]
 
 
 def test_mapping_update_adds_new_embedder_only():
@@ -379,6 +462,17 @@ def test_delete_and_alias_swap_actions():
     assert q.alias_swap_actions("kring-member", "kring-member-2", []) == [
         {"add": {"index": "kring-member-2", "alias": "kring-member"}}
     ]
+    swap = q.alias_swap_actions(
+        "kring-member", "kring-member-2", [], building="kring-member-building", squatter=True
+    )
+    assert swap == [
+        {"remove_index": {"index": "kring-member"}},
+        {"add": {"index": "kring-member-2", "alias": "kring-member"}},
+        {"remove": {"index": "kring-member-2", "alias": "kring-member-building"}},
+    ]
+    assert q.lock_index_name("kring") == "kring-_locks"
+    with pytest.raises(ValueError):
+        q.alias_name("kring", "_locks")  # no entity can be named like the lock index
 
 
 # --- queries ----------------------------------------------------------------------------
