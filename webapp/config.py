@@ -55,6 +55,11 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "ELASTICSEARCH_URL": es_url,
         "SEARCH_BACKEND": env.get("SEARCH_BACKEND") or ("elasticsearch" if es_url else "embedded"),
         "SEARCH_INDEX_PREFIX": env.get("SEARCH_INDEX_PREFIX", "kring"),
+        # A self-managed Elasticsearch 8/9 serves HTTPS with its own CA and wants credentials:
+        # a CA file or the CA certificate's SHA-256 fingerprint, and an API key ("id:key" or encoded).
+        "ELASTICSEARCH_CA_CERTS": env.get("ELASTICSEARCH_CA_CERTS") or None,
+        "ELASTICSEARCH_CA_FINGERPRINT": env.get("ELASTICSEARCH_CA_FINGERPRINT") or None,
+        "ELASTICSEARCH_API_KEY": env.get("ELASTICSEARCH_API_KEY") or None,
         # Empty = the packaged default pair (multilingual USE + all-MiniLM-L6-v2).
         "EMBEDDING_MODEL": env.get("EMBEDDING_MODEL", ""),
         # Exported ONNX models and other derived model files; shared between data dirs.

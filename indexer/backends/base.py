@@ -14,6 +14,10 @@ class BackendUnavailable(RuntimeError):
     """The backend cannot answer now (down, timed out, circuit open)."""
 
 
+class RebuildConflict(RuntimeError):
+    """Another process is rebuilding the same entity (or took the rebuild over): try again later."""
+
+
 @runtime_checkable
 class RebuildWriter(Protocol):
     def upsert(self, docs: Sequence[Document], vectors: dict[str, np.ndarray]) -> BulkReport: ...

@@ -70,7 +70,7 @@ from elasticsearch import ApiError, ConflictError, Elasticsearch, NotFoundError,
 from elasticsearch import __versionstr__ as CLIENT_VERSION
 
 from indexer.backends import elastic_queries as q
-from indexer.backends.base import BackendUnavailable
+from indexer.backends.base import BackendUnavailable, RebuildConflict
 from indexer.fusion import FusedHit
 from indexer.types import (
     BulkReport,
@@ -113,11 +113,11 @@ _LOCK_MAPPINGS = {
 _LOCK_SETTINGS = {"index": {"number_of_shards": 1, "auto_expand_replicas": "0-1"}}
 
 
-class RebuildInProgress(RuntimeError):
+class RebuildInProgress(RebuildConflict):
     """Another process is rebuilding this entity's index (its lock is fresh)."""
 
 
-class RebuildLockLost(RuntimeError):
+class RebuildLockLost(RebuildConflict):
     """This rebuild's lock was taken over (it looked stale), or its index was removed: the
     rebuild stops and must not swap."""
 

@@ -36,6 +36,7 @@ def run(interval: float, once: bool) -> None:
 @click.option("--entity", "names", multiple=True, help="Only these entities (default: all).")
 def reindex(names: tuple[str, ...]) -> None:
     """Rebuild indexes from the database into new indexes and swap them in."""
+    from indexer.backends.base import RebuildConflict
     from webapp.core.progress import Progress
     from webapp.core.search import entities
     from webapp.core.search import reindex as do_reindex
@@ -49,7 +50,11 @@ def reindex(names: tuple[str, ...]) -> None:
         spec = known[name]
         total = sum(1 for _ in spec.all_ids())
         progress = Progress(f"reindex {name}", total=total)
-        count = do_reindex(name, progress=progress.set)
+        try:
+            count = do_reindex(name, progress=progress.set)
+        except RebuildConflict as exc:  # another rebuild holds the entity's lock, or took it over
+            progress.finish()
+            raise click.ClickException(f"{name}: {exc}") from exc
         progress.count = count
         click.echo(progress.finish())
 
@@ -57,16 +62,21 @@ def reindex(names: tuple[str, ...]) -> None:
 @indexer_cli.command("status")
 def status() -> None:
     """Queued and failing outbox rows, index sizes, backend health."""
+    from indexer.backends.base import BackendUnavailable
     from webapp.core.search import entities, get_service, outbox_status
 
     queue = outbox_status()
     click.echo(f"outbox: {queue['queued']} queued, {queue['failing']} failing")
-    service = get_service()
-    health = service.backend.health()
-    click.echo(f"backend: {service.backend.name} ({'ok' if health.get('ok') else 'DOWN'})")
-    click.echo("embedders: " + ", ".join(f"{e.name} ({e.dims}d)" for e in service.embedders))
-    for name in entities():
-        click.echo(f"  {name}: {service.backend.count(name):,} documents")
+    try:
+        service = get_service()
+        health = service.backend.health()
+        click.echo(f"backend: {service.backend.name} ({'ok' if health.get('ok') else 'DOWN'})")
+        click.echo("embedders: " + ", ".join(f"{e.name} ({e.dims}d)" for e in service.embedders))
+        for name in entities():
+            click.echo(f"  {name}: {service.backend.count(name):,} documents")
+    except BackendUnavailable as exc:
+        click.echo(f"backend: DOWN ({exc})")
+        raise SystemExit(1) from exc
     for key, value in sorted(health.items()):
         if key != "ok":
             click.echo(f"  {key}: {value}")

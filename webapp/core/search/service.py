@@ -42,6 +42,9 @@ def _build(app: Flask):  # -> indexer.service.SearchService
         url=cfg.get("ELASTICSEARCH_URL"),
         prefix=cfg["SEARCH_INDEX_PREFIX"],
         timeout=cfg["SEARCH_TIMEOUT_S"],
+        ca_certs=cfg.get("ELASTICSEARCH_CA_CERTS"),
+        ca_fingerprint=cfg.get("ELASTICSEARCH_CA_FINGERPRINT"),
+        api_key=cfg.get("ELASTICSEARCH_API_KEY"),
     )
     try:
         embedders = load_embedders(cfg["EMBEDDING_MODEL"], cache_dir=cfg["MODEL_CACHE_DIR"])
