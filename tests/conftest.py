@@ -135,10 +135,37 @@ def app_settings(data_dir: str | Path, **overrides: Any) -> dict[str, Any]:
     }
 
 
+class Clock:
+    """The rate limiter's clock (``RATELIMIT_CLOCK``) under the test's control.
+
+    It starts at midnight UTC, where every window of every rule (a minute, an hour, a day) begins,
+    and moves only when the test says so: a burst never straddles two windows, and a test shows a
+    limit lifting by moving time instead of sleeping until the wall clock turns a window.
+    """
+
+    #: 2026-01-01T00:00:00Z.
+    START = 1_767_225_600.0
+
+    def __init__(self, now: float = START) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
 @pytest.fixture
-def app_config(tmp_path: Path) -> dict:
-    """Settings for a test app: a fresh DATA_DIR, no background threads."""
-    return app_settings(tmp_path / "data")
+def clock() -> Clock:
+    """The test's rate-limit clock, at the start of a day (``clock.advance(60)`` turns a minute)."""
+    return Clock()
+
+
+@pytest.fixture
+def app_config(tmp_path: Path, clock: Clock) -> dict:
+    """Settings for a test app: a fresh DATA_DIR, no background threads, the test's clock."""
+    return app_settings(tmp_path / "data", RATELIMIT_CLOCK=clock)
 
 
 class IsolatedClient(FlaskClient):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
@@ -40,13 +39,6 @@ def outbox(to: str | None = None):
     return list(db.session.scalars(query))
 
 
-def wait_for_fresh_window(period: int, needed: float = 6.0) -> None:
-    """Fixed-window limits reset on the period boundary; start a burst well inside one window."""
-    left = period - (time.time() % period)
-    if left < needed:
-        time.sleep(left + 0.05)
-
-
 @pytest.fixture
 def req(app):
     """A request context, for service functions that translate messages."""
@@ -81,5 +73,4 @@ __all__ = [
     "outbox",
     "post_form",
     "signin",
-    "wait_for_fresh_window",
 ]

@@ -149,7 +149,7 @@ def test_signup_of_an_existing_address_looks_the_same(app, db):
     assert "already have an account" in notice.body_text
 
 
-def test_signup_is_capped_per_ip_per_day(app, db):
+def test_signup_is_capped_per_ip_per_day(app, db, clock):
     app.config["RATELIMIT_SIGNUP_IP"] = "3/86400"
     client = app.test_client()
     client.environ_base["REMOTE_ADDR"] = "203.0.113.50"
@@ -162,6 +162,9 @@ def test_signup_is_capped_per_ip_per_day(app, db):
     other = app.test_client()
     other.environ_base["REMOTE_ADDR"] = "198.51.100.50"
     assert _signup(other, "elsewhere@example.org").status_code == 302
+    clock.advance(86400)  # the next day the network may sign up again
+    assert _signup(client, "bulk9@example.org").status_code == 302
+    assert _user(db, "bulk9@example.org") is not None
 
 
 def test_resend_verification(app, client, db):

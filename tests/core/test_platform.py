@@ -46,30 +46,43 @@ def test_concurrent_writers_never_see_database_is_locked(app, db):
 
 
 @pytest.mark.db
-def test_rate_limiter_fixed_window(app):
+def test_rate_limiter_fixed_window(app, clock):
     from webapp.extensions import limiter
 
-    now = 1_000_000.0
-    verdicts = [limiter.hit("test", "k", "3/60", now=now) for _ in range(4)]
+    assert limiter.now() == clock.now  # the app's RATELIMIT_CLOCK, not the wall clock
+    verdicts = [limiter.hit("test", "k", "3/60") for _ in range(4)]
     assert [v.allowed for v in verdicts] == [True, True, True, False]
-    assert 0 < verdicts[-1].retry_after <= 60
-    assert limiter.hit("test", "other", "3/60", now=now).allowed  # keys are independent
-    assert not limiter.peek("test", "k", "3/60", now=now).allowed
-    assert limiter.hit("test", "k", "3/60", now=now + 60).allowed  # next window
+    assert verdicts[-1].retry_after == 60  # the clock stands at the window's first second
+    assert limiter.hit("test", "other", "3/60").allowed  # keys are independent
+    assert not limiter.peek("test", "k", "3/60").allowed
+    clock.advance(59.5)
+    late = limiter.peek("test", "k", "3/60")
+    assert not late.allowed and late.retry_after == 1
+    clock.advance(0.5)
+    assert limiter.peek("test", "k", "3/60").allowed  # next window
+    assert limiter.hit("test", "k", "3/60").allowed
+    # An explicit time still wins over the clock (other processes pass theirs).
+    assert not limiter.hit("test", "k", "3/60", now=clock.now - 1).allowed
 
 
 @pytest.mark.db
-def test_rate_limits_are_shared_between_processes(app_config):
-    """Two app instances on one database behave as two worker processes."""
+def test_rate_limits_are_shared_between_processes(app_config, clock):
+    """Two app instances on one database behave as two worker processes (sharing one clock)."""
     from webapp import create_app
     from webapp.extensions import limiter
 
     first, second = create_app(app_config), create_app(app_config)
-    allowed = []
-    for i in range(6):
-        with (first if i % 2 else second).app_context():
-            allowed.append(limiter.hit("shared", "ip", "5/60", now=2_000_000.0).allowed)
-    assert allowed == [True] * 5 + [False]
+
+    def hits(count: int) -> list[bool]:
+        allowed = []
+        for i in range(count):
+            with (first if i % 2 else second).app_context():
+                allowed.append(limiter.hit("shared", "ip", "5/60").allowed)
+        return allowed
+
+    assert hits(6) == [True] * 5 + [False]
+    clock.advance(60)
+    assert hits(6) == [True] * 5 + [False]
 
 
 @pytest.mark.parametrize("path", ["/", "/does-not-exist", "/healthz"])
