@@ -7,7 +7,8 @@ from http.cookies import SimpleCookie
 
 import pytest
 
-from tests.accounts.conftest import csrf_token, is_signed_in, post_form, signin
+from tests.accounts.conftest import is_signed_in, signin
+from tests.conftest import csrf_token, post_form
 from tests.factories import PASSWORD, make_user
 
 

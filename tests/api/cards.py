@@ -7,12 +7,15 @@ corpus built once per test module.
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from typing import Any, Iterator
 
 from tests.conftest import app_settings
+from tests.factories import client_card, code, member_card, place
 
 SECRET_EMAIL_DOMAIN = "private-mail.example"
+
 
 #: (name, function, sectors, place, country, card language, spoken, visibility, headline, bio, skills)
 CORPUS: list[dict[str, Any]] = [
@@ -249,69 +252,47 @@ CLIENTS: list[dict[str, Any]] = [
 ]
 
 
-def resolve(kind: str, text: str) -> str:
-    from webapp.taxonomy import get_taxonomy
-
-    code = get_taxonomy().resolve(kind, text)
-    assert code, f"taxonomy does not know {kind} {text!r}"
-    return code
-
-
-def place(name: str) -> Any:
-    from webapp.taxonomy import get_gazetteer
-
-    places = get_gazetteer().resolve(name, lang="en")
-    assert places, f"gazetteer does not know {name!r}"
-    return places[0]
-
-
 def secret_email(n: int) -> str:
+    """The n-th card's private contact address: never to be shown by any page or answer."""
     return f"owner{n}@{SECRET_EMAIL_DOMAIN}"
 
 
-def make_member(spec: dict[str, Any], n: int = 0) -> Any:
-    """A member card through the directory service (draft, then published as asked)."""
+def _corpus_card(factory: Any, spec: dict[str, Any], email_n: int, **fields: Any) -> Any:
+    """A card of the corpus without an account (as imported), published as the spec says; not committed."""
     from webapp.core.places import place_values
-    from webapp.directory import service
 
-    values = {
-        "display_name": spec["name"],
-        "function_code": resolve("function", spec["function"]),
-        "function_text": spec.get("function_text"),
-        "sectors": [resolve("sector", s) for s in spec["sectors"]],
-        "languages": spec.get("languages", []),
-        "headline": spec.get("headline"),
-        "bio": spec.get("bio"),
-        "skills": spec.get("skills", []),
-        "card_language": spec.get("lang"),
-        "contact_email": secret_email(n),
-        "experience_years": spec.get("years"),
+    return factory(
+        False,
+        visibility=spec.get("visibility", "public"),
+        commit=False,
+        sectors=[code("sector", s) for s in spec["sectors"]],
+        card_language=spec.get("lang"),
+        contact_email=secret_email(email_n),
         **place_values(place(spec["place"])),
-    }
-    card = service.create_card("member", None, values)
-    visibility = spec.get("visibility", "public")
-    if visibility != "draft":
-        service.set_visibility(card, visibility, actor_id=None, via="test")
-    return card
+        **fields,
+    )
+
+
+def make_member(spec: dict[str, Any], n: int = 0) -> Any:
+    """The corpus member card of ``spec`` (its private address numbered ``n``)."""
+    return _corpus_card(
+        member_card,
+        spec,
+        n,
+        display_name=spec["name"],
+        function_code=code("function", spec["function"]),
+        function_text=spec.get("function_text"),
+        languages=spec.get("languages", []),
+        headline=spec.get("headline"),
+        bio=spec.get("bio"),
+        skills=spec.get("skills", []),
+        experience_years=spec.get("years"),
+    )
 
 
 def make_client(spec: dict[str, Any], n: int = 0) -> Any:
-    from webapp.core.places import place_values
-    from webapp.directory import service
-
-    values = {
-        "name": spec["name"],
-        "sectors": [resolve("sector", s) for s in spec["sectors"]],
-        "description": spec.get("description"),
-        "card_language": spec.get("lang"),
-        "contact_email": secret_email(1000 + n),
-        **place_values(place(spec["place"])),
-    }
-    card = service.create_card("client", None, values)
-    visibility = spec.get("visibility", "public")
-    if visibility != "draft":
-        service.set_visibility(card, visibility, actor_id=None, via="test")
-    return card
+    """The corpus client card of ``spec`` (its private address numbered 1000 + ``n``)."""
+    return _corpus_card(client_card, spec, 1000 + n, name=spec["name"], description=spec.get("description"))
 
 
 def seed(members: list[dict[str, Any]] = CORPUS, clients: list[dict[str, Any]] = CLIENTS) -> dict[str, int]:
@@ -355,14 +336,6 @@ def corpus_app(data_dir: str) -> Iterator[tuple[Any, dict[str, int]]]:
             db.engine.dispose()
 
 
-def sign_in(client: Any, user: Any) -> None:
-    """Put the user in the client's session the way Flask-Login's sign-in does."""
-    with client.session_transaction() as sess:
-        sess["_user_id"] = user.get_id()
-        sess["_fresh"] = True
-
-
 def visible_text(html: str) -> str:
-    import re
-
+    """The page's text without its tags (attribute values, which repeat the query, drop out)."""
     return re.sub(r"<[^>]+>", " ", html)

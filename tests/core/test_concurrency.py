@@ -13,7 +13,7 @@ from typing import Callable
 import pytest
 
 from tests.conftest import MODEL_CACHE, REPO
-from tests.directory.factories import member_card, outbox_rows
+from tests.factories import member_card, outbox_rows
 from webapp.core.claims import claim_due
 from webapp.core.mail import LEASE, drain_mail, queue_mail
 from webapp.core.models import MailMessage, utcnow

@@ -7,9 +7,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import _free_port, post_form
-from tests.directory.factories import audit_events, client_card, fresh, mails, member_card, sign_in
-from tests.factories import make_user
+from tests.conftest import _free_port, post_form, sign_in
+from tests.factories import audit_events, client_card, fresh, mails, make_user, member_card
 
 
 def _count(model) -> int:
@@ -279,7 +278,7 @@ def test_recipient_blocks_a_sender(app, client, people):
     assert _send(sender_client, people["card"].id).status_code == 302
 
 
-def test_recipient_reports_a_message_and_staff_handle_it(app, client, people):
+def test_recipient_reports_a_message_and_staff_handle_it(app, client, people, staff):
     from webapp.directory.models import AbuseReport, ContactBlock
 
     message_id = _message_to(app, people)
@@ -298,9 +297,7 @@ def test_recipient_reports_a_message_and_staff_handle_it(app, client, people):
     assert client.get("/directory/staff/reports").status_code == 404
     assert post_form(client, f"/directory/staff/reports/{report.id}/handle").status_code == 404
 
-    staff = make_user(role="staff")
-    staff_client = app.test_client()
-    sign_in(staff_client, staff)
+    staff_client = sign_in(app.test_client(), staff)
     assert "Abuse reports to handle: 1" in staff_client.get("/account").get_data(as_text=True)
     assert "Abuse reports to handle" not in client.get("/account").get_data(as_text=True)
     page = staff_client.get("/directory/staff/reports").get_data(as_text=True)
