@@ -7,9 +7,10 @@ import re
 import shutil
 import socket
 import tempfile
+import threading
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 from flask.testing import FlaskClient
@@ -294,6 +295,34 @@ def corpus_member(corpus) -> FlaskClient:
     app = corpus[0]
     with app.app_context():  # the corpus app keeps no context pushed between requests
         return sign_in(app.test_client(), make_user())
+
+
+def in_threads(app: Any, work: Callable[[int], None], count: int, *, timeout: float = 120) -> None:
+    """Run ``work(0)`` … ``work(count - 1)`` in as many threads, each in its own app context and
+    database session, released together so they really overlap (what concurrency tests are about);
+    an error in any thread, or one still running after ``timeout`` seconds, fails the test."""
+    barrier = threading.Barrier(count)
+    errors: list[BaseException] = []
+
+    def run(n: int) -> None:
+        from webapp.extensions import db
+
+        with app.app_context():
+            try:
+                barrier.wait()
+                work(n)
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    assert errors == []
+    assert not [t for t in threads if t.is_alive()], f"threads still running after {timeout} s"
 
 
 class CapturingHandler:

@@ -11,6 +11,20 @@ import itertools
 from typing import Any
 
 PASSWORD = "correct horse battery staple"
+#: ``next=`` values that must never lead off the site (CHECKLIST 10): other hosts however spelled,
+#: scripts, and nothing at all. The sign-in route and ``safe_next`` itself are tested with the same.
+FOREIGN_NEXT = [
+    "//evil.example",
+    " //evil.example",
+    "/\\evil.example",
+    "/\t/evil.example",
+    "https://evil.example/x",
+    "https:evil.example",
+    "http:/evil.example",
+    "http:/evil",
+    "javascript:alert(1)",
+    "",
+]
 _seq = itertools.count(1)
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from tests.accounts.conftest import is_signed_in, signin
 from tests.conftest import csrf_token, post_form
-from tests.factories import PASSWORD, make_user
+from tests.factories import FOREIGN_NEXT, PASSWORD, make_user
 
 
 def test_signin_page_renders_with_csrf(client):
@@ -157,19 +157,7 @@ def test_signout_is_post_only(client):
     assert client.get("/signout").status_code == 405
 
 
-@pytest.mark.parametrize(
-    "target",
-    [
-        "//evil.example",
-        "https://evil.example/x",
-        "javascript:alert(1)",
-        "/\\evil.example",
-        "http:/evil.example",
-        " //evil.example",
-        "/\t/evil.example",
-        "https:evil.example",
-    ],
-)
+@pytest.mark.parametrize("target", FOREIGN_NEXT)
 def test_next_only_accepts_local_paths(client, user, target):
     response = signin(client, user.email, next=target)
     assert response.status_code == 302
