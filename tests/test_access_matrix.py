@@ -205,6 +205,7 @@ class WorldHolder:
 
 @pytest.fixture(scope="module")
 def holder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorldHolder]:
+    """The module's one world, restored after each test that changed it."""
     h = WorldHolder(tmp_path_factory.mktemp("matrix"))
     yield h
     h.close()

@@ -241,11 +241,13 @@ def _found(pages: dict[str, tuple[int, str]], needle: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def signed_in_pages(site: dict[str, Any]) -> dict[str, tuple[int, str]]:
+    """Every page the signed-in viewer's crawl reached: url → (status, body)."""
     return crawl(_signed_in_client(site), extra_starts=("/account", "/directory/messages"))
 
 
 @pytest.fixture(scope="module")
 def anonymous_pages(site: dict[str, Any]) -> dict[str, tuple[int, str]]:
+    """Every page the anonymous crawl reached: url → (status, body)."""
     return crawl(site["app"].test_client())
 
 

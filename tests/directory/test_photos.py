@@ -49,6 +49,7 @@ def _photo_files(app) -> list[Path]:
 
 @pytest.fixture
 def owner(app, client):
+    """A draft member card whose owner is signed in on ``client``."""
     user = make_user()
     card = member_card(user, visibility="draft", display_name="Photo Owner")
     sign_in(client, user)

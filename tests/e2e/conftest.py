@@ -275,6 +275,7 @@ class Browsers:
 
 @pytest.fixture
 def browsers(chromium: Any, live_server: LiveServer) -> Iterator[Browsers]:
+    """Browser sessions for one test (``browsers.new(name)``), closed after it."""
     factory = Browsers(chromium, live_server)
     yield factory
     factory.close()
