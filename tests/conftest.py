@@ -7,14 +7,17 @@ import re
 import shutil
 import socket
 import tempfile
+import threading
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from tests.databases import BACKENDS, PostgresDatabases, PostgresUnavailable, SQLiteDatabases, open_databases
+from tests.factories import make_user
 
 REPO = Path(__file__).resolve().parent.parent
 #: Exported/quantised model files survive between runs (the export costs seconds, once).
@@ -135,10 +138,37 @@ def app_settings(data_dir: str | Path, **overrides: Any) -> dict[str, Any]:
     }
 
 
+class Clock:
+    """The rate limiter's clock (``RATELIMIT_CLOCK``) under the test's control.
+
+    It starts at midnight UTC, where every window of every rule (a minute, an hour, a day) begins,
+    and moves only when the test says so: a burst never straddles two windows, and a test shows a
+    limit lifting by moving time instead of sleeping until the wall clock turns a window.
+    """
+
+    #: 2026-01-01T00:00:00Z.
+    START = 1_767_225_600.0
+
+    def __init__(self, now: float = START) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
 @pytest.fixture
-def app_config(tmp_path: Path) -> dict:
-    """Settings for a test app: a fresh DATA_DIR, no background threads."""
-    return app_settings(tmp_path / "data")
+def clock() -> Clock:
+    """The test's rate-limit clock, at the start of a day (``clock.advance(60)`` turns a minute)."""
+    return Clock()
+
+
+@pytest.fixture
+def app_config(tmp_path: Path, clock: Clock) -> dict:
+    """Settings for a test app: a fresh DATA_DIR, no background threads, the test's clock."""
+    return app_settings(tmp_path / "data", RATELIMIT_CLOCK=clock)
 
 
 class IsolatedClient(FlaskClient):
@@ -198,22 +228,106 @@ def db(app):
     return _db
 
 
-def csrf_token(client, path: str = "/") -> str:
-    """Read a CSRF token the way a browser gets one: from a rendered form."""
+def csrf_token(client: FlaskClient, path: str = "/") -> str:
+    """Read a CSRF token the way a browser gets one: from a rendered form (every page's layout
+    carries the language form, so any page that renders will do)."""
     html = client.get(path).get_data(as_text=True)
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     assert match, f"no csrf_token on {path}"
     return match.group(1)
 
 
-def post_form(client, url: str, data: dict | None = None, *, token_from: str = "/", **kwargs):
+def post_form(
+    client: FlaskClient, url: str, data: dict | None = None, *, token_from: str = "/", **kwargs: Any
+) -> TestResponse:
     """POST a form with a valid CSRF token, as the browser would."""
     payload = dict(data or {})
     payload.setdefault("csrf_token", csrf_token(client, token_from))
     return client.post(url, data=payload, **kwargs)
 
 
+def sign_in(client: FlaskClient, user: Any) -> FlaskClient:
+    """Leave ``client`` signed in as ``user`` (a User, or its Flask-Login id) the way a fresh sign-in
+    does, without the form: only the sign-in tests (tests/accounts) need to go through the form.
+
+    Returns the client, so ``sign_in(app.test_client(), user)`` is a signed-in browser.
+    """
+    from webapp.core.models import utcnow
+
+    with client.session_transaction() as sess:
+        sess["_user_id"] = user if isinstance(user, str) else user.get_id()
+        sess["_fresh"] = True
+        sess["fresh_at"] = utcnow().timestamp()
+    return client
+
+
+@pytest.fixture
+def user(app) -> Any:
+    """A verified member, ann@example.org, with the factory password."""
+    return make_user("ann@example.org")
+
+
+@pytest.fixture
+def other_user(app) -> Any:
+    """A second verified account, a client: bob@example.org."""
+    return make_user("bob@example.org", account_type="client")
+
+
+@pytest.fixture
+def staff(app) -> Any:
+    """A verified staff member (role "staff"): sees abuse reports, not other people's drafts."""
+    return make_user("sam.staff@example.org", role="staff")
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory):
+    """The small search corpus (tests/api/cards.py) indexed in one app per test module, read-only:
+    (app, card ids by name)."""
+    from tests.api.cards import corpus_app
+
+    with corpus_app(str(tmp_path_factory.mktemp("corpus"))) as (app, ids):
+        yield app, ids
+
+
+@pytest.fixture
+def corpus_member(corpus) -> FlaskClient:
+    """A browser on the corpus app, signed in as a new verified member."""
+    app = corpus[0]
+    with app.app_context():  # the corpus app keeps no context pushed between requests
+        return sign_in(app.test_client(), make_user())
+
+
+def in_threads(app: Any, work: Callable[[int], None], count: int, *, timeout: float = 120) -> None:
+    """Run ``work(0)`` … ``work(count - 1)`` in as many threads, each in its own app context and
+    database session, released together so they really overlap (what concurrency tests are about);
+    an error in any thread, or one still running after ``timeout`` seconds, fails the test."""
+    barrier = threading.Barrier(count)
+    errors: list[BaseException] = []
+
+    def run(n: int) -> None:
+        from webapp.extensions import db
+
+        with app.app_context():
+            try:
+                barrier.wait()
+                work(n)
+            except BaseException as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    assert errors == []
+    assert not [t for t in threads if t.is_alive()], f"threads still running after {timeout} s"
+
+
 class CapturingHandler:
+    """What the test SMTP server received, one dict per message (envelope and parsed message)."""
+
     def __init__(self) -> None:
         self.messages: list = []
 

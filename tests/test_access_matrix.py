@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import io
 import itertools
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -33,11 +32,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import DATABASES, IsolatedClient, app_settings
+from tests.conftest import DATABASES, IsolatedClient, app_settings, csrf_token, sign_in
+from tests.factories import client_card, image_bytes, make_user, member_card
 
 ROLES = ("anonymous", "member", "client", "staff", "admin", "owner")
 SIGNED_IN = ROLES[1:]
-PASSWORD = "correct horse battery staple"
 SIGNIN = "/signin"
 
 
@@ -77,47 +76,6 @@ class World:
             db.engine.dispose()
 
 
-_hash_cache: dict[str, str] = {}
-
-
-def _password_hash() -> str:
-    """One argon2id hash for every user of the world (hashing is deliberately slow)."""
-    from webapp.accounts.service import hash_password
-
-    if "h" not in _hash_cache:
-        _hash_cache["h"] = hash_password(PASSWORD)
-    return _hash_cache["h"]
-
-
-def _user(key: str, *, account_type: str = "member", role: str = "user") -> Any:
-    from webapp.accounts.models import User
-    from webapp.accounts.service import canonical_email
-    from webapp.core.models import utcnow
-    from webapp.extensions import db
-
-    email = f"{key.replace('_', '-')}@matrix.example"
-    user = User(
-        email=email,
-        email_canonical=canonical_email(email),
-        password_hash=_password_hash(),
-        account_type=account_type,
-        role=role,
-        email_verified_at=utcnow(),
-    )
-    db.session.add(user)
-    db.session.flush()
-    return user
-
-
-def _image() -> io.BytesIO:
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", (32, 24), (30, 120, 200)).save(out, format="PNG")
-    out.seek(0)
-    return out
-
-
 def build_world(data_dir: Path) -> World:
     """A fresh app on a fresh DATA_DIR, with the rows every URL of the matrix needs."""
     from webapp import create_app
@@ -129,30 +87,34 @@ def build_world(data_dir: Path) -> World:
     world = World(app=app, data_dir=data_dir)
     with app.app_context():
         users = {
-            "member": _user("member"),
-            "client": _user("client", account_type="client"),
-            "staff": _user("staff", role="staff"),
-            "admin": _user("admin", role="admin"),
-            "u_pub": _user("u_pub"),
-            "u_com": _user("u_com"),
-            "u_draft": _user("u_draft"),
-            "u_cpub": _user("u_cpub", account_type="client"),
-            "u_cdraft": _user("u_cdraft", account_type="client"),
+            key: make_user(f"{key.replace('_', '-')}@matrix.example", account_type=kind, role=role)
+            for key, kind, role in (
+                ("member", "member", "user"),
+                ("client", "client", "user"),
+                ("staff", "member", "staff"),
+                ("admin", "member", "admin"),
+                ("u_pub", "member", "user"),
+                ("u_com", "member", "user"),
+                ("u_draft", "member", "user"),
+                ("u_cpub", "client", "user"),
+                ("u_cdraft", "client", "user"),
+            )
         }
         cards = {}
         for key, visibility in (("u_pub", "public"), ("u_com", "community"), ("u_draft", "draft")):
-            card = service.create_card(
-                "member", users[key], {"display_name": f"Card of {key}", "headline": f"Headline of {key}"}
+            card = member_card(
+                users[key],
+                visibility=visibility,
+                commit=False,
+                display_name=f"Card of {key}",
+                headline=f"Headline of {key}",
             )
-            service.set_photo(card, photos.store_photo(_image()))
-            if visibility != "draft":
-                service.set_visibility(card, visibility, actor_id=users[key].id, via="test")
+            service.set_photo(card, photos.store_photo(io.BytesIO(image_bytes("PNG", (32, 24)))))
             cards[key] = card
         for key, visibility in (("u_cpub", "public"), ("u_cdraft", "draft")):
-            card = service.create_card("client", users[key], {"name": f"Organisation of {key}"})
-            if visibility != "draft":
-                service.set_visibility(card, visibility, actor_id=users[key].id, via="test")
-            cards[key] = card
+            cards[key] = client_card(
+                users[key], visibility=visibility, commit=False, name=f"Organisation of {key}"
+            )
         db.session.commit()
         message = relay.send_message(
             users["member"], cards["u_pub"], "Hello", "Hello there, a first message."
@@ -243,29 +205,16 @@ class WorldHolder:
 
 @pytest.fixture(scope="module")
 def holder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WorldHolder]:
+    """The module's one world, restored after each test that changed it."""
     h = WorldHolder(tmp_path_factory.mktemp("matrix"))
     yield h
     h.close()
 
 
 def client_as(world: World, user_key: str | None) -> Any:
-    """A test client signed in as ``user_key`` the way a fresh sign-in leaves the session."""
-    from webapp.core.models import utcnow
-
+    """A test client, signed in as ``user_key`` unless that is None."""
     client = world.app.test_client()
-    if user_key is not None:
-        with client.session_transaction() as sess:
-            sess["_user_id"] = world.login_ids[user_key]
-            sess["_fresh"] = True
-            sess["fresh_at"] = utcnow().timestamp()
-    return client
-
-
-def csrf_token(client: Any) -> str:
-    html = client.get("/signup/sent").get_data(as_text=True)
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
-    assert match, "no csrf_token on /signup/sent (the base layout's language form carries one)"
-    return match.group(1)
+    return sign_in(client, world.login_ids[user_key]) if user_key is not None else client
 
 
 def outcome(response: Any) -> str:
@@ -600,7 +549,7 @@ def _run(world: World, case: Case, role: str, *, with_csrf: bool = True) -> Any:
     else:
         data = dict(case.data)
         if with_csrf:
-            data["csrf_token"] = csrf_token(client)
+            data["csrf_token"] = csrf_token(client, "/signup/sent")  # a page every role gets
         response = client.post(url, data=data)
     response.close()  # file responses (photos, assets) hold an open file until closed
     return response

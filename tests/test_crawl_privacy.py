@@ -26,9 +26,9 @@ from urllib.parse import quote_plus, urljoin, urlsplit
 
 import pytest
 
-from tests.conftest import IsolatedClient, app_settings
+from tests.conftest import IsolatedClient, app_settings, sign_in
+from tests.factories import client_card, make_user, member_card
 
-PASSWORD = "correct horse battery staple"
 MAX_URLS = 700
 MAX_VARIANTS_PER_PATH = 25
 #: Not pages: assets and photos (binary) are not crawled for text.
@@ -97,31 +97,14 @@ def _json_links(data: Any) -> Iterator[str]:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The app with the small directory above, indexed."""
     from webapp import create_app
-    from webapp.accounts.models import User
-    from webapp.accounts.service import canonical_email, hash_password
-    from webapp.core.models import utcnow
     from webapp.core.places import place_values, resolve_place
     from webapp.core.search import close_service, drain_search
-    from webapp.directory import service
     from webapp.extensions import db
     from webapp.taxonomy import get_taxonomy
 
     data_dir: Path = tmp_path_factory.mktemp("crawl") / "data"
     app = create_app(app_settings(data_dir, SECRET_KEY="crawl-secret"))
     app.test_client_class = IsolatedClient
-    password_hash = hash_password(PASSWORD)
-
-    def user(email: str, account_type: str) -> User:
-        u = User(
-            email=email,
-            email_canonical=canonical_email(email),
-            password_hash=password_hash,
-            account_type=account_type,
-            email_verified_at=utcnow(),
-        )
-        db.session.add(u)
-        db.session.flush()
-        return u
 
     functions = [
         "photographer",
@@ -140,40 +123,37 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         cards: dict[str, Any] = {}
         rows = zip(MEMBERS, functions, places, WORDS, strict=True)
         for (name, email, visibility, public_email), fn, place, word in rows:
-            owner = user(email, "member")
             resolution = resolve_place(place, lang="en", choice=None, current=None)
-            values = {
-                "display_name": name,
-                "function_code": fn if fn in tax.functions else None,
-                "headline": f"Freelancer, ask me about {word}",
-                "bio": f"{name} has worked for theatres and festivals across Belgium.",
-                "email_public": public_email,
+            cards[name] = member_card(
+                make_user(email),
+                visibility=visibility,
+                commit=False,
+                display_name=name,
+                function_code=fn if fn in tax.functions else None,
+                headline=f"Freelancer, ask me about {word}",
+                bio=f"{name} has worked for theatres and festivals across Belgium.",
+                email_public=public_email,
                 **(place_values(resolution.place) if getattr(resolution, "place", None) else {}),
-            }
-            card = service.create_card("member", owner, values)
-            if visibility != "draft":
-                service.set_visibility(card, visibility, actor_id=owner.id, via="test")
-            cards[name] = card
-        imported = service.create_card(
-            "member",
-            None,
-            {"display_name": IMPORTED[0], "headline": "Imported card", "contact_email": IMPORTED[1]},
-        )
-        service.set_visibility(imported, "public", actor_id=None, via="test")
-        cards[IMPORTED[0]] = imported
-        for name, email, visibility in CLIENTS:
-            owner = user(email, "client")
-            card = service.create_card(
-                "client",
-                owner,
-                {"name": name, "description": "We hire freelancers, zonnewiel.", "contact_person": "Someone"},
             )
-            if visibility != "draft":
-                service.set_visibility(card, visibility, actor_id=owner.id, via="test")
-            cards[name] = card
-        viewer = user(VIEWER, "client")
-        viewer_card = service.create_card("client", viewer, {"name": "Viewer Organisation"})
-        service.set_visibility(viewer_card, "community", actor_id=viewer.id, via="test")
+        cards[IMPORTED[0]] = member_card(
+            False,
+            visibility="public",
+            commit=False,
+            display_name=IMPORTED[0],
+            headline="Imported card",
+            contact_email=IMPORTED[1],
+        )
+        for name, email, visibility in CLIENTS:
+            cards[name] = client_card(
+                make_user(email, account_type="client"),
+                visibility=visibility,
+                commit=False,
+                name=name,
+                description="We hire freelancers, zonnewiel.",
+                contact_person="Someone",
+            )
+        viewer = make_user(VIEWER, account_type="client")
+        client_card(viewer, visibility="community", commit=False, name="Viewer Organisation")
         db.session.commit()
         for _ in range(20):
             if not drain_search(force=True).processed:
@@ -251,11 +231,7 @@ def crawl(client: Any, *, extra_starts: tuple[str, ...] = ()) -> dict[str, tuple
 
 
 def _signed_in_client(site: dict[str, Any]) -> Any:
-    client = site["app"].test_client()
-    with client.session_transaction() as sess:
-        sess["_user_id"] = site["viewer_login"]
-        sess["_fresh"] = True
-    return client
+    return sign_in(site["app"].test_client(), site["viewer_login"])
 
 
 def _found(pages: dict[str, tuple[int, str]], needle: str) -> list[str]:
@@ -265,11 +241,13 @@ def _found(pages: dict[str, tuple[int, str]], needle: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def signed_in_pages(site: dict[str, Any]) -> dict[str, tuple[int, str]]:
+    """Every page the signed-in viewer's crawl reached: url → (status, body)."""
     return crawl(_signed_in_client(site), extra_starts=("/account", "/directory/messages"))
 
 
 @pytest.fixture(scope="module")
 def anonymous_pages(site: dict[str, Any]) -> dict[str, tuple[int, str]]:
+    """Every page the anonymous crawl reached: url → (status, body)."""
     return crawl(site["app"].test_client())
 
 

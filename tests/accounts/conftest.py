@@ -1,50 +1,36 @@
-"""Helpers for the accounts tests: signing in the way a browser does, reading mailed links."""
+"""Helpers for the accounts tests: signing in through the form (what these tests are about), reading
+mailed links. Users, the session sign-in, CSRF and factories are shared: tests/conftest.py and
+tests/factories.py."""
 
 from __future__ import annotations
 
 import re
-import time
+from typing import Any
 
 import pytest
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
-from tests.conftest import csrf_token, post_form
-from tests.factories import PASSWORD, make_user
+from tests.conftest import post_form
+from tests.factories import PASSWORD
 
 LINK = re.compile(r"https?://[^/\s]+(/\S+)")
 
 
-def signin(client, email: str, password: str = PASSWORD, **extra):
+def signin(client: FlaskClient, email: str, password: str = PASSWORD, **extra: Any) -> TestResponse:
     """POST the sign-in form with a token read from the sign-in page."""
     data = {"email": email, "password": password, **extra}
     return post_form(client, "/signin", data, token_from="/signin")
 
 
-def is_signed_in(client) -> bool:
+def is_signed_in(client: FlaskClient) -> bool:
+    """Whether the client's session opens the account page (what "signed in" means to a visitor)."""
     return client.get("/account").status_code == 200
 
 
 def mailed_links(body: str) -> list[str]:
     """Paths of the links in a mail body (the host is BASE_URL)."""
     return LINK.findall(body)
-
-
-def outbox(to: str | None = None):
-    from sqlalchemy import select
-
-    from webapp.core.models import MailMessage
-    from webapp.extensions import db
-
-    query = select(MailMessage).order_by(MailMessage.id)
-    if to:
-        query = query.where(MailMessage.to_addr == to)
-    return list(db.session.scalars(query))
-
-
-def wait_for_fresh_window(period: int, needed: float = 6.0) -> None:
-    """Fixed-window limits reset on the period boundary; start a burst well inside one window."""
-    left = period - (time.time() % period)
-    if left < needed:
-        time.sleep(left + 0.05)
 
 
 @pytest.fixture
@@ -55,31 +41,8 @@ def req(app):
 
 
 @pytest.fixture
-def user(app):
-    """A verified member with the factory password."""
-    return make_user("ann@example.org")
-
-
-@pytest.fixture
-def other_user(app):
-    """A second verified account."""
-    return make_user("bob@example.org", account_type="client")
-
-
-@pytest.fixture
 def auth_client(client, user):
-    """A client signed in as ``user``."""
+    """A client signed in as ``user`` through the sign-in form."""
     response = signin(client, user.email)
     assert response.status_code == 302, response.get_data(as_text=True)
     return client
-
-
-__all__ = [
-    "csrf_token",
-    "is_signed_in",
-    "mailed_links",
-    "outbox",
-    "post_form",
-    "signin",
-    "wait_for_fresh_window",
-]

@@ -8,9 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.accounts.conftest import is_signed_in, outbox, post_form, signin
+from tests.accounts.conftest import is_signed_in, signin
+from tests.conftest import post_form
 from tests.databases import dump_database
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, mails, make_user
 from webapp.accounts.models import User
 from webapp.core.mail import queue_mail
 from webapp.core.models import AuditEvent, MailMessage, audit, utcnow
@@ -143,5 +144,5 @@ def test_delete_keeps_other_users_mail(auth_client, db, user, other_user):
     post_form(
         auth_client, "/account/delete", {"password": PASSWORD, "confirm": "y"}, token_from="/account/delete"
     )
-    assert [m.subject for m in outbox()] == ["For Bob"]
+    assert [m.subject for m in mails()] == ["For Bob"]
     assert db.session.scalar(select(MailMessage).where(MailMessage.to_addr == "ann@example.org")) is None

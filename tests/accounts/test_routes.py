@@ -56,7 +56,7 @@ def test_mutating_urls_refuse_get(client, endpoint):
 
 @pytest.mark.parametrize("endpoint", sorted(GET_ONLY))
 def test_read_only_pages_refuse_post(client, endpoint):
-    from tests.accounts.conftest import post_form
+    from tests.conftest import post_form
 
     assert post_form(client, ROUTES[endpoint][0], token_from="/signin").status_code == 405
 

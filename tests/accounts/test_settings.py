@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from tests.accounts.conftest import is_signed_in, mailed_links, outbox, post_form, signin
-from tests.factories import PASSWORD, make_user
+from tests.accounts.conftest import is_signed_in, mailed_links, signin
+from tests.conftest import post_form
+from tests.factories import PASSWORD, mails, make_user
 from webapp.accounts.service import verify_password
 
 NEW = "een heel nieuw wachtwoord"
@@ -105,8 +106,8 @@ def test_change_email_is_confirmed_by_mail(app, auth_client, db, user):
     assert response.status_code == 302
     db.session.refresh(user)
     assert user.email == "ann@example.org"  # nothing changes before confirmation
-    [link_mail] = outbox("ann.new@example.org")
-    [notice] = outbox("ann@example.org")
+    [link_mail] = mails("ann.new@example.org")
+    [notice] = mails("ann@example.org")
     assert "about to change" in notice.subject
     [path] = mailed_links(link_mail.body_text)
     assert "ann.new@example.org" in auth_client.get(path).get_data(as_text=True)
@@ -127,16 +128,16 @@ def test_change_email_to_a_taken_address_reveals_nothing_and_changes_nothing(aut
         auth_client, "/account/email", {"email": "BOB+alias@example.org"}, token_from="/account/email"
     )
     assert response.status_code == 302  # same answer as for a free address
-    [notice] = outbox("bob@example.org")
+    [notice] = mails("bob@example.org")
     assert mailed_links(notice.body_text) == []  # the other owner gets a notice, no link
-    assert outbox("BOB+alias@example.org") == []
+    assert mails("BOB+alias@example.org") == []
     db.session.refresh(user)
     assert user.email == "ann@example.org"
 
 
 def test_email_taken_between_request_and_confirmation(auth_client, db, user):
     post_form(auth_client, "/account/email", {"email": "late@example.org"}, token_from="/account/email")
-    [path] = mailed_links(outbox("late@example.org")[0].body_text)
+    [path] = mailed_links(mails("late@example.org")[0].body_text)
     make_user("Late@example.org")
     assert post_form(auth_client, path, token_from=path).status_code == 400
     db.session.refresh(user)
@@ -151,7 +152,7 @@ def test_change_email_needs_a_fresh_signin(auth_client, db, user):
     assert response.headers["Location"].startswith("/reauth?next=/account/email")
     response = post_form(auth_client, "/account/email", {"email": "x@example.org"}, token_from="/account")
     assert response.status_code == 302 and response.headers["Location"].startswith("/reauth")
-    assert outbox("x@example.org") == []
+    assert mails("x@example.org") == []
 
 
 def test_same_address_is_refused(auth_client):

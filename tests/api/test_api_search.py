@@ -8,16 +8,10 @@ import json
 import pytest
 import yaml
 
-from tests.api.cards import SECRET_EMAIL_DOMAIN, corpus_app, resolve, sign_in
+from tests.api.cards import SECRET_EMAIL_DOMAIN
+from tests.factories import code
 
 SEARCH = "/api/v1/members/search"
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    """One app with the small corpus indexed, shared by this module's tests (all read-only)."""
-    with corpus_app(str(tmp_path_factory.mktemp("api-search"))) as (app, ids):
-        yield app, ids
 
 
 @pytest.fixture
@@ -27,19 +21,8 @@ def api(corpus):
 
 
 @pytest.fixture
-def member_api(corpus):
-    """A caller signed in through the web session."""
-    from tests.factories import make_user
-
-    app = corpus[0]
-    client = app.test_client()
-    with app.app_context():
-        sign_in(client, make_user())
-    return client
-
-
-@pytest.fixture
 def ids(corpus):
+    """The corpus cards' ids by name."""
     return corpus[1]
 
 
@@ -86,7 +69,7 @@ def test_shape_is_exactly_the_documented_one(api):
 
 def test_fotograaf_gand(api):
     data = search(api, "q=fotograaf+Gand")
-    photographer = resolve("function", "photographer")
+    photographer = code("function", "photographer")
     assert data["query"]["functions"] == [photographer]
     assert data["query"]["place"]["country"] == "BE"
     # Named without a cue: nearer cards rank first, nothing is dropped.
@@ -111,17 +94,17 @@ def test_pres_de_namur_is_a_radius_filter(api):
     assert "Nora El Amrani" in names(data)
 
 
-def test_visibility_anonymous_versus_signed_in(api, member_api, ids):
+def test_visibility_anonymous_versus_signed_in(api, corpus_member, ids):
     anonymous = names(search(api, "per_page=50"))
-    signed_in = names(search(member_api, "per_page=50"))
+    signed_in = names(search(corpus_member, "per_page=50"))
     assert "Koen Janssens" not in anonymous and "Koen Janssens" in signed_in
     assert not any("Drafty" in n for n in anonymous + signed_in)
     assert set(signed_in) - set(anonymous) == {"Koen Janssens"}
 
     koen, draft, anna = ids["Koen Janssens"], ids["Drafty Draftsman"], ids["Anna Peeters"]
     assert api.get(f"/api/v1/members/{koen}").status_code == 404
-    assert member_api.get(f"/api/v1/members/{koen}").status_code == 200
-    for client in (api, member_api):
+    assert corpus_member.get(f"/api/v1/members/{koen}").status_code == 200
+    for client in (api, corpus_member):
         response = client.get(f"/api/v1/members/{draft}")
         assert response.status_code == 404
         assert response.get_json()["error"]["code"] == 404
@@ -135,7 +118,7 @@ def test_visibility_anonymous_versus_signed_in(api, member_api, ids):
 
 
 def test_filters_and_facets(api):
-    photography = resolve("sector", "photography")
+    photography = code("sector", "photography")
     data = search(api, f"sector={photography}&per_page=50")
     assert data["total"] == 4
     assert {r["name"] for r in data["results"]} == {
@@ -165,9 +148,9 @@ def test_filters_and_facets(api):
 
 def test_recognised_function_boosts_without_dropping(api):
     data = search(api, "q=fotograaf+portretten&per_page=50")
-    assert data["query"]["functions"] == [resolve("function", "photographer")]
-    assert data["results"][0]["function"] == resolve("function", "photographer")
-    undone = search(api, f"q=fotograaf+portretten&nofunction={resolve('function', 'photographer')}")
+    assert data["query"]["functions"] == [code("function", "photographer")]
+    assert data["results"][0]["function"] == code("function", "photographer")
+    undone = search(api, f"q=fotograaf+portretten&nofunction={code('function', 'photographer')}")
     assert undone["query"]["functions"] == []
 
 
@@ -216,12 +199,12 @@ def test_bad_parameters_answer_400_naming_the_parameter(api, query, parameter):
     assert data["error"]["message"]
 
 
-def test_years_of_experience_filter_inside_the_engine(api, member_api):
+def test_years_of_experience_filter_inside_the_engine(api, corpus_member):
     """A range filter: totals and facets count only the cards in the range, drafts never show."""
     data = search(api, "years_min=10&sort=name")
     assert names(data) == ["Anna Peeters", "Sophie Lambert"]  # 12 and 25; Koen (15) is community
     assert data["total"] == 2 and sum(v["count"] for v in data["facets"]["country"]) == 2
-    assert names(search(member_api, "years_min=10&sort=name")) == [
+    assert names(search(corpus_member, "years_min=10&sort=name")) == [
         "Anna Peeters",
         "Koen Janssens",
         "Sophie Lambert",

@@ -12,8 +12,8 @@ from typing import Callable
 
 import pytest
 
-from tests.conftest import MODEL_CACHE, REPO
-from tests.directory.factories import member_card, outbox_rows
+from tests.conftest import MODEL_CACHE, REPO, in_threads
+from tests.factories import member_card, outbox_rows
 from webapp.core.claims import claim_due
 from webapp.core.mail import LEASE, drain_mail, queue_mail
 from webapp.core.models import MailMessage, utcnow
@@ -25,32 +25,16 @@ pytestmark = pytest.mark.db
 def _in_two_workers(app, step: Callable[[], int]) -> list[list[int]]:
     """Run ``step`` in two threads (own app context and session each), started together, until it
     returns 0 in both; every result is kept per worker. Errors fail the test."""
-    barrier = threading.Barrier(2)
     results: list[list[int]] = [[], []]
-    errors: list[BaseException] = []
 
     def work(n: int) -> None:
-        from webapp.extensions import db
+        while True:
+            done = step()
+            results[n].append(done)
+            if not done:
+                return
 
-        with app.app_context():
-            try:
-                barrier.wait()
-                while True:
-                    done = step()
-                    results[n].append(done)
-                    if not done:
-                        return
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=work, args=(n,)) for n in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert errors == []
+    in_threads(app, work, 2)
     return results
 
 

@@ -70,6 +70,7 @@ def compiled(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def app_config(app_config: dict, compiled: Path) -> dict:
+    """The shared test settings, with the catalogues compiled from this checkout's .po files."""
     return {**app_config, "BABEL_TRANSLATION_DIRECTORIES": str(compiled)}
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.schema import CreateTable
 
 from indexer.types import SearchQuery
-from tests.directory.factories import member_card
+from tests.factories import member_card
 from webapp.core.mail import drain_mail, queue_mail
 from webapp.core.search import drain_search, run_search
 

@@ -18,8 +18,7 @@ from jinja2 import UndefinedError
 from sqlalchemy import select
 
 from tests.conftest import REPO
-from tests.directory.factories import member_card
-from tests.factories import make_user
+from tests.factories import make_user, member_card
 from webapp.core.mail import HeaderInjection, render_mail, safe_header, send_template
 from webapp.core.models import MailMessage
 
@@ -93,6 +92,7 @@ def compiled(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def app_config(app_config: dict, compiled: Path) -> dict:
+    """The shared test settings, with the catalogues compiled from this checkout's .po files."""
     return {**app_config, "BABEL_TRANSLATION_DIRECTORIES": str(compiled)}
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from sqlalchemy import text
 
+from tests.conftest import in_threads
+from tests.factories import FOREIGN_NEXT
 from webapp.core.security import safe_next
 
 
@@ -23,53 +23,53 @@ def test_sqlite_pragmas(db):
 def test_concurrent_writers_never_see_database_is_locked(app, db):
     from webapp.core.models import AuditEvent
 
-    errors: list[Exception] = []
-
     def writer(n: int) -> None:
-        with app.app_context():
-            try:
-                for i in range(50):
-                    db.session.add(AuditEvent(action="test", actor_id=n, subject_user_id=i, detail={}))
-                    db.session.commit()
-            except Exception as exc:  # noqa: BLE001 - collected and asserted below
-                errors.append(exc)
-            finally:
-                db.session.remove()
+        for i in range(50):
+            db.session.add(AuditEvent(action="test", actor_id=n, subject_user_id=i, detail={}))
+            db.session.commit()
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(20)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    in_threads(app, writer, 20)  # any "database is locked" fails it
     assert db.session.scalar(text("SELECT count(*) FROM audit_events")) == 1000
 
 
 @pytest.mark.db
-def test_rate_limiter_fixed_window(app):
+def test_rate_limiter_fixed_window(app, clock):
     from webapp.extensions import limiter
 
-    now = 1_000_000.0
-    verdicts = [limiter.hit("test", "k", "3/60", now=now) for _ in range(4)]
+    assert limiter.now() == clock.now  # the app's RATELIMIT_CLOCK, not the wall clock
+    verdicts = [limiter.hit("test", "k", "3/60") for _ in range(4)]
     assert [v.allowed for v in verdicts] == [True, True, True, False]
-    assert 0 < verdicts[-1].retry_after <= 60
-    assert limiter.hit("test", "other", "3/60", now=now).allowed  # keys are independent
-    assert not limiter.peek("test", "k", "3/60", now=now).allowed
-    assert limiter.hit("test", "k", "3/60", now=now + 60).allowed  # next window
+    assert verdicts[-1].retry_after == 60  # the clock stands at the window's first second
+    assert limiter.hit("test", "other", "3/60").allowed  # keys are independent
+    assert not limiter.peek("test", "k", "3/60").allowed
+    clock.advance(59.5)
+    late = limiter.peek("test", "k", "3/60")
+    assert not late.allowed and late.retry_after == 1
+    clock.advance(0.5)
+    assert limiter.peek("test", "k", "3/60").allowed  # next window
+    assert limiter.hit("test", "k", "3/60").allowed
+    # An explicit time still wins over the clock (other processes pass theirs).
+    assert not limiter.hit("test", "k", "3/60", now=clock.now - 1).allowed
 
 
 @pytest.mark.db
-def test_rate_limits_are_shared_between_processes(app_config):
-    """Two app instances on one database behave as two worker processes."""
+def test_rate_limits_are_shared_between_processes(app_config, clock):
+    """Two app instances on one database behave as two worker processes (sharing one clock)."""
     from webapp import create_app
     from webapp.extensions import limiter
 
     first, second = create_app(app_config), create_app(app_config)
-    allowed = []
-    for i in range(6):
-        with (first if i % 2 else second).app_context():
-            allowed.append(limiter.hit("shared", "ip", "5/60", now=2_000_000.0).allowed)
-    assert allowed == [True] * 5 + [False]
+
+    def hits(count: int) -> list[bool]:
+        allowed = []
+        for i in range(count):
+            with (first if i % 2 else second).app_context():
+                allowed.append(limiter.hit("shared", "ip", "5/60").allowed)
+        return allowed
+
+    assert hits(6) == [True] * 5 + [False]
+    clock.advance(60)
+    assert hits(6) == [True] * 5 + [False]
 
 
 @pytest.mark.parametrize("path", ["/", "/does-not-exist", "/healthz"])
@@ -100,18 +100,7 @@ def test_error_page_is_generic_and_logged_once(app, client, caplog):
     assert sum("unhandled error" in r.message for r in caplog.records) == 1
 
 
-@pytest.mark.parametrize(
-    "target",
-    [
-        "//evil.example",
-        "https://evil.example/x",
-        "javascript:alert(1)",
-        "/\\evil.example",
-        "http:/evil",
-        "",
-        None,
-    ],
-)
+@pytest.mark.parametrize("target", [*FOREIGN_NEXT, None])
 def test_safe_next_refuses_foreign_targets(target):
     assert safe_next(target, "/account") == "/account"
 

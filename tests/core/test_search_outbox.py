@@ -7,7 +7,7 @@ import socket
 import pytest
 
 from indexer.types import Document, SearchQuery
-from tests.directory.factories import member_card, outbox_rows
+from tests.factories import member_card, outbox_rows
 from webapp.core.search import close_service, drain_search, get_service, run_search
 
 pytestmark = pytest.mark.db  # database-sensitive: `make test` runs it on PostgreSQL too

@@ -7,9 +7,8 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import post_form
-from tests.directory.factories import client_card, image_bytes, member_card, sign_in
-from tests.factories import make_user
+from tests.conftest import csrf_token, post_form, sign_in
+from tests.factories import client_card, image_bytes, make_user, member_card
 
 
 def _snapshot() -> dict:
@@ -152,6 +151,7 @@ def test_anonymous_writes_go_to_sign_in_or_404_and_change_nothing(app, world):
 
 def test_posts_without_csrf_token_are_refused(app, world):
     client = sign_in(app.test_client(), world["owner"])
+    other = sign_in(app.test_client(), make_user())  # made before the snapshot: accounts are audited
     before = _snapshot()
     for url, data in _write_routes(world) + [
         ("/directory/card", {"display_name": "No token", "card_language": "en"}),
@@ -161,9 +161,6 @@ def test_posts_without_csrf_token_are_refused(app, world):
         assert response.status_code == 400, (url, response.status_code)
     assert _snapshot() == before
     # A token from another session does not pass either.
-    other = sign_in(app.test_client(), make_user())
-    from tests.conftest import csrf_token
-
     foreign = csrf_token(other, "/")
     response = client.post(
         f"/directory/cards/member/{world['card'].id}/unpublish", data={"csrf_token": foreign}

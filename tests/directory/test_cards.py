@@ -5,18 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import post_form
-from tests.directory.factories import (
-    audit_events,
-    client_card,
-    code,
-    fresh,
-    member_card,
-    outbox_rows,
-    place,
-    sign_in,
-)
-from tests.factories import make_user
+from tests.conftest import post_form, sign_in
+from tests.factories import audit_events, client_card, code, fresh, make_user, member_card, outbox_rows, place
 
 
 def member_form(**extra) -> dict:
@@ -79,7 +69,7 @@ def _edit(client, card, **extra):
 # ------------------------------------------------------------------------------- creating
 
 
-def test_a_new_card_is_a_draft_only_its_owner_sees(app, client, member):
+def test_a_new_card_is_a_draft_only_its_owner_sees(app, client, member, staff):
     from webapp.directory.models import MemberProfile
 
     assert client.get("/directory/card").status_code == 200
@@ -118,10 +108,7 @@ def test_a_new_card_is_a_draft_only_its_owner_sees(app, client, member):
     assert page.headers["Cache-Control"] == "no-store"
     assert app.test_client().get(f"/directory/members/{card.id}").status_code == 404
     assert sign_in(app.test_client(), make_user()).get(f"/directory/members/{card.id}").status_code == 404
-    assert (
-        sign_in(app.test_client(), make_user(role="staff")).get(f"/directory/members/{card.id}").status_code
-        == 404
-    )
+    assert sign_in(app.test_client(), staff).get(f"/directory/members/{card.id}").status_code == 404
 
 
 def db_card(model):
@@ -162,15 +149,9 @@ def test_card_language_of_the_viewer_names_the_place(app, client, member):
 
     _create(client, place="Gent")
     card = db_card(MemberProfile)
-    client.post("/language", data={"lang": "fr", "csrf_token": _token(client)})
+    post_form(client, "/language", {"lang": "fr"}, token_from="/directory/card")
     html = client.get(f"/directory/members/{card.id}").get_data(as_text=True)
     assert "Gand" in html
-
-
-def _token(client) -> str:
-    from tests.conftest import csrf_token
-
-    return csrf_token(client, "/directory/card")
 
 
 @pytest.mark.parametrize(
@@ -401,14 +382,14 @@ EXPECTED = {
 
 @pytest.mark.parametrize("kind", ["member", "client"])
 @pytest.mark.parametrize("visibility", ["public", "community", "draft"])
-def test_who_sees_which_card(app, kind, visibility):
+def test_who_sees_which_card(app, staff, kind, visibility):
     owner = make_user(account_type=kind)
     card = (member_card if kind == "member" else client_card)(owner, visibility=visibility)
     viewers = {
         "anonymous": app.test_client(),
         "member": sign_in(app.test_client(), make_user()),
         "client": sign_in(app.test_client(), make_user(account_type="client")),
-        "staff": sign_in(app.test_client(), make_user(role="staff")),
+        "staff": sign_in(app.test_client(), staff),
         "owner": sign_in(app.test_client(), owner),
     }
     url = f"/directory/{kind}s/{card.id}"

@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from tests.directory.factories import audit_events, code, outbox_rows, place
+from tests.factories import audit_events, code, outbox_rows, place
 
 pytestmark = pytest.mark.db  # database-sensitive: `make test` runs it on PostgreSQL too
 

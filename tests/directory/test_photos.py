@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.conftest import post_form
-from tests.directory.factories import fresh, image_bytes, member_card, sign_in
-from tests.factories import make_user
+from tests.conftest import post_form, sign_in
+from tests.factories import fresh, image_bytes, make_user, member_card
 
 
 def _form(card, **extra) -> dict:
@@ -50,6 +49,7 @@ def _photo_files(app) -> list[Path]:
 
 @pytest.fixture
 def owner(app, client):
+    """A draft member card whose owner is signed in on ``client``."""
     user = make_user()
     card = member_card(user, visibility="draft", display_name="Photo Owner")
     sign_in(client, user)
@@ -152,14 +152,14 @@ def test_replacing_a_photo_deletes_the_old_file(app, client, owner):
     assert _photo_files(app) == []
 
 
-def test_photo_of_a_draft_is_visible_to_its_owner_only(app, client, owner):
+def test_photo_of_a_draft_is_visible_to_its_owner_only(app, client, owner, staff):
     _upload(client, owner, image_bytes("JPEG"))
     url = f"/directory/photos/{fresh(owner).photo_filename}"
     status, _, headers = fetch(client, url)
     assert status == 200 and headers["Cache-Control"] == "private, no-store"
     assert fetch(app.test_client(), url)[0] == 404
     assert fetch(sign_in(app.test_client(), make_user()), url)[0] == 404
-    assert fetch(sign_in(app.test_client(), make_user(role="staff")), url)[0] == 404
+    assert fetch(sign_in(app.test_client(), staff), url)[0] == 404
 
 
 def test_photo_follows_the_card_visibility(app, client, owner):

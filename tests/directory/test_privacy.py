@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import post_form
+from tests.conftest import post_form, sign_in
 from tests.databases import dump_database
-from tests.directory.factories import image_bytes, member_card, outbox_rows, sign_in
-from tests.factories import make_user
+from tests.factories import image_bytes, make_user, member_card, outbox_rows
 
 pytestmark = pytest.mark.db  # database-sensitive: `make test` runs it on PostgreSQL too
 

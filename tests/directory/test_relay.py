@@ -7,9 +7,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import _free_port, post_form
-from tests.directory.factories import audit_events, client_card, fresh, mails, member_card, sign_in
-from tests.factories import make_user
+from tests.conftest import _free_port, post_form, sign_in
+from tests.factories import audit_events, client_card, fresh, mails, make_user, member_card
 
 
 def _count(model) -> int:
@@ -160,7 +159,7 @@ def test_mail_waits_while_smtp_is_down_and_goes_out_once_after_recovery(app, cli
     assert row.sent_at is not None and row.last_error is None
 
 
-def test_hourly_cap_answers_429_with_a_message(app, client, people):
+def test_hourly_cap_answers_429_with_a_message(app, client, clock, people):
     from webapp.directory.models import ContactMessage
 
     app.config.update(RATELIMIT_CONTACT_HOUR="2/3600", RATELIMIT_CONTACT_DAY="100/86400")
@@ -169,7 +168,7 @@ def test_hourly_cap_answers_429_with_a_message(app, client, people):
     assert _send(client, people["card"].id).status_code == 302
     response = _send(client, people["card"].id, subject="Third")
     assert response.status_code == 429
-    assert int(response.headers["Retry-After"]) > 0
+    assert int(response.headers["Retry-After"]) == 3600  # the clock stands at the hour's first second
     assert "sent many messages" in response.get_data(as_text=True)
     assert _count(ContactMessage) == 2
     # Another sender is not affected.
@@ -177,13 +176,21 @@ def test_hourly_cap_answers_429_with_a_message(app, client, people):
     client2 = app.test_client()
     sign_in(client2, other)
     assert _send(client2, people["card"].id).status_code == 302
+    # The next hour the sender may write again.
+    clock.advance(3600)
+    assert _send(client, people["card"].id, subject="Fourth").status_code == 302
+    assert _count(ContactMessage) == 4
 
 
-def test_daily_cap_answers_429(app, client, people):
+def test_daily_cap_answers_429(app, client, clock, people):
     app.config.update(RATELIMIT_CONTACT_HOUR="100/3600", RATELIMIT_CONTACT_DAY="1/86400")
     sign_in(client, people["sender"])
     assert _send(client, people["card"].id).status_code == 302
     assert _send(client, people["card"].id).status_code == 429
+    clock.advance(3600)  # a new hour is not a new day
+    assert _send(client, people["card"].id).status_code == 429
+    clock.advance(86400 - 3600)
+    assert _send(client, people["card"].id).status_code == 302
 
 
 def test_account_mail_is_not_capped_by_the_contact_limit(app, client, people):
@@ -271,7 +278,7 @@ def test_recipient_blocks_a_sender(app, client, people):
     assert _send(sender_client, people["card"].id).status_code == 302
 
 
-def test_recipient_reports_a_message_and_staff_handle_it(app, client, people):
+def test_recipient_reports_a_message_and_staff_handle_it(app, client, people, staff):
     from webapp.directory.models import AbuseReport, ContactBlock
 
     message_id = _message_to(app, people)
@@ -290,9 +297,7 @@ def test_recipient_reports_a_message_and_staff_handle_it(app, client, people):
     assert client.get("/directory/staff/reports").status_code == 404
     assert post_form(client, f"/directory/staff/reports/{report.id}/handle").status_code == 404
 
-    staff = make_user(role="staff")
-    staff_client = app.test_client()
-    sign_in(staff_client, staff)
+    staff_client = sign_in(app.test_client(), staff)
     assert "Abuse reports to handle: 1" in staff_client.get("/account").get_data(as_text=True)
     assert "Abuse reports to handle" not in client.get("/account").get_data(as_text=True)
     page = staff_client.get("/directory/staff/reports").get_data(as_text=True)

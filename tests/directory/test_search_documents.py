@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy import event
 
 from indexer.types import Document, GeoFilter, SearchQuery
-from tests.api.cards import CORPUS, SECRET_EMAIL_DOMAIN, make_client, make_member, place, resolve, sign_in
+from tests.api.cards import CORPUS, SECRET_EMAIL_DOMAIN, make_client, make_member
+from tests.conftest import sign_in
+from tests.factories import code, make_user, place
 
 PUBLISHED_AT = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 
@@ -21,8 +23,8 @@ def _labels(*pairs: tuple[str, str]) -> str:
 
     taxonomy = get_taxonomy()
     out: list[str] = []
-    for kind, code in pairs:
-        for label in [taxonomy.label(kind, code, "en"), *taxonomy.all_labels(kind, code)]:
+    for kind, tag in pairs:
+        for label in [taxonomy.label(kind, tag, "en"), *taxonomy.all_labels(kind, tag)]:
             if label.casefold() not in {x.casefold() for x in out}:
                 out.append(label)
     return " | ".join(out)
@@ -31,7 +33,6 @@ def _labels(*pairs: tuple[str, str]) -> str:
 @pytest.fixture
 def ghent_photographer(db):
     """A fully filled member card with an account whose address must never reach the index."""
-    from tests.factories import make_user
     from webapp.directory.models import MemberLanguage, MemberProfile, MemberSector
 
     ghent = place("Gent")
@@ -260,7 +261,7 @@ def test_fallback_applies_range_filters(cards):
 
 
 def test_fallback_filters_text_geo_sort_and_facets(cards):
-    photography = resolve("sector", "photography")
+    photography = code("sector", "photography")
     found, result = fallback_names(
         filters={"sector": (photography,)}, sort="name", facets=("country", "sector")
     )
@@ -282,7 +283,7 @@ def test_fallback_filters_text_geo_sort_and_facets(cards):
 
     # Plain substring match on name/headline/function text; a recognised function matches too.
     assert fallback_names(text="traductrice")[0] == ["Marie Lefèvre"]
-    assert set(fallback_names(text="zzz", boosts={"function": (resolve("function", "translator"),)})[0]) == {
+    assert set(fallback_names(text="zzz", boosts={"function": (code("function", "translator"),)})[0]) == {
         "Marie Lefèvre",
         "Greta Schmitz",
     }
@@ -324,8 +325,6 @@ def test_hydration_makes_no_query_per_hit(app, client, db, cards):
 
 
 def test_home_section_shows_at_most_six_newest_visible_cards(app, db):
-    from tests.factories import make_user
-
     for n, spec in enumerate(CORPUS):
         make_member(spec, n)
     db.session.commit()

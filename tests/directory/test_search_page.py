@@ -10,42 +10,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.api.cards import (
-    CORPUS,
-    SECRET_EMAIL_DOMAIN,
-    corpus_app,
-    make_member,
-    place,
-    resolve,
-    sign_in,
-    visible_text,
-)
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    """One app with the small corpus indexed, shared by this module's read-only tests."""
-    with corpus_app(str(tmp_path_factory.mktemp("search-page"))) as (app, ids):
-        yield app, ids
+from tests.api.cards import CORPUS, SECRET_EMAIL_DOMAIN, make_member, visible_text
+from tests.factories import code, place
 
 
 @pytest.fixture
 def web(corpus):
     """An anonymous browser on the corpus app."""
-    app, _ids = corpus
-    return app.test_client()
-
-
-@pytest.fixture
-def member_web(corpus):
-    """A signed-in member's browser on the corpus app."""
-    from tests.factories import make_user
-
-    app, _ids = corpus
-    client = app.test_client()
-    with app.app_context():
-        sign_in(client, make_user())
-    return client
+    return corpus[0].test_client()
 
 
 def names(html: str) -> list[str]:
@@ -64,7 +36,7 @@ def links(html: str) -> list[str]:
     return [h.replace("&amp;", "&") for h in re.findall(r'href="([^"]+)"', html)]
 
 
-def test_browse_shows_public_cards_to_anonymous_and_community_cards_when_signed_in(web, member_web):
+def test_browse_shows_public_cards_to_anonymous_and_community_cards_when_signed_in(web, corpus_member):
     anonymous = names(get(web, "/directory?per_page=50"))
     assert "Anna Peeters" in anonymous and "Luc Dubois" in anonymous
     assert "Koen Janssens" not in anonymous  # community card
@@ -72,14 +44,14 @@ def test_browse_shows_public_cards_to_anonymous_and_community_cards_when_signed_
     public = [c for c in CORPUS if c.get("visibility", "public") == "public"]
     assert len(anonymous) == len(public)
 
-    signed_in = names(get(member_web, "/directory?per_page=50"))
+    signed_in = names(get(corpus_member, "/directory?per_page=50"))
     assert "Koen Janssens" in signed_in
     assert not any("Drafty" in n for n in signed_in)
     assert len(signed_in) == len(public) + 1
 
 
-def test_drafts_never_appear_even_when_searched_by_name(web, member_web):
-    for client in (web, member_web):
+def test_drafts_never_appear_even_when_searched_by_name(web, corpus_member):
+    for client in (web, corpus_member):
         for query in ("q=Drafty+Draftsman", "q=unpublished+draft+photographer", "q=photographer&per_page=50"):
             html = get(client, f"/directory?{query}")
             assert not any("Drafty" in n for n in names(html))
@@ -148,8 +120,8 @@ def test_ambiguous_place_offers_alternatives(web):
     assert "NL" in countries or "NO" in countries or "DE" in countries
 
 
-def test_filters_and_facet_counts(web, member_web):
-    photography = resolve("sector", "photography")
+def test_filters_and_facet_counts(web, corpus_member):
+    photography = code("sector", "photography")
     html = get(web, f"/directory?sector={photography}&per_page=50")
     found = set(names(html))
     assert found == {"Anna Peeters", "Camille Hanot", "Lotte de Vries", "Wim Jacobs"}
@@ -158,7 +130,7 @@ def test_filters_and_facet_counts(web, member_web):
     counts = dict(re.findall(r"<a [^>]*>([^<]+)</a> <span class=\"count\">(\d+)</span>", country_facet))
     assert counts == {"Belgium": "3", "Netherlands": "1"}
     # Signed in, the community photographer counts too.
-    html = get(member_web, f"/directory?sector={photography}&per_page=50")
+    html = get(corpus_member, f"/directory?sector={photography}&per_page=50")
     country_facet = re.search(r"<h3>Country</h3>\s*<ul>(.*?)</ul>", html, flags=re.S).group(1)
     assert "Koen Janssens" in names(html)
     assert (
@@ -167,7 +139,7 @@ def test_filters_and_facet_counts(web, member_web):
 
     assert set(names(get(web, "/directory?country=NL"))) == {"Lotte de Vries"}
     assert set(names(get(web, "/directory?language=de&per_page=50"))) == {"Jonas Weber", "Greta Schmitz"}
-    function = resolve("function", "translator")
+    function = code("function", "translator")
     assert set(names(get(web, f"/directory?function={function}&country=BE"))) == {
         "Marie Lefèvre",
         "Greta Schmitz",
@@ -184,7 +156,7 @@ def test_pagination(web):
 
 
 def test_no_results_suggests_a_wider_radius_and_dropping_filters(web):
-    photography = resolve("sector", "photography")
+    photography = code("sector", "photography")
     html = get(web, f"/directory?sector={photography}&place=Eupen&radius_km=10")
     assert names(html) == []
     assert "No cards match" in html
@@ -232,7 +204,7 @@ def test_lexical_why_mentions_the_matched_word(web):
     assert "matched" in why and "weddings" in why
 
 
-def test_client_directory(web, member_web):
+def test_client_directory(web, corpus_member):
     found = set(names(get(web, "/directory/clients")))
     assert found == {"Theater Oost", "Studio Meuse"}
     assert names(get(web, "/directory/clients?q=theater"))[0] == "Theater Oost"
@@ -248,7 +220,7 @@ def test_home_page_section_and_nav(web):
     assert "Koen Janssens" not in text and "Drafty" not in text
 
 
-def test_no_email_address_on_any_search_page(web, member_web):
+def test_no_email_address_on_any_search_page(web, corpus_member):
     urls = [
         "/",
         "/directory",
@@ -259,7 +231,7 @@ def test_no_email_address_on_any_search_page(web, member_web):
         "/directory?q=traductrice&mode=semantic",
         "/directory?q=nothing+matches+zzzz",
     ]
-    for client in (web, member_web):
+    for client in (web, corpus_member):
         for url in urls:
             html = client.get(url).get_data(as_text=True)
             assert SECRET_EMAIL_DOMAIN not in html

@@ -7,9 +7,8 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import post_form
-from tests.directory.factories import member_card, sign_in
-from tests.factories import make_user
+from tests.conftest import post_form, sign_in
+from tests.factories import make_user, member_card
 
 PAYLOADS = [
     "<script>alert('xss')</script>",
@@ -131,7 +130,7 @@ def test_client_card_fields_render_inert(app, client, payload):
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_relay_message_and_report_render_inert(app, client, payload):
+def test_relay_message_and_report_render_inert(app, client, staff, payload):
     from webapp.directory.models import ContactMessage
     from webapp.extensions import db
 
@@ -147,11 +146,11 @@ def test_relay_message_and_report_render_inert(app, client, payload):
     owner_client = sign_in(app.test_client(), recipient)
     report_url = f"/directory/messages/{message.id}/report"
     assert post_form(owner_client, report_url, {"reason": payload}, token_from=report_url).status_code == 302
-    staff = sign_in(app.test_client(), make_user(role="staff"))
+    staff_client = sign_in(app.test_client(), staff)
     for where, page in {
         "inbox": owner_client.get("/directory/messages"),
         "report form": owner_client.get(report_url),
-        "staff reports": staff.get("/directory/staff/reports"),
+        "staff reports": staff_client.get("/directory/staff/reports"),
     }.items():
         assert page.status_code == 200, where
         assert_inert(page.get_data(as_text=True), where)

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import MODEL_CACHE, database_url_for
+from tests.conftest import app_settings
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -83,20 +83,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 
     data_dir = tmp_path_factory.mktemp("e2e") / "data"
     app = create_app(
-        {
-            "DATA_DIR": str(data_dir),
-            "TESTING": False,
-            "BACKGROUND_WORKERS": True,
-            "DEMO_ON_FIRST_START": False,
-            "MODEL_CACHE_DIR": str(MODEL_CACHE),
-            "SECRET_KEY": "e2e-secret",
-            "DATABASE_URL": database_url_for(data_dir),
-            "SEARCH_BACKEND": "embedded",
-            "ELASTICSEARCH_URL": None,
-            "MAIL_URL": None,
+        app_settings(
+            data_dir,
+            TESTING=False,
+            BACKGROUND_WORKERS=True,
+            SECRET_KEY="e2e-secret",
             # Every flow signs in from 127.0.0.1; the throttle itself is tested in tests/accounts.
-            "RATELIMIT_SIGNIN_IP": "100/60",
-        }
+            RATELIMIT_SIGNIN_IP="100/60",
+        )
     )
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=6)
     base_url = f"http://127.0.0.1:{server.effective_port}"  # type: ignore[union-attr]
@@ -281,6 +275,7 @@ class Browsers:
 
 @pytest.fixture
 def browsers(chromium: Any, live_server: LiveServer) -> Iterator[Browsers]:
+    """Browser sessions for one test (``browsers.new(name)``), closed after it."""
     factory = Browsers(chromium, live_server)
     yield factory
     factory.close()

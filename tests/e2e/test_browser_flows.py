@@ -26,6 +26,7 @@ from urllib.parse import quote_plus, urlsplit
 import pytest
 
 from tests.e2e.conftest import Browsers, BrowserSession, LiveServer, poll
+from tests.factories import make_user, member_card
 
 pytestmark = pytest.mark.browser
 
@@ -42,41 +43,23 @@ UNPUBLISH_TIMEOUT = 8.0
 def make_account(
     live: LiveServer, email: str, *, account_type: str = "member", locale: str | None = None
 ) -> int:
-    """A verified account created directly (for flows that are not about signing up)."""
-    from webapp.accounts.models import User
-    from webapp.accounts.service import canonical_email, hash_password
-    from webapp.core.models import utcnow
+    """A verified account made by the factory (for flows that are not about signing up)."""
     from webapp.extensions import db
 
     with live.app.app_context():
-        user = User(
-            email=email,
-            email_canonical=canonical_email(email),
-            password_hash=hash_password(PASSWORD),
-            account_type=account_type,
-            locale=locale,
-            email_verified_at=utcnow(),
-        )
-        db.session.add(user)
-        db.session.commit()
-        user_id = user.id
+        user_id = make_user(email, password=PASSWORD, account_type=account_type, locale=locale).id
         db.session.remove()
     return user_id
 
 
 def make_public_card(live: LiveServer, user_id: int, **values: Any) -> int:
-    """A published member card created through the directory service (queues indexing, wakes nobody:
-    the search worker polls its outbox every half second)."""
+    """A published member card made by the factory through the directory service (queues indexing,
+    wakes nobody: the search worker polls its outbox every half second)."""
     from webapp.accounts.models import User
-    from webapp.directory import service
     from webapp.extensions import db
 
     with live.app.app_context():
-        user = db.session.get(User, user_id)
-        card = service.create_card("member", user, values)
-        service.set_visibility(card, "public", actor_id=user_id, via="test")
-        db.session.commit()
-        card_id = card.id
+        card_id = member_card(db.session.get(User, user_id), visibility="public", **values).id
         db.session.remove()
     return card_id
 

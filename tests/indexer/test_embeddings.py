@@ -30,6 +30,7 @@ TEXTS = [
 
 @pytest.fixture(scope="module")
 def by_name(embedders):
+    """The module's encoders by name."""
     return {e.name: e for e in embedders}
 
 

@@ -17,6 +17,7 @@ from tests.relevance import harness
 
 @pytest.fixture(scope="module")
 def judged():
+    """The judged cards and queries, read once for the module."""
     return harness.load_cards(), harness.load_queries()
 
 
