@@ -18,10 +18,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import post_form
+from tests.conftest import post_form, sign_in
 from tests.databases import dump_database
-from tests.directory.factories import member_card, sign_in
-from tests.factories import make_user
+from tests.factories import make_user, member_card
 
 pytestmark = pytest.mark.db
 

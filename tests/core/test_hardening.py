@@ -73,9 +73,8 @@ def test_the_sliding_window_forgets_gradually(app):
 
 def test_an_unverified_account_cannot_publish_a_card(app, client):
     """Throw-away sign-ups could publish public cards (spam, impersonation) for 14 days (issue 7.8)."""
-    from tests.conftest import post_form
-    from tests.directory.factories import member_card, sign_in
-    from tests.factories import make_user
+    from tests.conftest import post_form, sign_in
+    from tests.factories import make_user, member_card
     from webapp.core.models import AuditEvent
     from webapp.directory.models import MemberProfile
     from webapp.extensions import db

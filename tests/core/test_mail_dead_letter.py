@@ -13,9 +13,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from tests.conftest import _free_port, post_form
-from tests.directory.factories import member_card, sign_in
-from tests.factories import make_user
+from tests.conftest import _free_port, post_form, sign_in
+from tests.factories import make_user, member_card
 
 
 def _mails(kind: str | None = None) -> list:

@@ -33,20 +33,21 @@ def test_concurrent_writers_never_see_database_is_locked(app, db):
 
 
 @pytest.mark.db
-def test_rate_limiter_fixed_window(app, clock):
+def test_rate_limiter_sliding_window(app, clock):
     from webapp.extensions import limiter
 
     assert limiter.now() == clock.now  # the app's RATELIMIT_CLOCK, not the wall clock
     verdicts = [limiter.hit("test", "k", "3/60") for _ in range(4)]
     assert [v.allowed for v in verdicts] == [True, True, True, False]
-    assert verdicts[-1].retry_after == 60  # the clock stands at the window's first second
+    # The three hits at the window's first second fade over the next window: 3 × (1 − f) ≤ 2 at f = 1/3.
+    assert verdicts[-1].retry_after == 80
     assert limiter.hit("test", "other", "3/60").allowed  # keys are independent
     assert not limiter.peek("test", "k", "3/60").allowed
-    clock.advance(59.5)
+    clock.advance(79.5)
     late = limiter.peek("test", "k", "3/60")
     assert not late.allowed and late.retry_after == 1
     clock.advance(0.5)
-    assert limiter.peek("test", "k", "3/60").allowed  # next window
+    assert limiter.peek("test", "k", "3/60").allowed  # the promised time
     assert limiter.hit("test", "k", "3/60").allowed
     # An explicit time still wins over the clock (other processes pass theirs).
     assert not limiter.hit("test", "k", "3/60", now=clock.now - 1).allowed
@@ -68,7 +69,7 @@ def test_rate_limits_are_shared_between_processes(app_config, clock):
         return allowed
 
     assert hits(6) == [True] * 5 + [False]
-    clock.advance(60)
+    clock.advance(120)  # two windows on, the first five no longer count
     assert hits(6) == [True] * 5 + [False]
 
 

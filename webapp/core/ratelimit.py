@@ -83,7 +83,9 @@ class RateLimiter:
     def hit(self, scope: str, key: str, rule: str, *, now: float | None = None) -> Verdict:
         """Count one attempt against ``rule``; refuse once the sliding window is full.
 
-        Refused attempts count too, so hammering keeps the window full.
+        A refused attempt is not counted (it is taken back in the same transaction), so the
+        Retry-After a refusal announces holds however often the client asks meanwhile, and
+        hammering buys nothing either: the rate of allowed attempts is what the rule bounds.
         """
         found = self._window(rule, now)
         if found is None:
@@ -102,13 +104,20 @@ class RateLimiter:
             )
             .returning(table.c.count)
         )
+        weight = sliding_weight(now, window, period)
         with engine.begin() as conn:
             current = conn.execute(stmt).scalar_one()
             previous, _ = self._counts(conn, scope, key, window)
+            allowed = previous * weight + current <= limit
+            if not allowed:  # take the refused attempt back (atomic: concurrent hits each counted first)
+                current -= 1
+                conn.execute(
+                    table.update()
+                    .where(table.c.scope == scope, table.c.key == key[:200], table.c.window == window)
+                    .values(count=table.c.count - 1)
+                )
             if window % 50 == 0:  # now and then, forget expired windows
                 conn.execute(table.delete().where(table.c.expires_at < now))
-        weight = sliding_weight(now, window, period)
-        allowed = previous * weight + current <= limit
         retry = 0 if allowed else retry_after(previous, current, limit, now, window, period)
         return Verdict(allowed, retry, current, limit)
 
@@ -142,10 +151,10 @@ def retry_after(previous: int, current: int, limit: int, now: float, window: int
         fade_to = 1.0 - (room - 1) / previous  # elapsed share at which previous × weight ≤ room − 1…
         wait = (fade_to - elapsed) * period
         if fade_to < 1.0:
-            return max(1, math.ceil(wait))
+            return max(1, math.ceil(wait - 1e-6))  # (a float's last bit must not add a second)
     # …otherwise into the next window, where this window's hits are the fading "previous".
     fade_next = 0.0 if current <= limit - 1 else 1.0 - (limit - 1) / current
-    return max(1, math.ceil((1.0 - elapsed + fade_next) * period))
+    return max(1, math.ceil((1.0 - elapsed + fade_next) * period - 1e-6))
 
 
 def client_ip() -> str:
