@@ -103,3 +103,77 @@ def test_an_unverified_account_cannot_publish_a_card(app, client):
     assert post_form(client, url, {"visibility": "public"}, token_from=url).status_code == 302
     db.session.expire_all()
     assert db.session.get(MemberProfile, card.id).visibility == "public"
+
+
+def test_a_big_urlencoded_form_is_refused_by_the_form_memory_limit(app, client):
+    """Urlencoded forms skipped the form-memory limit: 5 MB of form went into memory (issue 7.9)."""
+    limit = app.config["MAX_FORM_MEMORY_SIZE"]
+    body = "email=x%40example.org&password=" + "a" * (limit + 1)
+    response = client.post("/signin", data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 413
+    small = client.post("/signin", data="email=x", content_type="application/x-www-form-urlencoded")
+    assert small.status_code == 400  # no CSRF token: refused for that, not for its size
+
+
+def test_a_full_width_look_alike_address_is_the_same_account(app):
+    """ａlice@… made a second account next to alice@… (issue 7.9): addresses are NFKC-normalised."""
+    from webapp.accounts import service
+    from webapp.accounts.service import EmailTaken
+    from webapp.extensions import db
+
+    alice = service.create_user("alice@example.org", "correct horse battery staple")
+    db.session.commit()
+    assert service.find_user_by_email("ａｌｉｃｅ@ｅｘａｍｐｌｅ.ｏｒｇ").id == alice.id
+    with pytest.raises(EmailTaken):
+        service.create_user("ａlice@example.org", "correct horse battery staple")
+
+
+def test_the_api_url_is_on_base_url_whatever_the_host_header_says(app, client):
+    from tests.factories import member_card
+
+    card = member_card(visibility="public", display_name="Hosted Elsewhere")
+    data = client.get(f"/api/v1/members/{card.id}", headers={"Host": "evil.example"}).get_json()
+    assert data["url"] == app.config["BASE_URL"].rstrip("/") + f"/directory/members/{card.id}"
+
+
+def _payload(link: str) -> str:
+    """What anyone who sees a mailed link can read in it: the decoded payload part of the token."""
+    import base64
+    import re
+
+    token = re.search(r"/(?:verify|account/email/confirm)/([^/\s]+)", link).group(1)
+    part = token.split(".")[0]
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)).decode("utf-8", "replace")
+
+
+def test_mailed_links_carry_no_address_and_only_the_newest_change_works(app):
+    """Verification and e-mail-change links carried the addresses in readable base64 (issue 7.9)."""
+    import re
+
+    from tests.factories import mails
+    from webapp.accounts import service
+    from webapp.extensions import db
+
+    result = service.signup(
+        "hidden.person@example.org", "correct horse battery staple", account_type="member"
+    )
+    db.session.commit()
+    [verify] = mails("hidden.person@example.org")
+    assert "hidden.person" not in _payload(verify.body_text) and "example.org" not in _payload(
+        verify.body_text
+    )
+    token = re.search(r"/verify/(\S+)", verify.body_text).group(1)
+    assert service.confirm_verification(token) is not None
+
+    user = result.user
+    service.request_email_change(user, "first.move@example.org")
+    service.request_email_change(user, "second.move@example.org")
+    db.session.commit()
+    first, second = mails("first.move@example.org")[-1], mails("second.move@example.org")[-1]
+    for mail in (first, second):
+        assert "move@" not in _payload(mail.body_text) and "hidden.person" not in _payload(mail.body_text)
+    token_of = lambda mail: re.search(r"/account/email/confirm/(\S+)", mail.body_text).group(1)  # noqa: E731
+    assert service.confirm_email_change(token_of(first)) is None  # replaced by the newer request
+    assert service.confirm_email_change(token_of(second)).email == "second.move@example.org"
+    db.session.commit()
+    assert service.confirm_email_change(token_of(second)) is None  # used

@@ -8,53 +8,19 @@ degraded (answered from the database), and the failed setup opens the circuit br
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from tests.factories import make_user
-
-
-class SilentServer:
-    """Accepts TCP connections on 127.0.0.1 and never sends a byte."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.port = self.sock.getsockname()[1]
-        self.accepted = 0
-        self.held: list[socket.socket] = []
-        self._stop = threading.Event()
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        self.sock.settimeout(0.1)
-        while not self._stop.is_set():
-            try:
-                conn, _addr = self.sock.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            self.accepted += 1
-            self.held.append(conn)  # keep it open, say nothing
-
-    def close(self) -> None:
-        self._stop.set()
-        for conn in self.held:
-            conn.close()
-        self.sock.close()
+from tests.indexer.es_server import HangingServer
 
 
 @pytest.fixture
 def silent_server():
     """A socket that accepts and never answers."""
-    server = SilentServer()
+    server = HangingServer()
     yield server
     server.close()
 
@@ -62,9 +28,7 @@ def silent_server():
 @pytest.fixture
 def hung_backend_config(app_config, silent_server):
     """Settings pointing the search backend at the silent socket."""
-    app_config.update(
-        SEARCH_BACKEND="elasticsearch", ELASTICSEARCH_URL=f"http://127.0.0.1:{silent_server.port}"
-    )
+    app_config.update(SEARCH_BACKEND="elasticsearch", ELASTICSEARCH_URL=silent_server.url)
     return app_config
 
 
@@ -92,9 +56,9 @@ def test_ten_concurrent_searches_and_healthz_answer_within_a_second(
             assert data["degraded"] is True
     # The setup ran in the background against the silent socket (one build, not one per request)…
     deadline = time.monotonic() + 30
-    while silent_server.accepted == 0 and time.monotonic() < deadline:
+    while not silent_server.connections and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert silent_server.accepted >= 1
+    assert silent_server.connections
     # …and once it gives up, the breaker keeps requests off the backend: still fast, still degraded.
     deadline = time.monotonic() + 60
     while not breaker_open(app) and time.monotonic() < deadline:

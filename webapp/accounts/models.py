@@ -36,6 +36,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     #: Part of the login cookie; rotating it signs out every session and remember-me token.
     session_token: Mapped[str] = mapped_column(String(64), nullable=False, default=new_session_token)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    #: The address an e-mail change waits to move to, until the mailed link is opened.
+    pending_email: Mapped[str | None] = mapped_column(String(320))
     #: [{"email", "until"}]: addresses the account had, while mail sent to them may still be kept
     #: (MAIL_KEEP_DAYS); erasure deletes by them too.
     previous_emails: Mapped[list] = mapped_column(

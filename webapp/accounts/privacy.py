@@ -26,6 +26,7 @@ def export_account(user: User) -> dict[str, Any]:
         "created_at": user.created_at,
         "email_verified_at": user.email_verified_at,
         "last_login_at": user.last_login_at,
+        "pending_email": user.pending_email,
         "previous_emails": list(user.previous_emails or []),
         "history": [
             {"action": e.action, "at": e.created_at, "by_self": e.actor_id == user.id, "detail": e.detail}

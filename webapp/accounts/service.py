@@ -8,6 +8,7 @@ unless the docstring says otherwise.
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
@@ -47,9 +48,10 @@ EMAIL_CHANGE_MAX_AGE = timedelta(days=1)
 def canonical_email(email: str) -> str:
     """What uniqueness is checked on: trimmed, lower-cased, "+tag" removed from the local part.
 
-    Two spellings of one mailbox (Ann@X.org, ann+kring@x.org) must not make two accounts.
+    Two spellings of one mailbox (Ann@X.org, ann+kring@x.org) must not make two accounts, nor a
+    look-alike in full-width or other compatibility forms (ａｌｉｃｅ@… is alice@…): NFKC first.
     """
-    email = (email or "").strip().lower()
+    email = unicodedata.normalize("NFKC", email or "").strip().lower()
     local, at, domain = email.rpartition("@")
     if not at:
         return email
@@ -58,8 +60,8 @@ def canonical_email(email: str) -> str:
 
 
 def normalize_email(email: str) -> str:
-    """The address as we store and mail it: trimmed, domain lower-cased (local part kept)."""
-    email = (email or "").strip()
+    """The address as we store and mail it: NFKC, trimmed, domain lower-cased (local part kept)."""
+    email = unicodedata.normalize("NFKC", email or "").strip()
     local, at, domain = email.rpartition("@")
     return f"{local}@{domain.lower()}" if at else email
 
@@ -194,10 +196,14 @@ def read_token(purpose: str, token: str, max_age: timedelta) -> dict[str, Any] |
 
 
 def _fingerprint(value: str) -> str:
-    """Short digest bound into tokens so a used/changed state invalidates them."""
+    """Short keyed digest bound into tokens, so a used or changed state invalidates them and the
+    token says nothing about the value (an address cannot be guessed back from it)."""
     import hashlib
+    import hmac
 
-    return hashlib.sha256(value.encode()).hexdigest()[:16]
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), value.encode(), hashlib.sha256).hexdigest()[
+        :24
+    ]
 
 
 # ---------------------------------------------------------------- sign-up and verification
@@ -253,7 +259,7 @@ def _account_mail(user: User, template: str, *, to: str | None = None, **context
 
 def send_verification(user: User) -> None:
     """Queue the "confirm your address" mail (current transaction)."""
-    token = make_token("verify", {"uid": user.id, "email": user.email_canonical})
+    token = make_token("verify", {"uid": user.id, "fp": _fingerprint(user.email_canonical)})
     link = external_url("accounts.verify", token=token)
     _account_mail(user, "verify", days=VERIFY_MAX_AGE.days, link=link)
 
@@ -274,7 +280,9 @@ def confirm_verification(token: str) -> User | None:
     if not data:
         return None
     user = db.session.get(User, int(data.get("uid", 0)))
-    if user is None or user.email_canonical != data.get("email"):
+    if user is None or not secrets.compare_digest(
+        _fingerprint(user.email_canonical), str(data.get("fp", ""))
+    ):
         return None
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
@@ -396,22 +404,30 @@ def request_email_change(user: User, new_email: str) -> None:
     if other is not None and other.id != user.id:
         _account_mail(other, "email_taken")
     else:
-        token = make_token("email", {"uid": user.id, "new": new_email, "old": user.email_canonical})
+        user.pending_email = new_email  # a newer request replaces it: only the newest link works
+        token = make_token("email", {"uid": user.id, "fp": _email_change_fingerprint(user)})
         link = external_url("accounts.confirm_email", token=token)
         _account_mail(user, "email_change_confirm", to=new_email, link=link)
     _account_mail(user, "email_change_notice", link=external_url("accounts.reset_request"))
     audit("account.email_change_requested", actor_id=user.id, subject_user_id=user.id)
 
 
+def _email_change_fingerprint(user: User) -> str:
+    return _fingerprint(f"{user.email_canonical}\n{user.pending_email or ''}")
+
+
 def confirm_email_change(token: str) -> User | None:
-    """Apply a confirmed address change; None when the token is bad, stale or the address got taken."""
+    """Apply a confirmed address change; None when the token is bad, stale, replaced by a newer
+    request, or the address got taken."""
     data = read_token("email", token, EMAIL_CHANGE_MAX_AGE)
     if not data:
         return None
     user = db.session.get(User, int(data.get("uid", 0)))
-    if user is None or user.email_canonical != data.get("old"):
+    if user is None or not user.pending_email:
         return None
-    new_email = str(data.get("new", ""))
+    if not secrets.compare_digest(_email_change_fingerprint(user), str(data.get("fp", ""))):
+        return None
+    new_email = user.pending_email
     other = find_user_by_email(new_email)
     if other is not None and other.id != user.id:
         return None
@@ -422,6 +438,7 @@ def confirm_email_change(token: str) -> User | None:
     ][-10:]
     user.email = new_email
     user.email_canonical = canonical_email(new_email)
+    user.pending_email = None
     user.email_verified_at = utcnow()
     audit("account.email_changed", actor_id=user.id, subject_user_id=user.id)
     return user

@@ -151,7 +151,7 @@ def _scrub_audit(user: Any, emails: Iterable[str]) -> None:
 
 def _addresses(user: Any) -> set[str]:
     """Every address the account had: its own, canonical, and the previous ones still remembered."""
-    found = {user.email, getattr(user, "email_canonical", None)}
+    found = {user.email, getattr(user, "email_canonical", None), getattr(user, "pending_email", None)}
     for entry in getattr(user, "previous_emails", None) or []:
         found.add(entry.get("email") if isinstance(entry, dict) else entry)
     return {e for e in found if e}

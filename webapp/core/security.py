@@ -90,7 +90,17 @@ class BoundedIntConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+def _limit_plain_forms() -> None:
+    """A urlencoded form is held in memory whole: the form-memory limit, not the upload limit,
+    is its size limit (Werkzeug applies MAX_FORM_MEMORY_SIZE to multipart fields only)."""
+    if request.mimetype == "application/x-www-form-urlencoded":
+        cfg = current_app.config
+        request.max_content_length = min(cfg["MAX_CONTENT_LENGTH"], cfg["MAX_FORM_MEMORY_SIZE"])
+
+
 def init_app(app: Flask) -> None:
     # Before any blueprint adds a rule: rules pick their converters when they are added.
     app.url_map.converters["int"] = BoundedIntConverter
+    # First of all before-request hooks: CSRF protection reads the form before any view does.
+    app.before_request_funcs.setdefault(None, []).insert(0, _limit_plain_forms)
     app.after_request(_headers)

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from flask import Flask, url_for
+from flask import Flask
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from webapp.core.mail import external_url
 from webapp.core.permissions import visible_visibilities
 from webapp.core.search import ApiSpec, EntitySpec, PageSpec, register_entity
 from webapp.core.search.fallback import FallbackSpec, Link, column_range, fallback
@@ -149,7 +150,8 @@ def member_api_detail(card: MemberProfile) -> dict[str, Any]:
         "website": card.website,
         "card_language": card.card_language,
         "visibility": card.visibility,
-        "url": url_for("directory.member", profile_id=card.id, _external=True),
+        # On BASE_URL, never the request's Host header (a forged Host would go into the answer).
+        "url": external_url("directory.member", profile_id=card.id),
     }
 
 
