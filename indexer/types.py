@@ -202,6 +202,9 @@ class SearchQuery:
     lang: str | None = None
     #: Hard range filters (AND across filters), applied with every other filter before ranking.
     ranges: tuple[RangeFilter, ...] = ()
+    #: Document ids that must neither be returned nor counted: rows the database already knows
+    #: are hidden while the index has not caught up yet (the outbox still holds their change).
+    exclude: tuple[str, ...] = ()
     #: Facet fields to count over the filtered result set.
     facets: tuple[str, ...] = ()
     #: "relevance" needs text; without text the backend falls back to "recent". "distance" needs

@@ -473,6 +473,8 @@ def filter_clauses(query: SearchQuery) -> list[dict[str, Any]]:
             }
         )
     clauses += [range_clause(flt) for flt in query.ranges]
+    if query.exclude:
+        clauses.append({"bool": {"must_not": [{"ids": {"values": sorted(query.exclude)}}]}})
     return clauses
 
 

@@ -30,6 +30,7 @@ def test_every_int_route_answers_404_for_an_id_past_any_integer(app, client):
 
 
 def test_a_large_but_valid_id_is_a_plain_404(client):
+    assert client.get(f"/directory/members/{2**31 - 1}").status_code == 404  # the largest id a column holds
     assert client.get(f"/directory/members/{2**63 - 1}").status_code == 404
     assert client.get(f"/api/v1/members/{2**63}").status_code == 404
 
@@ -177,3 +178,26 @@ def test_mailed_links_carry_no_address_and_only_the_newest_change_works(app):
     assert service.confirm_email_change(token_of(second)).email == "second.move@example.org"
     db.session.commit()
     assert service.confirm_email_change(token_of(second)) is None  # used
+
+
+def test_totals_and_facets_forget_an_unpublished_card_while_the_indexer_lags(app, client):
+    """The page dropped an unpublished card the index still held, but the total and facets counted
+    it (issue 7.9): the search excludes rows whose hiding waits in the outbox."""
+    from tests.factories import member_card
+    from webapp.core.search import drain_all
+    from webapp.directory import service
+    from webapp.extensions import db
+
+    cards = [
+        member_card(visibility="public", display_name=f"Lag {n}", headline="Percussionist") for n in range(3)
+    ]
+    drain_all()
+    before = client.get("/api/v1/members/search?q=percussionist").get_json()
+    assert before["total"] == 3
+    service.set_visibility(cards[0], "draft", actor_id=None)
+    db.session.commit()  # the outbox row waits: nobody drains it
+    after = client.get("/api/v1/members/search?q=percussionist").get_json()
+    assert after["total"] == 2 and "Lag 0" not in [r["name"] for r in after["results"]]
+    assert sum(v["count"] for v in after["facets"]["country"]) <= 2
+    browse = client.get("/api/v1/members/search").get_json()
+    assert browse["total"] == 2

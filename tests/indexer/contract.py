@@ -427,6 +427,25 @@ class BackendContract:
         text = self.search(loaded, embed, text="portraits", filters={"country": ("BE",)}, visibility=ALL)
         assert "m9" not in ids(text) and "m1" in ids(text)
 
+    def test_excluded_ids_are_neither_returned_nor_counted(self, loaded, embed):
+        """Rows the database already hides while the index lags: not in hits, totals or facets."""
+        full = self.search(
+            loaded, embed, filters={"sector": ("music", "finance")}, visibility=ALL, facets=("sector",)
+        )
+        less = self.search(
+            loaded,
+            embed,
+            filters={"sector": ("music", "finance")},
+            visibility=ALL,
+            facets=("sector",),
+            exclude=("m3", "no-such-id"),
+        )
+        assert "m3" in ids(full) and "m3" not in ids(less)
+        assert less.total == full.total - 1
+        assert sum(n for _, n in less.facets["sector"]) < sum(n for _, n in full.facets["sector"])
+        text = self.search(loaded, embed, text="portraits", visibility=ALL, exclude=("m1",))
+        assert "m1" not in ids(text)
+
     def test_geo_radius_filters_and_reports_distance(self, loaded, embed):
         namur = PLACES["Namur"]
         result = self.search(loaded, embed, geo=GeoFilter(namur[0], namur[1], 30), visibility=ALL, limit=50)

@@ -645,6 +645,14 @@ def test_msearch_payload_pairs_headers_and_bodies():
     ]
 
 
+def test_excluded_ids_are_a_must_not_in_every_leg():
+    query = SearchQuery(entity="member", text="foto", exclude=("42", "7"))
+    assert q.filter_clauses(query) == [
+        {"terms": {"visibility": ["public"]}},
+        {"bool": {"must_not": [{"ids": {"values": ["42", "7"]}}]}},
+    ]
+
+
 def test_range_filter_clauses():
     query = SearchQuery(
         entity="event",

@@ -82,11 +82,12 @@ def no_store() -> None:
 
 
 class BoundedIntConverter(IntegerConverter):
-    """``<int:…>`` with an upper bound: an id past any database integer is a 404, not a 500
-    (SQLite and PostgreSQL integers stop at 2**63 - 1; anything bigger overflows in the driver)."""
+    """``<int:…>`` with an upper bound: an id past the id columns' range is a 404, not a 500
+    (the models' INTEGER ids are 32-bit on PostgreSQL, 64-bit on SQLite; anything bigger
+    overflows in the driver)."""
 
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002 - werkzeug's name
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", 2**31 - 1)
         super().__init__(map, *args, **kwargs)
 
 

@@ -80,6 +80,20 @@ class _Searcher:
 
     # filters ----------------------------------------------------------------------------------
 
+    def _id_rows(self, ids: Sequence[str]) -> np.ndarray:
+        """Boolean mask of the rows of these document ids (the few a query excludes)."""
+        out = np.zeros(self.st.n, dtype=bool)
+        offsets = {id(seg): off for seg, off in zip(self.st.segments, self.st.offsets, strict=False)}
+        for doc_id in ids:
+            where = self.mem.where.get(str(doc_id))
+            if where is None:
+                continue
+            seg, row = where
+            off = offsets.get(id(seg))
+            if off is not None and row < len(seg) and seg.ids[row] == str(doc_id):
+                out[off + row] = True
+        return out
+
     def _facet_rows(self, field: str, values: Sequence[str]) -> np.ndarray:
         """Boolean mask of rows having any of ``values`` in ``field``."""
         out = np.zeros(self.st.n, dtype=bool)
@@ -108,6 +122,8 @@ class _Searcher:
                 mask &= self._facet_rows(field, values)
         for flt in q.ranges:
             mask &= self._range_rows(flt)
+        if q.exclude:
+            mask &= ~self._id_rows(q.exclude)
         distance = None
         origin = q.geo or q.near
         if origin is not None:

@@ -56,6 +56,31 @@ def queue_index(entity: str, entity_id: int, op: str = "upsert") -> None:
     db.session.add(SearchOutboxEntry(entity=entity, entity_id=entity_id, op=op))
 
 
+#: At most this many lagging rows are excluded by id (a lag longer than that is an outage, and
+#: hydration still drops whatever is no longer visible).
+EXCLUDE_MAX = 1000
+
+
+def hidden_while_lagging(entity: str, model: type, visibilities: tuple[str, ...]) -> tuple[str, ...]:
+    """Ids of rows the index may still show but the viewer may no longer see: their change waits
+    in the outbox (unpublished, deleted, made community-only). Searches exclude them, so totals
+    and facet counts agree with the page while the indexer catches up."""
+    pending = list(
+        db.session.scalars(
+            select(SearchOutboxEntry.entity_id)
+            .where(SearchOutboxEntry.entity == entity, SearchOutboxEntry.done_at.is_(None))
+            .distinct()
+            .limit(EXCLUDE_MAX)
+        )
+    )
+    if not pending:
+        return ()
+    visible = set(
+        db.session.scalars(select(model.id).where(model.id.in_(pending), model.visibility.in_(visibilities)))
+    )
+    return tuple(str(i) for i in sorted(pending) if i not in visible)
+
+
 def wake_indexer() -> None:
     """Nudge the web process's search worker after a commit, so changes show within a second."""
     wake(SEARCH_WORKER)

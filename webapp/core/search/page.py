@@ -23,6 +23,7 @@ from indexer.types import HL_START, GeoFilter, Hit, SearchQuery
 from webapp.core.permissions import visible_visibilities
 from webapp.core.places import distinct_places
 from webapp.core.search.explain import explain, facet_label, km_text, render_highlight, strip_markers
+from webapp.core.search.outbox import hidden_while_lagging
 from webapp.core.search.params import (
     MAX_WINDOW,
     Params,
@@ -357,6 +358,7 @@ def run(entity: str, params: Mapping[str, Any], viewer: Any, lang: str | None = 
         expansions=tuple(expansions),
         lang=getattr(interp, "lang", None) if interp is not None else None,
         ranges=p.ranges,
+        exclude=hidden_while_lagging(entity, spec.model, visible_visibilities(viewer)),
         facets=facet_fields,
         sort=sort,  # type: ignore[arg-type]
         offset=(p.page - 1) * p.per_page,
