@@ -163,33 +163,33 @@ MEMBER_API = ApiSpec(
 )
 
 
+ENTITIES = (
+    EntitySpec(
+        "member",
+        model=MemberProfile,
+        build=build_members,
+        all_ids=member_ids,
+        load=load_members,
+        fallback=fallback(MEMBER_FALLBACK),
+        page=MEMBER_PAGE,
+        api=MEMBER_API,
+    ),
+    EntitySpec(
+        "client",
+        model=ClientProfile,
+        build=build_clients,
+        all_ids=client_ids,
+        load=load_clients,
+        fallback=fallback(CLIENT_FALLBACK),
+        page=CLIENT_PAGE,
+    ),
+)
+
+
 def register(app: Flask) -> None:
     """The directory's search entities: members (page + API) and clients (page)."""
-    register_entity(
-        app,
-        EntitySpec(
-            "member",
-            model=MemberProfile,
-            build=build_members,
-            all_ids=member_ids,
-            load=load_members,
-            fallback=fallback(MEMBER_FALLBACK),
-            page=MEMBER_PAGE,
-            api=MEMBER_API,
-        ),
-    )
-    register_entity(
-        app,
-        EntitySpec(
-            "client",
-            model=ClientProfile,
-            build=build_clients,
-            all_ids=client_ids,
-            load=load_clients,
-            fallback=fallback(CLIENT_FALLBACK),
-            page=CLIENT_PAGE,
-        ),
-    )
+    for spec in ENTITIES:
+        register_entity(app, spec)
 
 
 def search_members(params: Mapping[str, Any], viewer: Any, lang: str | None = None) -> SearchPage:

@@ -305,22 +305,11 @@ def run(entity: str, params: Mapping[str, Any], viewer: Any, lang: str | None = 
         if sectors or related:
             boosts["sector"] = tuple(dict.fromkeys(sectors + related))
         expansions = list(interp.expansions or [])
-        for code in functions:
-            parts.append(
-                Part(
-                    "function",
-                    _("%(label)s first", label=taxonomy_label("function", code, lang)),
-                    p.args(nofunction=list(p.nofunction) + [code]),
-                )
-            )
-        for code in sectors:
-            parts.append(
-                Part(
-                    "sector",
-                    _("%(label)s first", label=taxonomy_label("sector", code, lang)),
-                    p.args(nosector=list(p.nosector) + [code]),
-                )
-            )
+        undone = {"function": list(p.nofunction), "sector": list(p.nosector)}
+        for kind, codes in (("function", functions), ("sector", sectors)):
+            for code in codes:
+                label = _("%(label)s first", label=taxonomy_label(kind, code, lang))
+                parts.append(Part(kind, label, p.args(**{f"no{kind}": undone[kind] + [code]})))
     for field_name, values in p.filters.items():
         for value in values:
             remaining = [v for v in values if v != value]
