@@ -30,6 +30,9 @@ def init_app(app: Flask) -> None:
 
 def finish_app(app: Flask) -> None:
     from webapp.core import schema, workers
+    from webapp.core.search.outbox import requeue_outdated
 
     schema.init_app(app)
+    with app.app_context():
+        requeue_outdated()  # documents built by an older builder: re-indexed in the background
     workers.init_app(app)

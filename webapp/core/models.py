@@ -135,6 +135,19 @@ class SearchOutboxEntry(db.Model):
         return f"<SearchOutboxEntry {self.entity}:{self.entity_id} {self.op} attempts={self.attempts}>"
 
 
+class SearchEntityVersion(db.Model):
+    """The document build an entity's index was last filled with (EntitySpec.document_version)."""
+
+    __tablename__ = "search_entity_versions"
+
+    entity: Mapped[str] = mapped_column(String(40), primary_key=True)
+    document_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
+
+    def __repr__(self) -> str:
+        return f"<SearchEntityVersion {self.entity} v{self.document_version}>"
+
+
 class RateLimitCounter(db.Model):
     __tablename__ = "rate_limit_counters"
 

@@ -173,6 +173,7 @@ ENTITIES = (
         fallback=fallback(MEMBER_FALLBACK),
         page=MEMBER_PAGE,
         api=MEMBER_API,
+        document_version=2,  # 2: years of experience as a range
     ),
     EntitySpec(
         "client",

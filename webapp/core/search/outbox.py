@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, or_, select
 
 from indexer.types import Document
 from webapp.core.claims import claim_due
-from webapp.core.models import SearchOutboxEntry, utcnow
+from webapp.core.models import SearchEntityVersion, SearchOutboxEntry, utcnow
 from webapp.core.search.registry import EntitySpec, entities
 from webapp.core.search.service import get_service
 from webapp.core.workers import wake
@@ -79,6 +79,34 @@ def hidden_while_lagging(entity: str, model: type, visibilities: tuple[str, ...]
         db.session.scalars(select(model.id).where(model.id.in_(pending), model.visibility.in_(visibilities)))
     )
     return tuple(str(i) for i in sorted(pending) if i not in visible)
+
+
+def requeue_outdated(chunk: int = 1000) -> dict[str, int]:
+    """Queue every row of each entity whose documents were built by an older ``document_version``
+    (or never recorded: an index filled before versions were kept); returns {entity: rows queued}.
+    Runs at start; the workers then re-index in the background. Commits."""
+    queued: dict[str, int] = {}
+    for spec in entities().values():
+        row = db.session.get(SearchEntityVersion, spec.name)
+        if row is not None and row.document_version >= spec.document_version:
+            continue
+        count = 0
+        ids = list(spec.all_ids())
+        for start in range(0, len(ids), chunk):
+            db.session.add_all(
+                SearchOutboxEntry(entity=spec.name, entity_id=i, op="upsert")
+                for i in ids[start : start + chunk]
+            )
+            count += len(ids[start : start + chunk])
+        if row is None:
+            db.session.add(SearchEntityVersion(entity=spec.name, document_version=spec.document_version))
+        else:
+            row.document_version = spec.document_version
+        db.session.commit()
+        if count:
+            log.info("search: %s documents changed shape; %d rows queued for re-indexing", spec.name, count)
+        queued[spec.name] = count
+    return queued
 
 
 def wake_indexer() -> None:

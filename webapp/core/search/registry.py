@@ -86,6 +86,9 @@ class EntitySpec:
     fallback: Callable[[SearchQuery], SearchResult] | None = None
     page: PageSpec | None = None
     api: ApiSpec | None = None
+    #: Bump when ``build`` puts something new into the documents: at start every row of the entity
+    #: is queued for re-indexing once (webapp.core.search.outbox.requeue_outdated).
+    document_version: int = 1
     extra: dict[str, Any] = field(default_factory=dict)
 
 
