@@ -64,3 +64,16 @@ def test_links_back_keep_the_range_and_sorts_are_per_entity(app):
         with pytest.raises(ParamError):
             parse_params({"sort": "soonest"}, (), "en")
         assert parse_params({"sort": "soonest"}, (), "en", sorts=("soonest",)).sort == "soonest"
+
+
+def test_a_choice_filter_takes_only_its_values(app):
+    """What the next modules' kinds and categories use (a listing's kind, an event's category)."""
+    from webapp.core.search.params import choice_filter
+
+    kinds = {"kind": choice_filter("kind", ("equipment", "workspace"))}
+    with app.test_request_context("/"):
+        params = parse_params({"kind": "workspace,equipment,workspace"}, ("kind",), "en", kinds)
+        assert params.filters == {"kind": ("workspace", "equipment")}
+        with pytest.raises(ParamError) as raised:
+            parse_params({"kind": "spaceship"}, ("kind",), "en", kinds)
+        assert raised.value.parameter == "kind"

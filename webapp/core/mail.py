@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+import time
 import unicodedata
 from datetime import timedelta
 from email.header import decode_header
@@ -352,8 +353,6 @@ PURGE_EVERY_S = 3600.0
 
 def drain_step() -> int:
     """One pass of the background worker: mails sent (0 lets the worker idle); old mail purged hourly."""
-    import time
-
     sent, _failed = drain_mail()
     last = current_app.extensions.get("kring_mail_purged_at", 0.0)
     if time.monotonic() - last > PURGE_EVERY_S:

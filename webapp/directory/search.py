@@ -198,11 +198,6 @@ def search_members(params: Mapping[str, Any], viewer: Any, lang: str | None = No
     return run("member", params, viewer, lang)
 
 
-def search_clients(params: Mapping[str, Any], viewer: Any, lang: str | None = None) -> SearchPage:
-    """The company directory's search (/directory/clients)."""
-    return run("client", params, viewer, lang)
-
-
 def newest_cards(viewer: Any, limit: int = 6) -> list[MemberProfile]:
     """The newest published member cards this viewer may see (the home page's section)."""
     return list(
@@ -221,6 +216,5 @@ __all__ = [
     "MEMBER_PAGE",
     "newest_cards",
     "register",
-    "search_clients",
     "search_members",
 ]

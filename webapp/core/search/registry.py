@@ -89,7 +89,6 @@ class EntitySpec:
     #: Bump when ``build`` puts something new into the documents: at start every row of the entity
     #: is queued for re-indexing once (webapp.core.search.outbox.requeue_outdated).
     document_version: int = 1
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def register_entity(app: Flask, spec: EntitySpec) -> None:
