@@ -9,10 +9,13 @@ it saw and the headers of every document response.
 from __future__ import annotations
 
 import email
+import functools
+import json
+import os
 import shutil
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -291,3 +294,195 @@ def poll(check: Callable[[], Any], *, timeout: float, interval: float = 0.3, wha
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}")
         time.sleep(interval)
+
+
+# ------------------------------------------------------------------------------ layout checks
+#
+# One call checks one page the way a visitor sees it, at one width and in one language:
+#
+#     report = check_layout(visitor, "/directory", name="directory", lang="nl", width="phone",
+#                           first_result="li.result")
+#
+# It asserts no sideways scroll, one <h1> and no skipped heading level, (on the phone) the first
+# result on the first screen, no serious or critical axe-core violation; it saves a screenshot
+# (and the axe findings) under E2E_ARTIFACTS. tests/e2e/test_layout.py runs it over the main
+# pages in the four languages at both widths; another module's page is one more PageCheck there.
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+#: Where screenshots and axe findings go: $E2E_ARTIFACTS, default .cache/e2e-artifacts (gitignored).
+ARTIFACTS_DIR = Path(os.environ.get("E2E_ARTIFACTS") or REPO_ROOT / ".cache" / "e2e-artifacts")
+#: axe-core from npm, installed by scripts/setup-test (never committed); $AXE_CORE_JS overrides.
+AXE_JS = Path(
+    os.environ.get("AXE_CORE_JS")
+    or REPO_ROOT / ".cache" / "node" / "node_modules" / "axe-core" / "axe.min.js"
+)
+#: Viewports: a laptop and a common phone (iPhone 12–15 CSS size). 360 px is checked too.
+WIDTHS: dict[str, tuple[int, int]] = {"desktop": (1280, 800), "phone": (390, 844), "small": (360, 740)}
+LANGS = ("nl", "fr", "de", "en")
+#: axe impacts that fail a page; "moderate" and "minor" are only written to the artifacts.
+AXE_FAILING = ("serious", "critical")
+
+_OVERFLOW_JS = """() => {
+  const width = window.innerWidth;
+  const scroll = document.scrollingElement.scrollWidth;
+  const culprits = [];
+  if (scroll > width) {
+    for (const el of document.querySelectorAll("body *")) {
+      const box = el.getBoundingClientRect();
+      // A box past the edge, or text running out of a box that fits (a long word in a chip).
+      const spills = el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX === "visible";
+      if (box.width && (box.right > width + 1 || (spills && box.left + el.scrollWidth > width + 1))) {
+        const classes = typeof el.className === "string" ? el.className.trim() : "";
+        culprits.push(el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
+          (classes ? "." + classes.split(/\\s+/).join(".") : "") + " right=" + Math.round(box.right));
+        if (culprits.length >= 8) break;
+      }
+    }
+  }
+  return {width, scroll, culprits};
+}"""
+
+_HEADINGS_JS = """() => [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")]
+  .filter((h) => !h.closest("[hidden]"))
+  .map((h) => [Number(h.tagName[1]), h.textContent.trim().slice(0, 60)])"""
+
+_FIRST_SCREEN_JS = """(selector) => {
+  const el = document.querySelector(selector);
+  if (!el) return null;
+  const box = el.getBoundingClientRect();
+  return {top: box.top + window.scrollY, height: box.height, screen: window.innerHeight};
+}"""
+
+_AXE_RUN_JS = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
+  }));
+}"""
+
+
+@dataclass
+class LayoutReport:
+    """What check_layout saw on one page; also written next to its screenshot."""
+
+    name: str
+    lang: str
+    width: str
+    url: str
+    scroll_width: int
+    inner_width: int
+    headings: list[tuple[int, str]]
+    first_result_top: float | None
+    violations: list[dict[str, Any]]
+    screenshot: Path
+
+    def serious(self) -> list[dict[str, Any]]:
+        return [v for v in self.violations if v["impact"] in AXE_FAILING]
+
+
+def heading_problems(headings: list[tuple[int, str]]) -> list[str]:
+    """One h1 first, and never a level skipped on the way down (h1 → h3)."""
+    problems = []
+    levels = [level for level, _ in headings]
+    if levels.count(1) != 1:
+        problems.append(f"{levels.count(1)} <h1> elements")
+    if levels and levels[0] != 1:
+        problems.append(f"the first heading is an <h{levels[0]}>: {headings[0][1]!r}")
+    for (before, _), (level, text) in zip(headings, headings[1:], strict=False):
+        if level > before + 1:
+            problems.append(f"<h{before}> then <h{level}> {text!r}")
+    return problems
+
+
+def axe_available() -> bool:
+    return AXE_JS.is_file()
+
+
+@functools.cache
+def _axe_source() -> str:
+    return AXE_JS.read_text("utf-8")
+
+
+def run_axe(page: Any) -> list[dict[str, Any]]:
+    """axe-core's violations on the page as it is now: id, impact, help and up to five targets."""
+    # Not add_script_tag: that inserts an inline <script>, which the site's CSP blocks (as it
+    # should). Evaluating through the DevTools protocol is outside the page's CSP.
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_axe_source() + "\n;undefined")
+    return page.evaluate(_AXE_RUN_JS)
+
+
+def check_layout(
+    visitor: BrowserSession,
+    path: str,
+    *,
+    name: str,
+    lang: str,
+    width: str,
+    first_result: str | None = None,
+    expect_status: int = 200,
+    axe: bool = True,
+) -> LayoutReport:
+    """Open ``path`` at ``width`` (a key of WIDTHS) and assert the layout holds; see the notes above.
+
+    ``first_result`` is a CSS selector that must match (results are there) and, on the phone
+    widths, start within the first screen. The axe check runs when axe-core is installed
+    (scripts/setup-test) and ``axe`` is true; without axe-core it is skipped, never passed.
+    """
+    w, h = WIDTHS[width]
+    visitor.page.set_viewport_size({"width": w, "height": h})
+    visitor.goto(path, expect_status=expect_status)
+    page = visitor.page
+    where = f"{name} [{lang}, {width} {w}px] {page.url}"
+
+    html_lang = page.evaluate("() => document.documentElement.lang")
+    assert html_lang == lang, f"{where}: page is in {html_lang!r}"
+
+    overflow = page.evaluate(_OVERFLOW_JS)
+    headings = [tuple(x) for x in page.evaluate(_HEADINGS_JS)]
+    top = None
+    if first_result:
+        box = page.evaluate(_FIRST_SCREEN_JS, first_result)
+        assert box is not None, f"{where}: no {first_result!r} on the page (no results?)"
+        top = box["top"]
+
+    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+    shot = ARTIFACTS_DIR / f"{name}-{lang}-{width}.png"
+    page.screenshot(path=str(shot), full_page=True)
+
+    violations: list[dict[str, Any]] = []
+    if axe and axe_available():
+        violations = run_axe(page)
+
+    report = LayoutReport(
+        name=name,
+        lang=lang,
+        width=width,
+        url=page.url,
+        scroll_width=overflow["scroll"],
+        inner_width=overflow["width"],
+        headings=headings,  # type: ignore[arg-type]
+        first_result_top=top,
+        violations=violations,
+        screenshot=shot,
+    )
+    shot.with_suffix(".json").write_text(
+        json.dumps(asdict(report), default=str, indent=1, ensure_ascii=False)
+    )
+
+    assert overflow["scroll"] <= overflow["width"], (
+        f"{where}: scrolls sideways, {overflow['scroll']} px wide in {overflow['width']} px; "
+        f"wider elements: {overflow['culprits']}"
+    )
+    problems = heading_problems(report.headings)
+    assert not problems, f"{where}: heading outline: {problems}; headings {report.headings}"
+    if top is not None and w <= 420:
+        assert top + 40 <= h, (
+            f"{where}: the first result starts at {top:.0f} px, below the first screen ({h} px)"
+        )
+    serious = report.serious()
+    assert not serious, f"{where}: axe-core: " + "; ".join(
+        f"{v['impact']} {v['id']} ({v['help']}) at {v['nodes']}" for v in serious
+    )
+    return report

@@ -21,5 +21,6 @@ def init_app(app: Flask) -> None:
     privacy.register(app)
     register_nav(app, NavEntry("directory.index", label=lambda: str(_l("Directory")), order=10))
     register_home_section(app, views.home_search)
+    register_home_section(app, views.home_about)
     register_home_section(app, views.home_newest)
     register_dashboard_section(app, views.dashboard_section)

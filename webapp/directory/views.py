@@ -655,6 +655,11 @@ def home_search(viewer: Any) -> dict[str, Any]:
     return {"template": "directory/_home_search.html", "slot": "hero"}
 
 
+def home_about(viewer: Any) -> dict[str, Any]:
+    """What the directory does, for members and for clients, under "What you can do here"."""
+    return {"template": "directory/_home_about.html", "slot": "about"}
+
+
 def home_newest(viewer: Any) -> dict[str, Any] | None:
     """The newest cards the viewer may see; nothing when there are none yet."""
     lang = current_language()
@@ -671,6 +676,7 @@ def home_newest(viewer: Any) -> dict[str, Any] | None:
                 "function": function,
                 "place": place_label(card, lang) or "",
                 "headline": card.headline or "",
+                "photo": photo_url(card.photo_filename),
             }
         )
     return {"template": "directory/search_home.html", "cards": items}
