@@ -376,6 +376,8 @@ class LayoutReport:
     first_result_top: float | None
     violations: list[dict[str, Any]]
     screenshot: Path
+    #: Where the time went: loading and measuring, the screenshot, axe.
+    seconds: dict[str, float] = field(default_factory=dict)
 
     def serious(self) -> list[dict[str, Any]]:
         return [v for v in self.violations if v["impact"] in AXE_FAILING]
@@ -430,6 +432,7 @@ def check_layout(
     widths, start within the first screen. The axe check runs when axe-core is installed
     (scripts/setup-test) and ``axe`` is true; without axe-core it is skipped, never passed.
     """
+    started = time.perf_counter()
     w, h = WIDTHS[width]
     visitor.page.set_viewport_size({"width": w, "height": h})
     visitor.goto(path, expect_status=expect_status)
@@ -447,13 +450,16 @@ def check_layout(
         assert box is not None, f"{where}: no {first_result!r} on the page (no results?)"
         top = box["top"]
 
+    loaded = time.perf_counter()
     ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
     shot = ARTIFACTS_DIR / f"{name}-{lang}-{width}.png"
     page.screenshot(path=str(shot), full_page=True)
+    shot_taken = time.perf_counter()
 
     violations: list[dict[str, Any]] = []
     if axe and axe_available():
         violations = run_axe(page)
+    done = time.perf_counter()
 
     report = LayoutReport(
         name=name,
@@ -466,6 +472,11 @@ def check_layout(
         first_result_top=top,
         violations=violations,
         screenshot=shot,
+        seconds={
+            "load": round(loaded - started, 3),
+            "screenshot": round(shot_taken - loaded, 3),
+            "axe": round(done - shot_taken, 3),
+        },
     )
     shot.with_suffix(".json").write_text(
         json.dumps(asdict(report), default=str, indent=1, ensure_ascii=False)

@@ -165,12 +165,22 @@ def test_main_pages(visitors: dict[str, BrowserSession], seeded: Seeded, lang: s
     visitor = visitors[lang]
     for check in PAGES:
         check_layout(
-            visitor, seeded.path(check), name=check.name, lang=lang, width=width, first_result=check.first_result
+            visitor,
+            seeded.path(check),
+            name=check.name,
+            lang=lang,
+            width=width,
+            first_result=check.first_result,
         )
     member = visitors[f"member-{lang}"]
     for check in SIGNED_IN_PAGES:
         check_layout(
-            member, seeded.path(check), name=check.name, lang=lang, width=width, first_result=check.first_result
+            member,
+            seeded.path(check),
+            name=check.name,
+            lang=lang,
+            width=width,
+            first_result=check.first_result,
         )
     _axe_note()
 
@@ -206,7 +216,9 @@ def test_dark_mode(dark_visitor: BrowserSession, seeded: Seeded, width: str) -> 
     _axe_note()
 
 
-def test_filters_fold_behind_a_button_on_the_phone(visitors: dict[str, BrowserSession], seeded: Seeded) -> None:
+def test_filters_fold_behind_a_button_on_the_phone(
+    visitors: dict[str, BrowserSession], seeded: Seeded
+) -> None:
     """On the phone the filters are one closed "Filters" summary above the results and open on a
     tap; on a wide screen they show beside the results without a tap (no script involved)."""
     visitor = visitors["nl"]
@@ -219,7 +231,9 @@ def test_filters_fold_behind_a_button_on_the_phone(visitors: dict[str, BrowserSe
     assert "1" in summary.inner_text(), "the summary does not count the active filter"
     summary_box = summary.bounding_box()
     first = page.locator("li.result").first.bounding_box()
-    assert summary_box and first and summary_box["y"] < first["y"], "the Filters button is not above the results"
+    assert summary_box and first and summary_box["y"] < first["y"], (
+        "the Filters button is not above the results"
+    )
     summary.click()
     assert select.is_visible(), "the Filters button does not open the filters"
     assert page.evaluate("() => document.scrollingElement.scrollWidth <= innerWidth")
@@ -229,7 +243,9 @@ def test_filters_fold_behind_a_button_on_the_phone(visitors: dict[str, BrowserSe
     assert page.locator("#f-function").is_visible(), "the filters are hidden on a wide screen"
     aside = page.locator("aside.facets").bounding_box()
     results = page.locator("li.result").first.bounding_box()
-    assert aside and results and aside["x"] + aside["width"] <= results["x"], "filters are not beside the results"
+    assert aside and results and aside["x"] + aside["width"] <= results["x"], (
+        "filters are not beside the results"
+    )
 
 
 def test_footer_ends_the_screen_and_the_disclaimer_shows_once(
