@@ -35,6 +35,7 @@ from webapp.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
     ConfirmForm,
+    ConsentForm,
     DeleteForm,
     ExportForm,
     LanguageForm,
@@ -46,6 +47,7 @@ from webapp.accounts.forms import (
     SignupForm,
 )
 from webapp.core.i18n import current_language
+from webapp.core.legal import accepted_policy, current_policy_version
 from webapp.core.models import audit, utcnow
 from webapp.core.privacy import erase_user, export_user_data
 from webapp.core.ratelimit import Verdict, client_ip
@@ -178,6 +180,7 @@ def signup():
                 verdict,
                 _("Too many accounts were created from your network today. Please try again in %(wait)s."),
                 form=form,
+                policy_version=current_policy_version(),
             )
         try:
             service.signup(
@@ -185,13 +188,14 @@ def signup():
                 form.password.data,
                 account_type=form.account_type.data,
                 locale=form.locale.data,
+                policy_version=current_policy_version(),
             )
             db.session.commit()
         except IntegrityError:  # the same address signed up a moment ago
             db.session.rollback()
         # Same answer whether the address was new or known: sign-up reveals nothing.
         return redirect(url_for(".signup_sent"))
-    return render_template("accounts/signup.html", form=form)
+    return render_template("accounts/signup.html", form=form, policy_version=current_policy_version())
 
 
 @bp.get("/signup/sent")
@@ -372,7 +376,29 @@ def dashboard():
         "accounts/dashboard.html",
         sections=dashboard_sections(current_user),
         resend_form=ResendVerificationForm(),
+        accepted=accepted_policy(current_user.id),
+        policy_version=current_policy_version(),
+        consent_form=ConsentForm(),
     )
+
+
+@bp.post("/account/consent")
+@login_required
+def consent():
+    """Accept the terms and privacy notice in force (after they changed): recorded with their version."""
+    form = ConsentForm()
+    if not form.validate_on_submit():
+        abort(400)
+    version = current_policy_version()
+    audit(
+        "account.consent", actor_id=current_user.id, subject_user_id=current_user.id, policy_version=version
+    )
+    db.session.commit()
+    flash(
+        _("Thank you: you accepted version %(version)s of the terms and privacy notice.", version=version),
+        "success",
+    )
+    return redirect(url_for(".dashboard"))
 
 
 def _render_settings(

@@ -417,7 +417,9 @@ def publish(kind: str, profile_id: int):
             flash(_("Your card is published: signed-in members and clients can see it."), "success")
         return redirect(_card_url(card))
     status = 400 if request.method == "POST" else 200
-    return render_template("directory/publish.html", form=form, card=card, kind=kind), status
+    return render_template(
+        "directory/publish.html", form=form, card=card, kind=kind, policy_version=service.policy_version()
+    ), status
 
 
 @bp.post("/directory/cards/<kind>/<int:profile_id>/unpublish")
