@@ -31,7 +31,7 @@ from webapp.core.models import audit
 from webapp.core.places import PlaceResolution, place_choices, resolve_place
 from webapp.core.search import wake_indexer
 from webapp.core.search.page import run as run_search_page
-from webapp.core.search.params import ParamError
+from webapp.core.search.params import MAX_WINDOW, ParamError
 from webapp.core.security import no_store
 from webapp.core.vocabulary import CONTENT_LANGUAGES
 from webapp.directory import photos, relay, service
@@ -168,10 +168,16 @@ def _render_search(entity: str):
         no_store()  # community cards: never in a shared cache, gone from history once unpublished
     error: ParamError | None = None
     page = None
+    past_end = None
     try:
         page = run_search_page(entity, request.args, current_user, lang)
     except ParamError as exc:
         error = exc
+    if error is not None and error.parameter == "page":
+        # A page number past what can be shown ("999", "0", "x"): say where results end instead.
+        error, past_end = None, _past_end(entity, lang)
+    elif page is not None and page.params.page > page.pages:
+        past_end = _past_end(entity, lang, page)
     html = render_template(
         "directory/search.html",
         entity=entity,
@@ -183,8 +189,25 @@ def _render_search(entity: str):
         card_url=card_url,
         photo_url=photo_url,
         field_labels=_field_labels(),
+        past_end=past_end,
     )
-    return html, (400 if error else 200)
+    return html, (400 if error else 404 if past_end else 200)
+
+
+def _past_end(entity: str, lang: str, page: Any = None) -> dict[str, Any]:
+    """ "There is no page 7; results end at page 6": the page asked for, the last one, its link."""
+    if page is None:
+        args = request.args.copy()
+        args.pop("page", None)
+        page = run_search_page(entity, args, current_user, lang)
+    last = max(1, min(page.pages, MAX_WINDOW // page.params.per_page)) if page.total else 0
+    endpoint = "directory.index" if entity == "member" else "directory.clients"
+    return {
+        "asked": (request.args.get("page") or "")[:12],
+        "last": last,
+        "url": url_for(endpoint, **page.page_args(max(last, 1))),
+        "total": page.total,
+    }
 
 
 @bp.get("/directory")
