@@ -58,6 +58,9 @@ def set_language():
         if current_user.is_authenticated:
             current_user.locale = lang
             db.session.commit()
+        else:
+            # Chosen before signing in: signing in keeps it and saves it on the account.
+            session["lang_chosen"] = True
     return redirect(safe_next(request.form.get("next"), "/"))
 
 

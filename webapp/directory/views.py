@@ -29,6 +29,7 @@ from webapp.core.forms import place_error
 from webapp.core.i18n import current_language
 from webapp.core.models import audit
 from webapp.core.places import PlaceResolution, place_choices, resolve_place
+from webapp.core.ratelimit import wait_text
 from webapp.core.search import wake_indexer
 from webapp.core.search.page import run as run_search_page
 from webapp.core.search.params import MAX_WINDOW, ParamError
@@ -226,6 +227,13 @@ def clients():
 
 
 def _card_page(kind: str, profile_id: int):
+    if kind in KINDS and not current_user.is_authenticated:
+        if not can_view(current_user, service.get_card(kind, profile_id)):
+            # Community cards show to signed-in people: say so, and nothing else. The same page (and
+            # status) answers for drafts and ids that do not exist, so it tells nobody which is which.
+            no_store()
+            next_path = card_url(kind, profile_id)
+            return render_template("directory/card_signin.html", kind=kind, next_path=next_path), 404
     card = _card_or_404(kind, profile_id)
     _private_page(card)
     return render_template(
@@ -479,8 +487,16 @@ RELAY_MESSAGES = {
         "The message must be between %(a)d and %(b)d characters.", a=relay.BODY_MIN, b=relay.BODY_MAX
     ),
     "not_allowed": lambda: _("This card cannot receive messages."),
-    "rate": lambda: _("You have sent many messages recently. Please wait a while before sending another."),
 }
+
+
+def _rate_message(retry_after: int) -> str:
+    """The contact limit, with the time the limiter knows (its exact Retry-After)."""
+    return _(
+        "You have sent many messages recently. You can send the next one in %(wait)s; "
+        "your message is still below.",
+        wait=wait_text(retry_after),
+    )
 
 
 @bp.route("/directory/contact/<kind>/<int:profile_id>", methods=["GET", "POST"])
@@ -504,7 +520,10 @@ def contact(kind: str, profile_id: int):
             relay.send_message(current_user, card, form.subject.data, form.body.data)
         except relay.RelayError as exc:
             db.session.rollback()
-            error = RELAY_MESSAGES.get(exc.code, RELAY_MESSAGES["not_allowed"])()
+            if exc.code == "rate":
+                error = _rate_message(exc.retry_after)
+            else:
+                error = RELAY_MESSAGES.get(exc.code, RELAY_MESSAGES["not_allowed"])()
             status = {"rate": 429, "blocked": 403, "not_allowed": 403}.get(exc.code, 400)
             if exc.code == "subject":
                 form.subject.errors = list(form.subject.errors) + [error]
