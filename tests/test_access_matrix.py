@@ -297,6 +297,7 @@ def _cases() -> list[Case]:
         "password": NEW_PASSWORD,
         "account_type": "member",
         "locale": "en",
+        "accept_terms": "y",
     }
     wrong = {"password": "not the password"}
     nobody = {"email": "nobody@matrix.example"}

@@ -41,6 +41,27 @@ def database_url(url: str) -> str:
     return url
 
 
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 5000
+#: Hosts that mean "every interface": a link cannot point there, so mails use the loopback address.
+ANY_INTERFACE = {"", "0.0.0.0", "::", "[::]"}  # noqa: S104 - names them, binds nothing
+
+
+def served_origin(host: str, port: int, scheme: str = "http") -> str:
+    """The origin a browser reaches ``serve`` on when it listens on ``host``:``port``.
+
+    Why: the links in mails must open the site that is actually served (``PORT=8000 make run``
+    used to mail links to :5000, so nobody could confirm their address).
+    """
+    host = (host or "").strip()
+    if host in ANY_INTERFACE:
+        host = DEFAULT_HOST
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 literal
+    default_port = {"http": 80, "https": 443}.get(scheme)
+    return f"{scheme}://{host}" if port == default_port else f"{scheme}://{host}:{port}"
+
+
 def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Build the settings dict: environment first, then ``overrides`` on top."""
     env = dict(os.environ)
@@ -67,7 +88,14 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "MAIL_URL": env.get("MAIL_URL") or None,
         "MAIL_FROM": env.get("MAIL_FROM", "Kring <no-reply@kring.localhost>"),
         "STAFF_EMAIL": env.get("STAFF_EMAIL", "staff@kring.localhost"),
-        "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000"),
+        # Where `serve` listens (its --host/--port default to these); BASE_URL follows them unless set.
+        "HOST": env.get("HOST") or DEFAULT_HOST,
+        "PORT": int(env.get("PORT") or DEFAULT_PORT),
+        # Who runs the site, as the imprint, the privacy notice and the terms name it.
+        "LEGAL_NAME": env.get("LEGAL_NAME", "Kring cooperative"),
+        "LEGAL_ADDRESS": env.get("LEGAL_ADDRESS", ""),
+        "LEGAL_COMPANY_NUMBER": env.get("LEGAL_COMPANY_NUMBER", ""),
+        "LEGAL_EMAIL": env.get("LEGAL_EMAIL", ""),
         "GAZETTEER_COUNTRIES": tuple(
             c.strip().upper()
             for c in (env.get("GAZETTEER_COUNTRIES") or DEFAULT_GAZETTEER_COUNTRIES).split(",")
@@ -118,6 +146,9 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "MAIL_MAX_ATTEMPTS": int(env.get("MAIL_MAX_ATTEMPTS", "8")),
         "CONTACT_LOG_DAYS": 365,
         "FRESH_LOGIN_MINUTES": 15,
+        # One line per request (method, path without its query, status, duration, size): no address,
+        # no query text, nothing personal. ACCESS_LOG=0 turns it off (a proxy in front logs already).
+        "ACCESS_LOG": _bool(env.get("ACCESS_LOG"), True),
         "SEARCH_TIMEOUT_S": float(env.get("SEARCH_TIMEOUT_S", "0.8")),
         "TESTING": False,
     }
@@ -125,6 +156,11 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     if "DATABASE_URL" in overrides:
         cfg["SQLALCHEMY_DATABASE_URI"] = overrides.pop("DATABASE_URL")
     cfg.update(overrides)
+    # Origin of the links in mails: set explicitly (behind a proxy: the public https address), or
+    # the address `serve` listens on; `serve` warns when an explicit one disagrees with that.
+    explicit_base = cfg.get("BASE_URL") or env.get("BASE_URL") or ""
+    cfg["BASE_URL_EXPLICIT"] = bool(explicit_base)
+    cfg["BASE_URL"] = explicit_base or served_origin(cfg["HOST"], int(cfg["PORT"]))
     cfg["SQLALCHEMY_DATABASE_URI"] = database_url(cfg["SQLALCHEMY_DATABASE_URI"])
     cfg["DATA_DIR"] = str(data_dir)
     return cfg

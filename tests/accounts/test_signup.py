@@ -18,7 +18,14 @@ GOOD = "zonnebloem tram velo"
 
 
 def _signup(client, email="zoe@example.org", password=GOOD, **extra):
-    data = {"email": email, "password": password, "account_type": "member", "locale": "nl", **extra}
+    data = {
+        "email": email,
+        "password": password,
+        "account_type": "member",
+        "locale": "nl",
+        "accept_terms": "y",
+    }
+    data.update(extra)
     return post_form(client, "/signup", data, token_from="/signup")
 
 

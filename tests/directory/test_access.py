@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import csrf_token, post_form, sign_in
-from tests.factories import client_card, image_bytes, make_user, member_card
+from tests.factories import client_card, image_bytes, make_user, member_card, place
 
 
 def _snapshot() -> dict:
@@ -193,3 +194,59 @@ def test_read_routes_do_not_leak_to_the_wrong_people(app, world):
     assert other.get(f"/directory/messages/{world['message'].id}/report").status_code == 404
     inbox = other.get("/directory/messages").get_data(as_text=True)
     assert "Hello there, owner." not in inbox
+
+
+# ------------------------------------------------------------------- issue 9.9: community-only cards
+
+
+def place_values(found):
+    from webapp.core.places import place_values as values
+
+    return values(found)
+
+
+def _without_token(html: str, card_id: int) -> str:
+    html = re.sub(r'name="csrf_token" value="[^"]+"', "", html)
+    return html.replace(f"/directory/members/{card_id}", "/directory/members/ID")
+
+
+def test_a_community_card_asks_a_signed_out_visitor_to_sign_in_and_names_nothing(app, client):
+    from tests.accounts.conftest import signin
+
+    owner = make_user("community.owner@example.org")
+    card = member_card(
+        owner,
+        visibility="community",
+        display_name="Griet Gemeenschap",
+        headline="Lichttechnica voor theater",
+        **place_values(place("Gent")),
+    )
+    response = client.get(f"/directory/members/{card.id}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404 and response.headers["Cache-Control"] == "no-store"
+    assert "Sign in to see this card" in html
+    assert f'href="/signin?next=/directory/members/{card.id}"' in html
+    for secret in ("Griet", "Gemeenschap", "Lichttechnica", "Gent", "Ghent", "community.owner"):
+        assert secret not in html, secret
+    # A draft and an id nobody has answer the very same page: it reveals no card's existence.
+    draft = member_card(make_user(), display_name="Dirk Draft")
+    for other in (draft.id, card.id + 1000):
+        same = client.get(f"/directory/members/{other}")
+        assert same.status_code == 404
+        assert _without_token(same.get_data(as_text=True), other) == _without_token(html, card.id)
+    # Signing in through that link lands on the card.
+    viewer = make_user("viewer@example.org")
+    signed_in = signin(client, viewer.email, next=f"/directory/members/{card.id}")
+    assert signed_in.headers["Location"] == f"/directory/members/{card.id}"
+    assert "Griet Gemeenschap" in client.get(f"/directory/members/{card.id}").get_data(as_text=True)
+    # A draft stays a plain 404 for other signed-in people.
+    assert client.get(f"/directory/members/{draft.id}").status_code == 404
+    assert "Dirk Draft" not in client.get(f"/directory/members/{draft.id}").get_data(as_text=True)
+
+
+def test_a_community_client_card_asks_to_sign_in_too(app, client):
+    card = client_card(visibility="community", name="Verborgen Organisatie")
+    response = client.get(f"/directory/clients/{card.id}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404 and "Sign in to see this card" in html
+    assert "Verborgen" not in html

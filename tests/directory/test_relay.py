@@ -383,3 +383,78 @@ def test_old_relay_logs_are_purged_unless_an_open_report_needs_them(app, people)
         reported.id,
         recent.id,
     ]
+
+
+# ------------------------------------------------------------------- issue 9.9: naming and waiting
+
+
+def _relayed_body(app, smtp_server) -> str:
+    from webapp.core.mail import drain_mail
+
+    assert drain_mail(force=True) == (1, 0)
+    [captured] = smtp_server.messages
+    return captured["msg"].get_content()
+
+
+def test_a_client_without_a_card_is_named_by_the_address_replies_go_to(app, client, people, smtp_server):
+    app.config["MAIL_URL"] = smtp_server.url
+    buyer = make_user("inge.inkoop@buyer.example", account_type="client")
+    sign_in(client, buyer)
+    assert _send(client, people["card"].id).status_code == 302
+    body = _relayed_body(app, smtp_server)
+    first_line = body.strip().splitlines()[0]
+    assert first_line == (
+        "inge.inkoop@buyer.example, a client of the cooperative without a card in the directory, "
+        "sent you a message through Kring:"
+    )
+    assert smtp_server.messages[0]["msg"]["Reply-To"] == "inge.inkoop@buyer.example"
+
+
+def test_a_client_card_names_its_contact_person_with_the_organisation(app, client, people, smtp_server):
+    app.config["MAIL_URL"] = smtp_server.url
+    buyer = make_user("office@theater.example", account_type="client")
+    client_card(buyer, visibility="public", name="Theater Aan Zee", contact_person="An Peeters")
+    sign_in(client, buyer)
+    assert _send(client, people["card"].id).status_code == 302
+    body = _relayed_body(app, smtp_server)
+    assert body.strip().startswith("An Peeters (Theater Aan Zee) sent you a message through Kring:")
+    assert "The sender's card: http" in body
+
+
+def test_a_member_without_a_card_is_named_in_the_recipients_language(app, client, smtp_server):
+    app.config["MAIL_URL"] = smtp_server.url
+    recipient = make_user("lotte@ontvanger.example", locale="nl")
+    card = member_card(recipient, visibility="public", display_name="Lotte")
+    sign_in(client, make_user("kim.cardless@example.net"))
+    assert _send(client, card.id).status_code == 302
+    body = _relayed_body(app, smtp_server)
+    assert body.strip().startswith(
+        "kim.cardless@example.net, een lid van de coöperatie zonder kaart in de gids, heeft u"
+    )
+
+
+def test_the_contact_limit_says_when_the_next_message_may_go_and_keeps_the_text(app, client, clock, people):
+    app.config.update(RATELIMIT_CONTACT_HOUR="1/2100", RATELIMIT_CONTACT_DAY="100/86400")
+    sign_in(client, people["sender"])
+    assert _send(client, people["card"].id).status_code == 302
+    refused = _send(client, people["card"].id, subject="Second try", body="Are you free on 12 May, please?")
+    html = refused.get_data(as_text=True)
+    wait = int(refused.headers["Retry-After"])
+    minutes = -(-wait // 60)
+    assert refused.status_code == 429 and 2100 < wait <= 4200 and minutes >= 35
+    assert f"You can send the next one in {minutes} minutes" in html
+    assert "a while" not in html
+    assert 'value="Second try"' in html and "Are you free on 12 May, please?" in html
+    # Later, the time left shrinks with the clock.
+    clock.advance(wait - 90)
+    html = _send(client, people["card"].id).get_data(as_text=True)
+    assert "You can send the next one in 90 seconds" in html
+
+
+def test_the_contact_limit_time_in_french(app, client, people):
+    app.config.update(RATELIMIT_CONTACT_HOUR="1/3600", RATELIMIT_CONTACT_DAY="1/86400")
+    sign_in(client, people["sender"])
+    post_form(client, "/language", {"lang": "fr", "next": "/"})
+    assert _send(client, people["card"].id).status_code == 302
+    html = _send(client, people["card"].id).get_data(as_text=True)
+    assert re.search(r"Vous pourrez envoyer le prochain dans \d+ heures", html), html

@@ -121,6 +121,7 @@ def test_member_signs_up_publishes_is_found_and_unpublishes(
     member.page.fill("#email", email)
     member.page.fill("#password", PASSWORD)
     member.page.check("input[name=account_type][value=member]")
+    member.page.check("#accept_terms")
     member.submit("main form[action='/signup'] button[type=submit]")
     assert member.path() == "/signup/sent"
 

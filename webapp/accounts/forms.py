@@ -62,6 +62,11 @@ class SignupForm(FlaskForm, NewPasswordMixin):
         validators=[InputRequired(message=_l("Please choose member or client."))],
     )
     locale = SelectField(_l("Language"), choices=[], validate_choice=True)
+    #: The label links the terms and the privacy notice (signup.html); the version is recorded.
+    accept_terms = BooleanField(
+        _l("I accept the terms of use and the privacy notice."),
+        validators=[InputRequired(message=_l("Please accept the terms of use and the privacy notice."))],
+    )
     submit = SubmitField(_l("Create my account"))
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
@@ -159,7 +164,16 @@ class ChangeEmailForm(FlaskForm):
 
 
 class ExportForm(FlaskForm):
+    """One form, two buttons: the JSON file alone, or a ZIP with the JSON and the files (photo)."""
+
     submit = SubmitField(_l("Download my data (JSON)"))
+    submit_zip = SubmitField(_l("Download my data and photo (ZIP)"))
+
+
+class ConsentForm(FlaskForm):
+    """Accepting a newer version of the terms and privacy notice from the account page."""
+
+    submit = SubmitField(_l("I accept this version"))
 
 
 class DeleteForm(FlaskForm):

@@ -220,7 +220,14 @@ class SignupResult:
     existed: bool
 
 
-def signup(email: str, password: str, *, account_type: str, locale: str | None = None) -> SignupResult:
+def signup(
+    email: str,
+    password: str,
+    *,
+    account_type: str,
+    locale: str | None = None,
+    policy_version: str | None = None,
+) -> SignupResult:
     """Create an unverified account and queue its verification mail.
 
     When the address already has an account, nothing is created and the owner gets a
@@ -244,7 +251,14 @@ def signup(email: str, password: str, *, account_type: str, locale: str | None =
     )
     db.session.add(user)
     db.session.flush()
-    audit("account.signup", actor_id=user.id, subject_user_id=user.id, account_type=account_type)
+    # The consent given on the form, with the version of the terms and privacy notice it was given to.
+    audit(
+        "account.signup",
+        actor_id=user.id,
+        subject_user_id=user.id,
+        account_type=account_type,
+        policy_version=policy_version,
+    )
     send_verification(user)
     return SignupResult(user=user, existed=False)
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import json
+import zipfile
 from typing import Any
 
 from flask import (
@@ -25,7 +27,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
@@ -35,6 +36,7 @@ from webapp.accounts.forms import (
     ChangeEmailForm,
     ChangePasswordForm,
     ConfirmForm,
+    ConsentForm,
     DeleteForm,
     ExportForm,
     LanguageForm,
@@ -46,9 +48,10 @@ from webapp.accounts.forms import (
     SignupForm,
 )
 from webapp.core.i18n import current_language
+from webapp.core.legal import accepted_policy, current_policy_version
 from webapp.core.models import audit, utcnow
-from webapp.core.privacy import erase_user, export_user_data
-from webapp.core.ratelimit import Verdict, client_ip
+from webapp.core.privacy import erase_user, export_user_data, export_user_files
+from webapp.core.ratelimit import Verdict, client_ip, wait_text
 from webapp.core.security import fresh_login_required, mark_fresh_login, safe_next
 from webapp.core.site import dashboard_sections
 from webapp.extensions import db, limiter
@@ -71,10 +74,7 @@ def _account_key(email_or_id: str) -> str:
 
 
 def _wait_text(seconds: int) -> str:
-    if seconds < 120:
-        return ngettext("%(num)d second", "%(num)d seconds", seconds)
-    minutes = (seconds + 59) // 60
-    return ngettext("%(num)d minute", "%(num)d minutes", minutes)
+    return wait_text(seconds)
 
 
 def _throttled(template: str, verdict: Verdict, message: str, **context: Any) -> Response:
@@ -127,11 +127,17 @@ def _keep_language() -> str | None:
 
 
 def _start_session(user: Any, *, remember: bool) -> None:
-    """A fresh session for the signed-in user: nothing from the anonymous session survives."""
+    """A fresh session for the signed-in user: nothing from the anonymous session survives but its
+    language. A language picked with the switcher just before signing in wins over the account's
+    and is saved on it (the person chose it now; the account remembered an older choice)."""
     lang = _keep_language()
+    chosen = bool(session.get("lang_chosen"))
     session.clear()
     if lang:
         session["lang"] = lang
+    if chosen and lang and user.locale != lang:
+        service.set_locale(user, lang)
+        db.session.commit()
     login_user(user, remember=remember)
     mark_fresh_login()
 
@@ -178,6 +184,7 @@ def signup():
                 verdict,
                 _("Too many accounts were created from your network today. Please try again in %(wait)s."),
                 form=form,
+                policy_version=current_policy_version(),
             )
         try:
             service.signup(
@@ -185,13 +192,14 @@ def signup():
                 form.password.data,
                 account_type=form.account_type.data,
                 locale=form.locale.data,
+                policy_version=current_policy_version(),
             )
             db.session.commit()
         except IntegrityError:  # the same address signed up a moment ago
             db.session.rollback()
         # Same answer whether the address was new or known: sign-up reveals nothing.
         return redirect(url_for(".signup_sent"))
-    return render_template("accounts/signup.html", form=form)
+    return render_template("accounts/signup.html", form=form, policy_version=current_policy_version())
 
 
 @bp.get("/signup/sent")
@@ -372,7 +380,29 @@ def dashboard():
         "accounts/dashboard.html",
         sections=dashboard_sections(current_user),
         resend_form=ResendVerificationForm(),
+        accepted=accepted_policy(current_user.id),
+        policy_version=current_policy_version(),
+        consent_form=ConsentForm(),
     )
+
+
+@bp.post("/account/consent")
+@login_required
+def consent():
+    """Accept the terms and privacy notice in force (after they changed): recorded with their version."""
+    form = ConsentForm()
+    if not form.validate_on_submit():
+        abort(400)
+    version = current_policy_version()
+    audit(
+        "account.consent", actor_id=current_user.id, subject_user_id=current_user.id, policy_version=version
+    )
+    db.session.commit()
+    flash(
+        _("Thank you: you accepted version %(version)s of the terms and privacy notice.", version=version),
+        "success",
+    )
+    return redirect(url_for(".dashboard"))
 
 
 def _render_settings(
@@ -486,6 +516,17 @@ def confirm_email(token: str):
 # ---------------------------------------------------------------- GDPR: export and deletion
 
 
+def _export_zip(document: str, files: list[tuple[str, Any]]) -> bytes:
+    """The JSON export and the user's files (their photo) in one archive, built in memory (a
+    photo is at most a few hundred kB once re-encoded)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("kring-export.json", document)
+        for name, path in files:
+            archive.write(path, arcname=name)
+    return buffer.getvalue()
+
+
 @bp.route("/account/export", methods=["GET", "POST"])
 @login_required
 @fresh_login_required
@@ -494,14 +535,28 @@ def export():
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
+        as_zip = bool(form.submit_zip.data)
         data = export_user_data(current_user)
-        audit("account.exported", actor_id=current_user.id, subject_user_id=current_user.id)
+        audit(
+            "account.exported",
+            actor_id=current_user.id,
+            subject_user_id=current_user.id,
+            format="zip" if as_zip else "json",
+        )
         db.session.commit()
-        filename = f"kring-export-{utcnow():%Y%m%d}.json"
+        stem = f"kring-export-{utcnow():%Y%m%d}"
+        document = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True)
+        if as_zip:
+            body = _export_zip(document, export_user_files(current_user))
+            return Response(
+                body,
+                mimetype="application/zip",
+                headers={"Content-Disposition": f'attachment; filename="{stem}.zip"'},
+            )
         return Response(
-            json.dumps(data, indent=2, ensure_ascii=False, sort_keys=True),
+            document,
             mimetype="application/json",
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+            headers={"Content-Disposition": f'attachment; filename="{stem}.json"'},
         )
     return render_template("accounts/export.html", form=form)
 

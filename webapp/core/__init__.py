@@ -12,12 +12,13 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from webapp.core import i18n, mail, security, site, workers
+    from webapp.core import accesslog, i18n, mail, security, site, workers
     from webapp.core.cli import mail_cli
     from webapp.core.search import SEARCH_WORKER, drain_step
     from webapp.core.search.cli import indexer_cli
     from webapp.core.views import bp
 
+    accesslog.init_app(app)  # first: its timer starts before any other hook runs
     i18n.init_app(app)
     security.init_app(app)
     site.init_app(app)

@@ -39,6 +39,9 @@ class PersonalData:
     #: user -> ids of outbox mails that carry their data without being addressed to or about them
     #: (a relay mail another member sent them); asked before any entry erases anything.
     mail_ids: Callable[[Any], Iterable[int]] = lambda user: ()
+    #: user -> (name in the export archive, file on disk) of files that are theirs (a card photo):
+    #: the ZIP export carries them next to the JSON.
+    files: Callable[[Any], Iterable[tuple[str, Any]]] = lambda user: ()
 
 
 #: Models that reference a user but are deliberately not exported, with the reason.
@@ -118,6 +121,17 @@ def export_user_data(user: Any) -> dict[str, Any]:
     for entry in registered_entries():
         data[entry.name] = _jsonable(entry.export(user))
     return data
+
+
+def export_user_files(user: Any) -> list[tuple[str, Any]]:
+    """The files registered features hold for ``user``, as (archive name, path) of existing files,
+    each under its feature's name ("directory/photo.webp")."""
+    found: list[tuple[str, Any]] = []
+    for entry in registered_entries():
+        for name, path in entry.files(user):
+            if path is not None and path.exists():
+                found.append((f"{entry.name}/{name}", path))
+    return found
 
 
 def _scrub_audit(user: Any, emails: Iterable[str]) -> None:
@@ -262,6 +276,7 @@ __all__ = [
     "erase_user",
     "exclude_model",
     "export_user_data",
+    "export_user_files",
     "register_personal_data",
     "registered_entries",
     "uncovered_models",

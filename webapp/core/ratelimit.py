@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from flask import Flask, current_app, request
+from flask_babel import ngettext
 from sqlalchemy import Table, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -31,6 +32,19 @@ class Verdict:
     retry_after: int
     count: int
     limit: int
+
+
+def wait_text(seconds: int) -> str:
+    """How long a refused visitor waits, as they read it ("35 minutes"), from the exact Retry-After:
+    rounded up, so nobody is told a time at which they would still be refused."""
+    seconds = max(1, int(seconds))
+    if seconds < 120:
+        return ngettext("%(num)d second", "%(num)d seconds", seconds)
+    minutes = math.ceil(seconds / 60)
+    if minutes < 120:
+        return ngettext("%(num)d minute", "%(num)d minutes", minutes)
+    hours = math.ceil(minutes / 60)
+    return ngettext("%(num)d hour", "%(num)d hours", hours)
 
 
 def parse_rule(rule: str) -> tuple[int, int]:

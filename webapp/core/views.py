@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
@@ -22,6 +22,33 @@ def home():
     return render_template("core/home.html", **home_context())
 
 
+def _legal_page(page: str):
+    from webapp.core.i18n import current_language
+    from webapp.core.legal import PAGES, legal_context, template_for
+
+    if page not in PAGES:
+        abort(404)
+    return render_template(template_for(page, current_language()), page=page, **legal_context())
+
+
+@bp.get("/privacy")
+def privacy():
+    """The privacy notice: what is stored, why, how long, who sees it, export, erasure, the relay."""
+    return _legal_page("privacy")
+
+
+@bp.get("/terms")
+def terms():
+    """The terms of use, with the cooperative's no-liability disclaimer."""
+    return _legal_page("terms")
+
+
+@bp.get("/imprint")
+def imprint():
+    """Who runs the site and how to reach them."""
+    return _legal_page("imprint")
+
+
 @bp.post("/language")
 def set_language():
     """Remember the chosen language in the session, and on the account when signed in."""
@@ -31,6 +58,9 @@ def set_language():
         if current_user.is_authenticated:
             current_user.locale = lang
             db.session.commit()
+        else:
+            # Chosen before signing in: signing in keeps it and saves it on the account.
+            session["lang_chosen"] = True
     return redirect(safe_next(request.form.get("next"), "/"))
 
 

@@ -69,6 +69,8 @@ def export_directory(user: Any) -> dict[str, Any]:
             {
                 "id": m.id,
                 "subject": m.subject,
+                # The text is theirs to keep too: it was written to them (Art. 15 and 20).
+                "body": m.body,
                 "created_at": m.created_at,
                 "from_former_member": m.sender_id is None,
             }
@@ -87,6 +89,15 @@ def export_directory(user: Any) -> dict[str, Any]:
             for r in reports
         ],
     }
+
+
+def export_files(user: Any) -> list[tuple[str, Any]]:
+    """The member card's photo, as stored (re-encoded WebP), for the ZIP export."""
+    card = db.session.scalar(select(MemberProfile).where(MemberProfile.user_id == user.id))
+    if card is None or not card.photo_filename:
+        return []
+    path = photos.photo_path(card.photo_filename)
+    return [("photo.webp", path)] if path is not None else []
 
 
 def relay_mail_ids(user: Any) -> list[int]:
@@ -161,6 +172,7 @@ def register(app: Flask) -> None:
             export=export_directory,
             erase=erase_directory,
             mail_ids=relay_mail_ids,
+            files=export_files,
             order=20,
         ),
     )

@@ -104,12 +104,16 @@ def _rate_limit(sender_id: int) -> None:
 
 
 def _sender_card(sender: Any) -> tuple[str, str | None]:
-    """How the sender is introduced: their card's name ("" without a card, the mail then says
-    their role) and, when published, the link to it."""
+    """How the sender is introduced: their card's name ("" without a card: the mail then names
+    them by the address they reply from) and, when published, the link to it. A client card
+    names its contact person with the organisation ("An Peeters (Theater Aan Zee)")."""
     card = service.own_card(sender)
     if card is None:
         return "", None
     name = getattr(card, "display_name", None) or getattr(card, "name", None) or ""
+    person = (getattr(card, "contact_person", None) or "").strip()
+    if person and name and card_kind(card) == "client":
+        name = f"{person} ({name})"
     url = external_url(f"directory.{card_kind(card)}", profile_id=card.id) if card.is_published else None
     return name, url
 
@@ -161,6 +165,9 @@ def send_message(sender: Any, card: Card, subject: str, body: str) -> ContactMes
         subject=subject,
         message=body,
         sender_name=name,
+        # Without a card the sender is named by the address the recipient's reply goes to (it is
+        # in Reply-To anyway, and the contact form told the sender so).
+        sender_email=sender.email,
         sender_is_member=sender.is_member,
         card_url=card_url,
         report_url=report_url,

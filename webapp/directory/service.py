@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from webapp.core import publishing
 from webapp.core.i18n import current_language
+from webapp.core.legal import POLICY_VERSION, current_policy_version
 from webapp.core.models import audit, set_links
 from webapp.core.places import PlaceResolution, place_values
 from webapp.core.publishing import mark_changed
@@ -35,7 +36,6 @@ from webapp.extensions import db
 from webapp.taxonomy.labels import language_label, place_label, sector_labels, taxonomy_label
 
 #: Version of the directory publication terms a publish/unpublish was made under (Art. 7 record).
-POLICY_VERSION = "directory-2025-1"
 
 HEADLINE_MAX = 160
 BIO_MAX = 4000
@@ -236,7 +236,8 @@ def update_card(card: Card, values: dict[str, Any]) -> bool:
 
 
 def policy_version() -> str:
-    return publishing.policy_version("DIRECTORY_POLICY_VERSION", POLICY_VERSION)
+    """The platform's terms and privacy notice in force (webapp.core.legal: one version to bump)."""
+    return current_policy_version()
 
 
 def set_visibility(

@@ -29,9 +29,10 @@ from webapp.core.forms import place_error
 from webapp.core.i18n import current_language
 from webapp.core.models import audit
 from webapp.core.places import PlaceResolution, place_choices, resolve_place
+from webapp.core.ratelimit import wait_text
 from webapp.core.search import wake_indexer
 from webapp.core.search.page import run as run_search_page
-from webapp.core.search.params import ParamError
+from webapp.core.search.params import MAX_WINDOW, ParamError
 from webapp.core.security import no_store
 from webapp.core.vocabulary import CONTENT_LANGUAGES
 from webapp.directory import photos, relay, service
@@ -168,10 +169,16 @@ def _render_search(entity: str):
         no_store()  # community cards: never in a shared cache, gone from history once unpublished
     error: ParamError | None = None
     page = None
+    past_end = None
     try:
         page = run_search_page(entity, request.args, current_user, lang)
     except ParamError as exc:
         error = exc
+    if error is not None and error.parameter == "page":
+        # A page number past what can be shown ("999", "0", "x"): say where results end instead.
+        error, past_end = None, _past_end(entity, lang)
+    elif page is not None and page.params.page > page.pages:
+        past_end = _past_end(entity, lang, page)
     html = render_template(
         "directory/search.html",
         entity=entity,
@@ -183,8 +190,25 @@ def _render_search(entity: str):
         card_url=card_url,
         photo_url=photo_url,
         field_labels=_field_labels(),
+        past_end=past_end,
     )
-    return html, (400 if error else 200)
+    return html, (400 if error else 404 if past_end else 200)
+
+
+def _past_end(entity: str, lang: str, page: Any = None) -> dict[str, Any]:
+    """ "There is no page 7; results end at page 6": the page asked for, the last one, its link."""
+    if page is None:
+        args = request.args.copy()
+        args.pop("page", None)
+        page = run_search_page(entity, args, current_user, lang)
+    last = max(1, min(page.pages, MAX_WINDOW // page.params.per_page)) if page.total else 0
+    endpoint = "directory.index" if entity == "member" else "directory.clients"
+    return {
+        "asked": (request.args.get("page") or "")[:12],
+        "last": last,
+        "url": url_for(endpoint, **page.page_args(max(last, 1))),
+        "total": page.total,
+    }
 
 
 @bp.get("/directory")
@@ -203,6 +227,13 @@ def clients():
 
 
 def _card_page(kind: str, profile_id: int):
+    if kind in KINDS and not current_user.is_authenticated:
+        if not can_view(current_user, service.get_card(kind, profile_id)):
+            # Community cards show to signed-in people: say so, and nothing else. The same page (and
+            # status) answers for drafts and ids that do not exist, so it tells nobody which is which.
+            no_store()
+            next_path = card_url(kind, profile_id)
+            return render_template("directory/card_signin.html", kind=kind, next_path=next_path), 404
     card = _card_or_404(kind, profile_id)
     _private_page(card)
     return render_template(
@@ -417,7 +448,9 @@ def publish(kind: str, profile_id: int):
             flash(_("Your card is published: signed-in members and clients can see it."), "success")
         return redirect(_card_url(card))
     status = 400 if request.method == "POST" else 200
-    return render_template("directory/publish.html", form=form, card=card, kind=kind), status
+    return render_template(
+        "directory/publish.html", form=form, card=card, kind=kind, policy_version=service.policy_version()
+    ), status
 
 
 @bp.post("/directory/cards/<kind>/<int:profile_id>/unpublish")
@@ -454,8 +487,16 @@ RELAY_MESSAGES = {
         "The message must be between %(a)d and %(b)d characters.", a=relay.BODY_MIN, b=relay.BODY_MAX
     ),
     "not_allowed": lambda: _("This card cannot receive messages."),
-    "rate": lambda: _("You have sent many messages recently. Please wait a while before sending another."),
 }
+
+
+def _rate_message(retry_after: int) -> str:
+    """The contact limit, with the time the limiter knows (its exact Retry-After)."""
+    return _(
+        "You have sent many messages recently. You can send the next one in %(wait)s; "
+        "your message is still below.",
+        wait=wait_text(retry_after),
+    )
 
 
 @bp.route("/directory/contact/<kind>/<int:profile_id>", methods=["GET", "POST"])
@@ -479,7 +520,10 @@ def contact(kind: str, profile_id: int):
             relay.send_message(current_user, card, form.subject.data, form.body.data)
         except relay.RelayError as exc:
             db.session.rollback()
-            error = RELAY_MESSAGES.get(exc.code, RELAY_MESSAGES["not_allowed"])()
+            if exc.code == "rate":
+                error = _rate_message(exc.retry_after)
+            else:
+                error = RELAY_MESSAGES.get(exc.code, RELAY_MESSAGES["not_allowed"])()
             status = {"rate": 429, "blocked": 403, "not_allowed": 403}.get(exc.code, 400)
             if exc.code == "subject":
                 form.subject.errors = list(form.subject.errors) + [error]

@@ -355,7 +355,11 @@ def run(entity: str, params: Mapping[str, Any], viewer: Any, lang: str | None = 
     )
     result = run_search(query)
     results = _hydrate(spec, result.hits, query.visibility, lang, geo or near, text)
-    total = max(result.total - (len(result.hits) - len(results)), len(results) + query.offset)
+    # At least what this page proves exists; a page past the end proves nothing (it used to count its
+    # offset, so page 7 of 6 claimed 120 cards).
+    total = max(
+        result.total - (len(result.hits) - len(results)), len(results) + query.offset if results else 0
+    )
 
     facets = _facets(p, result.facets, facet_fields, lang, page_spec.facet_labels)
     suggestions = _suggestions(p, geo, place_info, parts, text, page_spec) if total == 0 else []
