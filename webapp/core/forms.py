@@ -86,7 +86,8 @@ class MaxChars:
         if count > self.max:
             raise ValidationError(
                 _(
-                    "This text has %(count)s characters; at most %(max)s are allowed. Shorten it by %(over)s.",
+                    "This text has %(count)s characters; at most %(max)s are allowed: "
+                    "please shorten it by %(over)s.",
                     count=format_decimal(count),
                     max=format_decimal(self.max),
                     over=format_decimal(count - self.max),

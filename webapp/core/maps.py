@@ -92,7 +92,10 @@ def _land(south: float, west: float, north: float, east: float, width: int, heig
     ys = (north - lat[inside]) / (north - south) * height
     cells = np.unique(np.stack([np.floor(xs / cell), np.floor(ys / cell)], axis=1).astype(np.int32), axis=0)
     half = cell / 2
-    return "".join(f"M{cx * cell + half:.1f} {cy * cell + half:.1f}h0" for cx, cy in cells.tolist())
+    return "".join(
+        f"M{min(cx * cell + half, width):.1f} {min(cy * cell + half, height):.1f}h0"
+        for cx, cy in cells.tolist()
+    )
 
 
 def build_map(

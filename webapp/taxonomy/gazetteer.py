@@ -371,7 +371,7 @@ class Gazetteer:
         return self._place(int(rows[keep][int(np.argmin(scores))]))
 
     def coordinates(self) -> tuple[array, array]:
-        """Latitudes and longitudes of every place, row-aligned (the map's land outline is drawn from them)."""
+        """Latitudes and longitudes of every place, row-aligned (maps draw their land from them)."""
         return self._lat, self._lon
 
     # -- labels --

@@ -110,7 +110,7 @@ def suggest_functions(q: str, lang: str | None, limit: int) -> list[dict]:
             best[item.code] = (rank, item)
     taxonomy = get_taxonomy()
     out = []
-    for rank, item in sorted(best.values(), key=lambda pair: pair[0])[:limit]:
+    for _rank, item in sorted(best.values(), key=lambda pair: pair[0])[:limit]:
         label = taxonomy.label("function", item.code, lang)
         answer = {"id": item.code, "label": label}
         if normalize(label) != item.key:
