@@ -469,6 +469,7 @@ def _cases() -> list[Case]:
 
     # --- taxonomy: place autocomplete (public reference data)
     add("places.suggest", "GET", "/places/suggest", "/places/suggest?q=Gan&lang=fr", ALL_200)
+    add("functions.suggest", "GET", "/functions/suggest", "/functions/suggest?q=fotog&lang=fr", ALL_200)
     # fmt: on
     return c
 
@@ -622,6 +623,7 @@ PUBLIC_GET = {
     "api.detail",
     "api.openapi",
     "taxonomy.places_suggest",
+    "taxonomy.functions_suggest",
 }
 
 

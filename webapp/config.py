@@ -69,6 +69,7 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     data_dir = Path(overrides.get("DATA_DIR") or env.get("DATA_DIR") or "instance").resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
 
+    upload_max = int(float(env.get("UPLOAD_MAX_MB") or "25") * 1024 * 1024)
     es_url = overrides.get("ELASTICSEARCH_URL", env.get("ELASTICSEARCH_URL") or None)
     cfg: dict[str, Any] = {
         "DATA_DIR": str(data_dir),
@@ -118,11 +119,17 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), False),
         "PREFERRED_URL_SCHEME": "https" if _bool(env.get("SESSION_COOKIE_SECURE"), False) else "http",
-        # Request limits: uploads are photos, nothing else is big.
-        "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
+        # Request limits: uploads are photos, nothing else is big. A file up to UPLOAD_MAX_BYTES is
+        # accepted (a camera photo is 10-25 MB; it is downscaled anyway). A body up to MAX_CONTENT_LENGTH
+        # is still read, its file part beyond UPLOAD_MAX_BYTES dropped unwritten, so the form comes
+        # back with what was typed and a message; only a bigger body is refused unread (413).
+        "UPLOAD_MAX_BYTES": upload_max,
+        "MAX_CONTENT_LENGTH": 2 * upload_max + 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 512 * 1024,
         "MAX_FORM_PARTS": 200,
-        "PHOTO_MAX_BYTES": 5 * 1024 * 1024,
+        "PHOTO_MAX_BYTES": upload_max,
+        # Pixels decoded into memory (JPEGs are decoded already scaled down, so a 60-megapixel
+        # camera JPEG fits); a declared size past Pillow's bomb limit is refused before decoding.
         "PHOTO_MAX_PIXELS": 40_000_000,
         "WTF_CSRF_TIME_LIMIT": None,
         # Rate limits ("count/seconds"), stored in the database so they hold across processes.

@@ -187,3 +187,98 @@ def test_photo_follows_the_card_visibility(app, client, owner):
 )
 def test_unknown_or_crafted_photo_names_are_404(app, client, name):
     assert fetch(client, f"/directory/photos/{name}")[0] == 404
+
+
+# --------------------------------------------------------------- big camera photos (issue 9, item 2)
+
+
+def test_a_file_over_the_upload_limit_brings_the_form_back_with_everything_typed(app, client, owner):
+    """Over the file limit but within MAX_CONTENT_LENGTH: the body is read, the file part dropped
+    unwritten, and the form comes back with a message and every typed field."""
+    app.config["UPLOAD_MAX_BYTES"] = app.config["PHOTO_MAX_BYTES"] = 64 * 1024
+    assert app.config["MAX_CONTENT_LENGTH"] > 300 * 1024
+    url = f"/directory/members/{owner.id}/edit"
+    response = post_form(
+        client,
+        url,
+        _form(
+            owner,
+            headline="Typed before choosing the photo",
+            photo=(io.BytesIO(os.urandom(300 * 1024)), "cam.jpg"),
+        ),
+        token_from=url,
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "too large" in page and "Typed before choosing the photo" in page and "Photo Owner" in page
+    assert 'class="error-banner"' in page and 'href="#photo"' in page
+    assert fresh(owner).photo_filename is None and _photo_files(app) == []
+
+
+def test_every_error_shows_at_once_the_photo_with_the_others(app, client, owner):
+    url = f"/directory/members/{owner.id}/edit"
+    response = post_form(
+        client,
+        url,
+        _form(
+            owner, display_name="", website="javascript:alert(1)", photo=(io.BytesIO(b"%PDF-1.4"), "cv.pdf")
+        ),
+        token_from=url,
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    banner = page[
+        page.index('class="error-banner"') : page.index("</div>", page.index('class="error-banner"'))
+    ]
+    for field in ("display_name", "website", "photo"):
+        assert f'href="#{field}"' in banner, field
+    assert "3 fields need your attention" in banner
+    assert "Only JPEG, PNG or WebP photos are accepted" in page
+
+
+def test_a_camera_size_jpeg_is_decoded_scaled_down(app, client, owner):
+    """A 24-megapixel JPEG passes a 3-megapixel decoding budget: libjpeg decodes it at 1/4 scale."""
+    app.config["PHOTO_MAX_PIXELS"] = 3_000_000
+    camera = io.BytesIO()
+    Image.new("RGB", (6000, 4000), (180, 120, 60)).save(camera, format="JPEG", quality=70)
+    assert _upload(client, owner, camera.getvalue(), "DSC_0001.JPG").status_code == 302
+    (stored,) = _photo_files(app)
+    with Image.open(stored) as image:
+        assert max(image.size) == 800 and image.size == (800, 533)
+
+
+def test_a_png_of_that_size_is_still_refused_by_the_pixel_budget(app, client, owner):
+    app.config["PHOTO_MAX_PIXELS"] = 3_000_000
+    big = io.BytesIO()
+    Image.new("RGB", (3000, 2000), (1, 2, 3)).save(big, format="PNG")  # compresses to a few kB: a bomb
+    response = _upload(client, owner, big.getvalue(), "flat.png")
+    assert response.status_code == 400 and "too many pixels" in response.get_data(as_text=True)
+    assert _photo_files(app) == []
+
+
+def test_the_413_page_says_what_to_do(app, client, owner):
+    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
+    response = _upload(client, owner, os.urandom(100 * 1024))
+    assert response.status_code == 413
+    assert "Back button" in response.get_data(as_text=True)
+
+
+def test_capped_upload_keeps_the_limit_and_drops_the_rest():
+    from webapp.core.security import CappedUpload
+
+    with CappedUpload(10) as part:
+        part.write(b"0123456")
+        assert not part.overflowed
+        part.write(b"789abc")
+        assert part.overflowed and part.received == 13
+        part.seek(0)
+        assert part.read() == b"0123456789"
+
+
+def test_the_edit_page_tells_the_browser_the_limit(app, client, owner):
+    page = client.get(f"/directory/members/{owner.id}/edit").get_data(as_text=True)
+    assert f'data-max-bytes="{app.config["PHOTO_MAX_BYTES"]}"' in page
+    assert 'accept="image/jpeg,image/png,image/webp"' in page
+    assert "at most 25 MB" in page

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField, StringField
@@ -63,6 +64,37 @@ def single_line(message: Any) -> Any:
     return check
 
 
+def text_length(text: str | None) -> int:
+    """Characters as the reader counts them: a line break is one (browsers send CR LF)."""
+    return len((text or "").replace("\r\n", "\n"))
+
+
+class MaxChars:
+    """A validator refusing a text longer than ``max`` characters with a message that says by how much.
+
+    Use it instead of ``Length(max=...)`` on long texts: it sets the same ``maxlength`` flag, which the
+    shared field macro turns into a live counter (never a silent cut by the browser), and the text
+    stays in the form when refused.
+    """
+
+    def __init__(self, max: int) -> None:  # noqa: A002 - WTForms' own name for it
+        self.max = max
+        self.field_flags = {"maxlength": max}
+
+    def __call__(self, form: Any, field: Any) -> None:
+        count = text_length(field.data)
+        if count > self.max:
+            raise ValidationError(
+                _(
+                    "This text has %(count)s characters; at most %(max)s are allowed: "
+                    "please shorten it by %(over)s.",
+                    count=format_decimal(count),
+                    max=format_decimal(self.max),
+                    over=format_decimal(count - self.max),
+                )
+            )
+
+
 def website_field() -> StringField:
     return StringField(
         _l("Website"), filters=[strip], validators=[Optional(), Length(max=WEBSITE_MAX), website]
@@ -107,6 +139,7 @@ def place_error(form: Any, resolution: PlaceResolution) -> bool:
 
 
 __all__ = [
+    "MaxChars",
     "PlaceFields",
     "choices",
     "content_language_choices",
@@ -115,6 +148,7 @@ __all__ = [
     "sectors_field",
     "single_line",
     "strip",
+    "text_length",
     "validate_sector_count",
     "website",
     "website_field",

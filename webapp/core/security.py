@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import tempfile
 from datetime import timedelta
 from functools import wraps
-from typing import Any, Callable
+from typing import IO, Any, Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, flash, redirect, request, session, url_for
+from flask import Flask, Request, Response, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 
@@ -99,7 +100,46 @@ def _limit_plain_forms() -> None:
         request.max_content_length = min(cfg["MAX_CONTENT_LENGTH"], cfg["MAX_FORM_MEMORY_SIZE"])
 
 
+class CappedUpload(tempfile.SpooledTemporaryFile):  # type: ignore[type-arg]
+    """An uploaded file part that keeps at most ``limit`` bytes and drops the rest unwritten.
+
+    A body over the file limit is still read (up to MAX_CONTENT_LENGTH), so the form's other
+    fields arrive and the page can come back with everything typed and a message, instead of a
+    bare 413 that throws the form away; ``overflowed`` tells the view the file was too big.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(max_size=512 * 1024)
+        self.limit = limit
+        self.received = 0
+
+    @property
+    def overflowed(self) -> bool:
+        return self.received > self.limit
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        room = self.limit - self.received
+        if room > 0:
+            super().write(data[:room])
+        self.received += len(data)
+        return len(data)
+
+
+class KringRequest(Request):
+    """Flask's request with upload file parts capped at UPLOAD_MAX_BYTES (see CappedUpload)."""
+
+    def _get_file_stream(
+        self,
+        total_content_length: int | None,
+        content_type: str | None,
+        filename: str | None = None,
+        content_length: int | None = None,
+    ) -> IO[bytes]:
+        return CappedUpload(int(current_app.config["UPLOAD_MAX_BYTES"]))  # type: ignore[return-value]
+
+
 def init_app(app: Flask) -> None:
+    app.request_class = KringRequest
     # Before any blueprint adds a rule: rules pick their converters when they are added.
     app.url_map.converters["int"] = BoundedIntConverter
     # First of all before-request hooks: CSRF protection reads the form before any view does.

@@ -24,6 +24,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from webapp.core.forms import (
+    MaxChars,
     PlaceFields,
     choices,
     content_language_choices,
@@ -90,9 +91,9 @@ class MemberCardForm(_CardForm):
     )
     experience_level = SelectField(_l("Experience level"), choices=[], validators=[Optional()], default="")
     headline = StringField(
-        _l("Headline"), filters=[strip], validators=[Optional(), Length(max=service.HEADLINE_MAX)]
+        _l("Headline"), filters=[strip], validators=[Optional(), MaxChars(service.HEADLINE_MAX)]
     )
-    bio = TextAreaField(_l("About you"), validators=[Optional(), Length(max=service.BIO_MAX)])
+    bio = TextAreaField(_l("About you"), validators=[Optional(), MaxChars(service.BIO_MAX)])
     skills = StringField(
         _l("Skills (separated by commas)"),
         filters=[strip],
@@ -135,9 +136,7 @@ class ClientCardForm(_CardForm):
         filters=[strip],
         validators=[DataRequired(), Length(max=service.CLIENT_NAME_MAX)],
     )
-    description = TextAreaField(
-        _l("Description"), validators=[Optional(), Length(max=service.DESCRIPTION_MAX)]
-    )
+    description = TextAreaField(_l("Description"), validators=[Optional(), MaxChars(service.DESCRIPTION_MAX)])
     contact_person = StringField(
         _l("Contact person"),
         filters=[strip],
@@ -168,13 +167,14 @@ class ContactForm(FlaskForm):
         ],
     )
     body = TextAreaField(
-        _l("Message"), validators=[DataRequired(), Length(min=relay.BODY_MIN, max=relay.BODY_MAX)]
+        _l("Message"),
+        validators=[DataRequired(), Length(min=relay.BODY_MIN), MaxChars(relay.BODY_MAX)],
     )
 
 
 class ReportForm(FlaskForm):
     reason = TextAreaField(
-        _l("What is wrong with this message?"), validators=[DataRequired(), Length(max=relay.REASON_MAX)]
+        _l("What is wrong with this message?"), validators=[DataRequired(), MaxChars(relay.REASON_MAX)]
     )
     block = BooleanField(_l("Also block this sender"), default=True)
 

@@ -2,7 +2,9 @@
 
 An upload is never stored as sent. It is decoded only as JPEG, PNG or WebP, its pixel
 count is bounded before decoding (decompression bombs), it is turned upright, shrunk,
-and written afresh as WebP: EXIF (GPS, camera serials), ICC and XMP data do not survive.
+and written afresh as WebP. Camera photos (10-25 MB, 24-60 megapixels) are welcome: a JPEG
+is decoded already scaled down by libjpeg (``draft``), so it never occupies its full size in
+memory: EXIF (GPS, camera serials), ICC and XMP data do not survive.
 The file name is random, so names reveal nothing and cannot be guessed.
 """
 
@@ -47,6 +49,8 @@ def photo_path(filename: str) -> Path | None:
 
 
 def _read_limited(stream: IO[bytes], max_bytes: int) -> bytes:
+    if getattr(stream, "overflowed", False):  # the request layer dropped the part past its limit
+        raise PhotoError("too_large")
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise PhotoError("too_large")
@@ -56,7 +60,7 @@ def _read_limited(stream: IO[bytes], max_bytes: int) -> bytes:
 def process_photo(stream: IO[bytes], *, max_bytes: int | None = None, max_pixels: int | None = None) -> bytes:
     """Validate an upload and return clean WebP bytes, or raise PhotoError."""
     cfg = current_app.config
-    max_bytes = max_bytes or int(cfg.get("PHOTO_MAX_BYTES", 5 * 1024 * 1024))
+    max_bytes = max_bytes or int(cfg.get("PHOTO_MAX_BYTES", 25 * 1024 * 1024))
     max_pixels = max_pixels or int(cfg.get("PHOTO_MAX_PIXELS", 40_000_000))
     data = _read_limited(stream, max_bytes)
     if not data:
@@ -69,7 +73,16 @@ def process_photo(stream: IO[bytes], *, max_bytes: int | None = None, max_pixels
             if image.format not in ALLOWED_FORMATS:
                 raise PhotoError("type")
             width, height = image.size
-            if width < 1 or height < 1 or width * height > max_pixels:
+            if width < 1 or height < 1:
+                raise PhotoError("pixels")
+            if image.format == "JPEG":
+                # libjpeg decodes at 1/2, 1/4 or 1/8 scale: the pixels in memory are the reduced ones.
+                long_side = max(width, height)
+                image.draft(
+                    "RGB", (max(1, width * MAX_SIDE // long_side), max(1, height * MAX_SIDE // long_side))
+                )
+                width, height = image.size
+            if width * height > max_pixels:
                 raise PhotoError("pixels")
             if getattr(image, "n_frames", 1) > 1:
                 image.seek(0)  # animated WebP/PNG: keep the first frame
@@ -94,7 +107,11 @@ def process_photo(stream: IO[bytes], *, max_bytes: int | None = None, max_pixels
 
 def store_photo(stream: IO[bytes]) -> str:
     """Process and write a photo; returns its new random file name."""
-    payload = process_photo(stream)
+    return store_processed(process_photo(stream))
+
+
+def store_processed(payload: bytes) -> str:
+    """Write the output of ``process_photo``; returns its new random file name."""
     filename = f"{secrets.token_urlsafe(18)}.webp"
     target = photo_dir() / filename
     tmp = target.with_suffix(".tmp")
@@ -112,4 +129,4 @@ def delete_photo(filename: str | None) -> None:
         path.unlink(missing_ok=True)
 
 
-__all__ = ["PhotoError", "delete_photo", "photo_path", "process_photo", "store_photo"]
+__all__ = ["PhotoError", "delete_photo", "photo_path", "process_photo", "store_photo", "store_processed"]

@@ -27,6 +27,7 @@ from sqlalchemy import select
 
 from webapp.core.forms import place_error
 from webapp.core.i18n import current_language
+from webapp.core.maps import MapPoint, build_map
 from webapp.core.models import audit
 from webapp.core.places import PlaceResolution, place_choices, resolve_place
 from webapp.core.ratelimit import wait_text
@@ -127,13 +128,16 @@ def photo_url(filename: str | None) -> str | None:
     return url_for("directory.photo", filename=filename) if filename else None
 
 
-def _store_upload(form: MemberCardForm) -> tuple[bool, str | None]:
-    """Store an uploaded photo; (ok, new file name). A refused photo puts a message on the field."""
+def _check_upload(form: MemberCardForm) -> tuple[bool, bytes | None]:
+    """Check an uploaded photo; (ok, clean WebP bytes). A refused photo puts a message on the field.
+
+    Checked on every submission, with the other fields, so all problems show at once.
+    """
     upload = form.photo.data
     if not upload or not getattr(upload, "filename", ""):
         return True, None
     try:
-        return True, photos.store_photo(upload.stream)
+        return True, photos.process_photo(upload.stream)
     except photos.PhotoError as exc:
         form.photo.errors = list(form.photo.errors) + [PHOTO_MESSAGES.get(exc.code, PHOTO_MESSAGES["type"])()]
         return False, None
@@ -179,10 +183,22 @@ def _render_search(entity: str):
         error, past_end = None, _past_end(entity, lang)
     elif page is not None and page.params.page > page.pages:
         past_end = _past_end(entity, lang, page)
+    view = "map" if request.args.get("view") == "map" else "list"
+    result_map = None
+    if page is not None and view == "map":
+        result_map = build_map(
+            MapPoint(r.row.lat, r.row.lon, r.title, card_url(entity, r.id)) for r in page.results
+        )
+    endpoint = "directory.index" if entity == "member" else "directory.clients"
+    kept = {k: v for k, v in request.args.to_dict(flat=False).items() if k != "view"}
+    view_urls = {"list": url_for(endpoint, **kept), "map": url_for(endpoint, **kept, view="map")}
     html = render_template(
         "directory/search.html",
         entity=entity,
+        view_urls=view_urls,
         page=page,
+        view=view,
+        result_map=result_map,
         error=error,
         choices=filter_choices(lang, current_app.config.get("GAZETTEER_COUNTRIES", ())),
         radius_choices=RADIUS_CHOICES,
@@ -236,9 +252,11 @@ def _card_page(kind: str, profile_id: int):
             return render_template("directory/card_signin.html", kind=kind, next_path=next_path), 404
     card = _card_or_404(kind, profile_id)
     _private_page(card)
+    title = card.display_name if kind == "member" else card.name
     return render_template(
         f"directory/card_{kind}.html",
         card=card,
+        card_map=build_map([MapPoint(card.lat, card.lon, title)], width=320, height=220),
         info=service.card_summary(card),
         owner=is_owner(current_user, card),
         show_contact=may_show_contact_form(current_user, card),
@@ -369,24 +387,31 @@ def _edit_card(kind: str, profile_id: int | None):
     form = edit.form(data=edit.initial(card, lang))
     form.setup_choices(lang)
     resolution = None
-    if form.validate_on_submit():
-        resolution = resolve_place(form.place.data, lang=lang, choice=form.place_choice.data, current=card)
-        if not place_error(form, resolution):
-            ok, new_photo = _store_upload(form) if edit.photo else (True, None)
-            if ok:
-                old_photo = None
-                try:
-                    card, created = service.save_card(kind, current_user, card, edit.values(form, resolution))
-                    if new_photo:
-                        old_photo = service.set_photo(card, new_photo)
-                    _commit_and_wake()
-                except Exception:
-                    db.session.rollback()
-                    photos.delete_photo(new_photo)
-                    raise
-                photos.delete_photo(old_photo)
-                flash(edit.created() if created else edit.saved(), "success")
-                return redirect(card_url(kind, card.id))
+    if form.is_submitted():
+        # Every check runs on every submission: the page lists all problems at once.
+        valid = form.validate()
+        place_ok = not form.place.errors
+        if place_ok:
+            resolution = resolve_place(
+                form.place.data, lang=lang, choice=form.place_choice.data, current=card
+            )
+            place_ok = not place_error(form, resolution)
+        photo_ok, payload = _check_upload(form) if edit.photo else (True, None)
+        if valid and place_ok and photo_ok:
+            new_photo = photos.store_processed(payload) if payload else None
+            old_photo = None
+            try:
+                card, created = service.save_card(kind, current_user, card, edit.values(form, resolution))
+                if new_photo:
+                    old_photo = service.set_photo(card, new_photo)
+                _commit_and_wake()
+            except Exception:
+                db.session.rollback()
+                photos.delete_photo(new_photo)
+                raise
+            photos.delete_photo(old_photo)
+            flash(edit.created() if created else edit.saved(), "success")
+            return redirect(card_url(kind, card.id))
     status = 400 if request.method == "POST" else 200
     return render_template(
         edit.template, form=form, card=card, place_choices=place_choices(resolution, lang)

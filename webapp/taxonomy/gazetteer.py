@@ -370,6 +370,10 @@ class Gazetteer:
         scores = km[keep] - 2.0 * logpop[rows[keep]]
         return self._place(int(rows[keep][int(np.argmin(scores))]))
 
+    def coordinates(self) -> tuple[array, array]:
+        """Latitudes and longitudes of every place, row-aligned (maps draw their land from them)."""
+        return self._lat, self._lon
+
     # -- labels --
     def label(self, place: Place, lang: str | None = None) -> str:
         """Display name in the reader's language ("Gand" in French) or the geonames name."""
