@@ -103,7 +103,7 @@ def search(collection: str) -> Response:
     """Search a collection: the same search its HTML page runs."""
     spec = _entity(collection)
     try:
-        page = run(spec.name, request.args, current_user)
+        page = run(spec.name, request.args, current_user, facets=spec.api.facets)  # type: ignore[union-attr]
     except ParamError as exc:
         return param_error(exc)
     return _json(search_payload(spec, page))

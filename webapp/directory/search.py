@@ -8,15 +8,17 @@ facets, how a hit is shown, where the fallback finds their columns, and their AP
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from flask import Flask
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from webapp.core.mail import external_url
 from webapp.core.permissions import visible_visibilities
 from webapp.core.search import ApiSpec, EntitySpec, PageSpec, register_entity
+from webapp.core.search.documents import rows_by_id
 from webapp.core.search.fallback import FallbackSpec, Link, column_range, fallback
 from webapp.core.search.page import Result, SearchPage, run
 from webapp.core.search.params import RangeParam
@@ -74,6 +76,12 @@ def _browse_label() -> str:
     return _("Browse all cards without search words")
 
 
+def _member_cards(ids: Sequence[int]) -> dict[int, MemberProfile]:
+    """A result list's rows in one query: the cards with their sectors joined (the list shows no
+    languages; documents and the detail page load those through ``load_members``)."""
+    return rows_by_id(MemberProfile, ids, joinedload(MemberProfile.sector_links))
+
+
 MEMBER_PAGE = PageSpec(
     facets=MEMBER_FILTERS,
     filters=MEMBER_FILTERS,
@@ -82,6 +90,7 @@ MEMBER_PAGE = PageSpec(
     present=_member_present,
     browse_label=_browse_label,
     ranges=(YEARS,),
+    hydrate=_member_cards,
 )
 CLIENT_PAGE = PageSpec(
     facets=CLIENT_FILTERS,

@@ -112,7 +112,8 @@ def rows_by_id(model: Any, ids: Sequence[int], *options: Any) -> dict[int, Any]:
     if not ids:
         return {}
     rows = db.session.scalars(select(model).where(model.id.in_(list(ids))).options(*options))
-    return {row.id: row for row in rows}
+    # unique(): a joinedload of a collection repeats the parent row once per child.
+    return {row.id: row for row in rows.unique()}
 
 
 def builder(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 from flask_babel import format_date
@@ -34,7 +35,7 @@ from webapp.core.search.params import (
 )
 from webapp.core.search.registry import EntitySpec, PageSpec, entities
 from webapp.core.search.service import run_search
-from webapp.taxonomy import get_gazetteer, haversine_km
+from webapp.taxonomy import get_gazetteer, get_taxonomy, haversine_km
 from webapp.taxonomy.labels import (
     country_label,
     function_sectors,
@@ -67,7 +68,15 @@ class FacetValue:
     label: str
     count: int
     selected: bool
-    args: dict[str, Any]
+    #: The facet's filter values after a click on this value (it toggles).
+    values: list[str]
+    facet: str
+    params: Params = field(repr=False)
+
+    @property
+    def args(self) -> dict[str, Any]:
+        """The link's arguments, built when a page shows the link (the API never asks)."""
+        return self.params.args(**{self.facet: self.values})
 
 
 @dataclass
@@ -187,8 +196,27 @@ def _understand(p: Params, lang: str) -> Any:
     An explicit ``place`` parameter is resolved here (it may be an id, and a bad one is a 400),
     so only the text goes in."""
     # With an explicit place the text's place phrase is still found, so it leaves the searched words.
-    noplace = p.noplace and not p.place
-    return understand(p.q, lang_hint=lang, noplace=noplace, nofunction=p.nofunction, nosector=p.nosector)
+    noplace = bool(p.noplace and not p.place)
+    return _understood(
+        p.q, lang, noplace, tuple(p.nofunction), tuple(p.nosector), id(get_gazetteer()), id(get_taxonomy())
+    )
+
+
+@lru_cache(maxsize=1024)
+def _understood(
+    q: str, lang: str, noplace: bool, nofunction: tuple[str, ...], nosector: tuple[str, ...], *_data: int
+) -> Any:
+    """``understand`` of a text, cached: paging, facet clicks and the count-only searches of the
+    radius offers ask again about the same words. Keyed on the gazetteer and taxonomy objects
+    too (``_data``: a reload or another country set is another key). Understanding knows no
+    rows and no visibility, so nothing here can go stale when a card changes. Callers only read
+    the result."""
+    return understand(q, lang_hint=lang, noplace=noplace, nofunction=nofunction, nosector=nosector)
+
+
+def clear_query_caches() -> None:
+    """Forget the request path's per-query caches (benchmarks: every query as a new one)."""
+    _understood.cache_clear()
 
 
 def _place_info(place: Any, lang: str, radius_km: float | None) -> PlaceInfo:
@@ -212,8 +240,18 @@ def _distinct_places(chosen: Any, others: Iterable[Any]) -> list[Any]:
     return distinct_places([chosen, *others])[1:]
 
 
-def run(entity: str, params: Mapping[str, Any], viewer: Any, lang: str | None = None) -> SearchPage:
-    """Validate, understand, search, hydrate. Raises ParamError for bad input."""
+def run(
+    entity: str,
+    params: Mapping[str, Any],
+    viewer: Any,
+    lang: str | None = None,
+    *,
+    facets: Iterable[str] | None = None,
+) -> SearchPage:
+    """Validate, understand, search, hydrate. Raises ParamError for bad input.
+
+    ``facets``: the facet fields to count (default: the page's); the API asks only for those it
+    answers with, so it pays for no others."""
     spec = entities()[entity]
     page_spec = spec.page
     if page_spec is None:
@@ -227,7 +265,7 @@ def run(entity: str, params: Mapping[str, Any], viewer: Any, lang: str | None = 
         ranges=page_spec.ranges,
         sorts=page_spec.sorts,
     )
-    facet_fields = page_spec.facets
+    facet_fields = page_spec.facets if facets is None else tuple(f for f in facets if f in page_spec.facets)
     parts: list[Part] = []
     alternatives: list[Link] = []
 
@@ -402,7 +440,9 @@ def _facets(
                     facet_label(field_name, key, lang, labels),
                     int(count),
                     is_selected,
-                    p.args(**{field_name: new}),
+                    new,
+                    field_name,
+                    p,
                 )
             )
         for key in selected:  # a selected value always shows, so it can be switched off
@@ -413,7 +453,9 @@ def _facets(
                         facet_label(field_name, key, lang, labels),
                         0,
                         True,
-                        p.args(**{field_name: [v for v in selected if v != key]}),
+                        [v for v in selected if v != key],
+                        field_name,
+                        p,
                     )
                 )
         out[field_name] = values
@@ -460,10 +502,11 @@ def _hydrate(
 ) -> list[Result]:
     """Load the hit rows in one go; drop any the viewer may no longer see (the index may lag)."""
     page_spec = spec.page
-    if page_spec is None or spec.load is None:
+    load = (page_spec.hydrate or spec.load) if page_spec is not None else None
+    if page_spec is None or load is None:
         raise LookupError(f"entity {spec.name!r} cannot be shown on a search page")
     ids = [int(h.id) for h in hits if str(h.id).isdigit()]
-    rows = spec.load(ids)
+    rows = load(ids) if ids else {}
     results: list[Result] = []
     for hit in hits:
         row = rows.get(int(hit.id)) if str(hit.id).isdigit() else None
