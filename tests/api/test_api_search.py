@@ -43,8 +43,8 @@ def names(data: dict) -> list[str]:
 def test_shape_is_exactly_the_documented_one(api):
     data = search(api, "q=fotograaf+Gand")
     assert set(data) == {"total", "page", "per_page", "query", "results", "facets", "degraded"}
-    assert set(data["query"]) == {"text", "place", "sectors", "functions"}
-    assert set(data["query"]["place"]) == {"name", "lat", "lon", "country", "radius_km"}
+    assert set(data["query"]) == {"text", "place", "sectors", "functions", "trade", "wider"}
+    assert set(data["query"]["place"]) == {"name", "lat", "lon", "country", "radius_km", "mode", "from_text"}
     assert data["results"]
     for hit in data["results"]:
         assert set(hit) == {
@@ -57,6 +57,7 @@ def test_shape_is_exactly_the_documented_one(api):
             "distance_km",
             "score",
             "why",
+            "of_trade",
         }
         assert isinstance(hit["id"], int) and isinstance(hit["score"], float)
         assert isinstance(hit["why"], list) and all(isinstance(w, str) for w in hit["why"])
