@@ -432,3 +432,29 @@ def test_controls_in_four_languages(web, lang, switch, divider, widen):
     html = response.get_data(as_text=True)
     text = visible_text(html)
     assert switch in text and divider in text and widen in text
+
+
+def test_wider_counts_drop_an_unpublished_card_at_once(app, client, db):
+    """The counts are searches with the page's visibility and its lagging-outbox exclusions: a card
+    made a draft leaves them before the indexer has caught up (nothing is cached)."""
+    from webapp.core.search import drain_all
+    from webapp.directory import service
+
+    anna = make_member(CORPUS[0])  # photographer, Ghent
+    make_member(CORPUS[8], 8)  # photographer, Mons
+    make_member(CORPUS[11], 11)  # musician, Ghent
+    db.session.commit()
+    drain_all()
+
+    def everywhere() -> int:
+        data = client.get("/api/v1/members/search?q=musician+in+Gent").get_json()
+        return data["query"]["wider"][-1]["total"]
+
+    data = client.get("/api/v1/members/search?q=fotograaf+in+Gent").get_json()
+    assert data["query"]["wider"][-1]["total"] == 2
+    service.set_visibility(anna, "draft", actor_id=None)
+    db.session.commit()
+    data = client.get("/api/v1/members/search?q=fotograaf+in+Gent").get_json()
+    assert data["query"]["wider"][-1]["total"] == 1  # before the outbox drains
+    assert "Anna Peeters" not in visible_text(get(client, "/directory?q=fotograaf+in+Gent"))
+    assert everywhere() == 1
