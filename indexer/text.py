@@ -149,6 +149,16 @@ def field_terms(text: str, langs: tuple[str, ...]) -> tuple[dict[str, int], int]
     return tf, len(tokens)
 
 
+@lru_cache(maxsize=200_000)
+def _highlight_keys(token: str, langs: tuple[str, ...]) -> tuple[str, ...]:
+    """A token's folded form and stems, () for stop words: what ``highlight`` compares per token,
+    cached because it runs over every field of every hit on a page (vocabularies are Zipfian)."""
+    word = fold(token)
+    if len(word) < 2 or word in STOP_WORDS:
+        return ()
+    return (word, *stems(word, langs))
+
+
 def highlight(
     text: str,
     query_stems: set[str],
@@ -163,10 +173,8 @@ def highlight(
     spans: list[tuple[int, int]] = []
     matched: list[str] = []
     for m in _TOKEN.finditer(text):
-        word = fold(m.group())
-        if len(word) < 2 or word in STOP_WORDS:
-            continue
-        if word in query_stems or any(s in query_stems for s in stems(word, langs)):
+        keys = _highlight_keys(m.group(), langs)
+        if keys and not query_stems.isdisjoint(keys):
             spans.append(m.span())
             if m.group() not in matched:
                 matched.append(m.group())

@@ -43,8 +43,8 @@ def names(data: dict) -> list[str]:
 def test_shape_is_exactly_the_documented_one(api):
     data = search(api, "q=fotograaf+Gand")
     assert set(data) == {"total", "page", "per_page", "query", "results", "facets", "degraded"}
-    assert set(data["query"]) == {"text", "place", "sectors", "functions"}
-    assert set(data["query"]["place"]) == {"name", "lat", "lon", "country", "radius_km"}
+    assert set(data["query"]) == {"text", "place", "sectors", "functions", "trade", "wider"}
+    assert set(data["query"]["place"]) == {"name", "lat", "lon", "country", "radius_km", "mode", "from_text"}
     assert data["results"]
     for hit in data["results"]:
         assert set(hit) == {
@@ -57,6 +57,7 @@ def test_shape_is_exactly_the_documented_one(api):
             "distance_km",
             "score",
             "why",
+            "of_trade",
         }
         assert isinstance(hit["id"], int) and isinstance(hit["score"], float)
         assert isinstance(hit["why"], list) and all(isinstance(w, str) for w in hit["why"])
@@ -190,6 +191,7 @@ def test_paging(api):
         ("years_min=many", "years_min"),
         ("years_min=20&years_max=10", "years_max"),
         ("q=" + "x" * 301, "q"),
+        ("place=Namur&place_mode=inside", "place_mode"),
     ],
 )
 def test_bad_parameters_answer_400_naming_the_parameter(api, query, parameter):
@@ -273,3 +275,58 @@ def test_openapi_document_describes_the_search(api):
     assert set(schemas["MemberCard"]["properties"]) == set(card)
     check("MemberCard", card)
     check("Error", api.get("/api/v1/members/999999").get_json())
+
+
+# --- what was understood, and how to change it (issue 8) -------------------------------------------
+
+
+def test_query_says_how_the_place_applies_and_place_mode_switches_it(api):
+    near = search(api, "q=fotograaf+Gent")["query"]["place"]
+    assert near["mode"] == "near" and near["radius_km"] is None and near["from_text"] is True
+    within = search(api, "q=fotograaf+in+Gent")["query"]["place"]
+    assert within["mode"] == "within" and within["radius_km"] == 25
+    switched = search(api, "q=fotograaf+Gent&place_mode=within")
+    assert switched["query"]["place"]["mode"] == "within" and switched["query"]["place"]["radius_km"] == 25
+    assert names(switched) == names(search(api, "q=fotograaf+in+Gent"))
+    unfiltered = search(api, "q=fotograaf+in+Gent&place_mode=near")
+    assert unfiltered["query"]["place"]["radius_km"] is None
+    assert {"Camille Hanot", "Lotte de Vries"} <= set(names(unfiltered))  # nothing left out
+    # A place parameter is a radius unless switched; it is not "from the text".
+    typed = search(api, "place=Namur")["query"]["place"]
+    assert typed["mode"] == "within" and typed["from_text"] is False
+    assert search(api, "place=Namur&place_mode=near")["query"]["place"]["radius_km"] is None
+
+
+def test_results_say_whether_they_are_of_the_recognised_trade(api):
+    data = search(api, "q=musician+in+Gent")
+    assert data["query"]["trade"] == [code("function", "musician")]
+    assert [(r["name"], r["of_trade"]) for r in data["results"]] == [
+        ("Tom Wouters", True),
+        ("Anna Peeters", False),
+    ]
+    # Only a sector recognised: the sector decides.
+    data = search(api, "q=photography")
+    assert data["query"]["functions"] == [] and data["query"]["trade"] == ["photography"]
+    flags = [(r["of_trade"], "photography" in r["sectors"]) for r in data["results"]]
+    assert all(of == has for of, has in flags) and (True, True) in flags and (False, False) in flags
+    nothing = search(api, "q=zzqqxx")
+    assert nothing["query"]["trade"] == [] and all(r["of_trade"] is None for r in nothing["results"])
+
+
+def test_wider_counts_match_the_wider_searches_and_keep_visibility(api, corpus_member):
+    data = search(api, "q=fotograaf+in+Gent")
+    wider = data["query"]["wider"]
+    assert [w["radius_km"] for w in wider] == [50, None]
+    photographer = code("function", "photographer")
+    for offer in wider:
+        mode = "within" if offer["radius_km"] else "near"
+        radius = f"&radius_km={offer['radius_km']:g}" if offer["radius_km"] else ""
+        shown = search(api, f"q=fotograaf+in+Gent&place_mode={mode}{radius}&per_page=50")
+        assert sum(1 for r in shown["results"] if r["function"] == photographer) == offer["total"]
+    assert wider[1]["total"] == 4
+    # The signed-in member also counts the community photographer (Antwerp); never the draft.
+    member = search(corpus_member, "q=fotograaf+in+Gent")["query"]["wider"]
+    assert member[1]["total"] == 5
+    # Near first, or a radius holding more than a page: no counts are computed.
+    assert search(api, "q=fotograaf+Gent")["query"]["wider"] == []
+    assert search(api, "place=Namur&radius_km=500&per_page=5")["query"]["wider"] == []

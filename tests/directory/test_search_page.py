@@ -320,3 +320,141 @@ def test_dead_backend_degrades_to_the_database_within_a_second(dead_backend_conf
     assert response.status_code == 200 and data["degraded"] is True
     assert [r["name"] for r in data["results"]] == ["Anna Peeters"]
     assert SECRET_EMAIL_DOMAIN not in response.get_data(as_text=True)
+
+
+# --- the controls: what was understood, and how to change it (issue 8) ---------------------------
+
+
+def place_field(html: str) -> str:
+    return re.search(r'<input id="f-place"[^>]*value="([^"]*)"', html).group(1)
+
+
+def switch_links(html: str) -> dict[str, tuple[str, bool]]:
+    """The place switch: label → (href, current)."""
+    nav = re.search(r'<nav class="chips place-switch".*?</nav>', html, flags=re.S).group(0)
+    found = re.findall(r'<a class="chip" href="([^"]+)"( aria-current="true")?>(.*?)</a>', nav)
+    return {visible_text(label): (href.replace("&amp;", "&"), bool(cur)) for href, cur, label in found}
+
+
+def test_place_field_holds_the_understood_place_and_the_radius_shows_only_when_it_applies(web):
+    within = get(web, "/directory?q=fotograaf+in+Gent")
+    assert place_field(within) == "Ghent"  # understood from the words, shown in the field
+    assert 'name="place_mode" value="within"' in within
+    assert re.search(r'<option value="25" selected>', within)  # the radius that applies
+    near = get(web, "/directory?q=fotograaf+Gent")
+    assert place_field(near) == "Ghent"
+    assert 'name="place_mode" value="near"' in near
+    assert 'id="f-radius"' not in near  # nearer first: no radius applies, none is shown
+    nothing = get(web, "/directory?q=fotograaf")
+    assert place_field(nothing) == "" and 'id="f-radius"' not in nothing
+    typed = get(web, "/directory?place=Namur&radius_km=50")
+    assert place_field(typed) == "Namur" and re.search(r'<option value="50" selected>', typed)
+
+
+def test_submitting_the_filled_place_field_keeps_the_same_search(web):
+    """The form sends the understood place back with its mode: the same cards, not a new search."""
+    for q, mode in (("fotograaf+Gent", "near"), ("fotograaf+in+Gent", "within")):
+        first = get(web, f"/directory?q={q}")
+        again = get(web, f"/directory?q={q}&place=Ghent&place_mode={mode}")
+        assert names(again) == names(first)
+
+
+def test_switch_between_near_first_and_within_the_radius(web):
+    near = get(web, "/directory?q=fotograaf+Gent")
+    links_ = switch_links(near)
+    assert links_["Near Ghent first"][1] is True and links_["Only within 25 km of Ghent"][1] is False
+    assert {"Camille Hanot", "Lotte de Vries"} <= set(names(near))  # far photographers still there
+    within = get(web, links_["Only within 25 km of Ghent"][0])
+    assert set(names(within)) <= {"Anna Peeters", "Tom Wouters"}  # Ghent only
+    assert "near Ghent, 25 km" in within
+    back = switch_links(within)
+    assert back["Only within 25 km of Ghent"][1] is True
+    assert set(names(get(web, back["Near Ghent first"][0]))) == set(names(near))
+    assert "place-switch" not in get(web, "/directory?q=fotograaf")  # no place, no switch
+
+
+def test_divider_between_the_recognised_trade_and_other_trades(web):
+    html = get(web, "/directory?q=musician+in+Gent")
+    ordered = re.findall(r'<li class="(result|divider)">.*?<h([23])>(.*?)</h\2>', html, flags=re.S)
+    labels = [" ".join(visible_text(text).split()) if kind == "result" else "|" for kind, _h, text in ordered]
+    # The Ghent musician first, then the divider, then the Ghent photographer.
+    assert labels == ["Tom Wouters", "|", "Anna Peeters"]
+    assert "Other trades nearby" in html
+    # Nobody of the trade within the radius: the divider heads the list.
+    html = get(web, "/directory?q=photographer+in+Brussels")
+    assert html.index('<li class="divider">') < html.index('<li class="result">')
+    # Without a place the divider says so without "nearby"; every card above it is a photographer.
+    html = get(web, "/directory?q=fotograaf&per_page=50")
+    assert "Other trades</h2>" in html and "Other trades nearby" not in html
+    above = html.split('<li class="divider">')[0]
+    assert set(names(above)) == {"Anna Peeters", "Camille Hanot", "Lotte de Vries", "Wim Jacobs"}
+    # No trade recognised: no divider.
+    assert 'class="divider"' not in get(web, "/directory?q=zzqqxx")
+
+
+def test_few_cards_within_the_radius_offers_a_wider_radius_and_everywhere_with_counts(web, corpus_member):
+    html = get(web, "/directory?q=fotograaf+in+Gent")
+    block = re.search(r'<p class="notice widen".*?</p>', html, flags=re.S).group(0)
+    assert "Photographer: only 1 card within 25 km of Ghent" in visible_text(block)
+    offers = re.findall(r'<a href="([^"]+)">(.*?)</a> \((\d+)\)', block)
+    assert [label for _h, label, _n in offers] == ["widen to 50 km", "everywhere, nearest first"]
+    for href, _label, count in offers:
+        page = get(web, href.replace("&amp;", "&"))
+        photographers = page.split('<li class="divider">')[0]
+        # The count is what the link shows: the photographers there, no more, no fewer.
+        assert len(names(photographers)) == int(count)
+    assert int(offers[1][2]) == 4  # Ghent, Mons, Amsterdam, Bruges (the community card: not anonymous)
+    # Counts keep the viewer's visibility: a member also counts the community photographer.
+    member = get(corpus_member, "/directory?q=fotograaf+in+Gent")
+    member_offers = re.findall(r'<a href="[^"]+">(.*?)</a> \((\d+)\)', member)
+    assert dict(member_offers)["everywhere, nearest first"] == "5"
+    # Nobody of the trade within the radius.
+    html = get(web, "/directory?q=photographer+in+Brussels")
+    assert "Photographer: nothing within 25 km of Brussels" in visible_text(html)
+
+
+def test_no_widen_offer_when_the_radius_holds_more_than_a_page(web):
+    assert 'class="notice widen"' not in get(web, "/directory?place=Namur&radius_km=500&per_page=5")
+    assert 'class="notice widen"' not in get(web, "/directory?q=fotograaf+Gent")  # near: no radius
+
+
+@pytest.mark.parametrize(
+    ("lang", "switch", "divider", "widen"),
+    [
+        ("en", "Near Ghent first", "Other trades nearby", "widen to 50 km"),
+        ("nl", "Eerst dicht bij Gent", "Andere beroepen in de buurt", "uitbreiden tot 50 km"),
+        ("fr", "D’abord près de Gand", "Autres métiers à proximité", "élargir à 50 km"),
+        ("de", "Zuerst in der Nähe von Gent", "Andere Berufe in der Nähe", "auf 50 km erweitern"),
+    ],
+)
+def test_controls_in_four_languages(web, lang, switch, divider, widen):
+    response = web.get("/directory?q=musician+in+Gent", headers={"Accept-Language": lang})
+    html = response.get_data(as_text=True)
+    text = visible_text(html)
+    assert switch in text and divider in text and widen in text
+
+
+def test_wider_counts_drop_an_unpublished_card_at_once(app, client, db):
+    """The counts are searches with the page's visibility and its lagging-outbox exclusions: a card
+    made a draft leaves them before the indexer has caught up (nothing is cached)."""
+    from webapp.core.search import drain_all
+    from webapp.directory import service
+
+    anna = make_member(CORPUS[0])  # photographer, Ghent
+    make_member(CORPUS[8], 8)  # photographer, Mons
+    make_member(CORPUS[11], 11)  # musician, Ghent
+    db.session.commit()
+    drain_all()
+
+    def everywhere() -> int:
+        data = client.get("/api/v1/members/search?q=musician+in+Gent").get_json()
+        return data["query"]["wider"][-1]["total"]
+
+    data = client.get("/api/v1/members/search?q=fotograaf+in+Gent").get_json()
+    assert data["query"]["wider"][-1]["total"] == 2
+    service.set_visibility(anna, "draft", actor_id=None)
+    db.session.commit()
+    data = client.get("/api/v1/members/search?q=fotograaf+in+Gent").get_json()
+    assert data["query"]["wider"][-1]["total"] == 1  # before the outbox drains
+    assert "Anna Peeters" not in visible_text(get(client, "/directory?q=fotograaf+in+Gent"))
+    assert everywhere() == 1

@@ -55,7 +55,20 @@ def _place(page: SearchPage) -> dict[str, Any] | None:
         "lon": round(page.place.lon, 5),
         "country": page.place.country,
         "radius_km": page.place.radius_km,
+        # "within": a radius filter; "near": nearer first, nothing left out (place_mode switches).
+        "mode": page.place.mode,
+        "from_text": page.place.from_text,
     }
+
+
+def _wider(page: SearchPage) -> list[dict[str, Any]]:
+    """Counts of a wider radius and of everywhere, when few cards lie within the radius."""
+    if page.widen is None:
+        return []
+    return [
+        {"radius_km": link.args.get("radius_km") and float(link.args["radius_km"]), "total": link.count}
+        for link in page.widen.options
+    ]
 
 
 def search_payload(spec: EntitySpec, page: SearchPage) -> dict[str, Any]:
@@ -72,6 +85,9 @@ def search_payload(spec: EntitySpec, page: SearchPage) -> dict[str, Any]:
             "place": _place(page),
             "sectors": list(dict.fromkeys(page.sectors)),
             "functions": list(dict.fromkeys(page.functions)),
+            # The recognised trade (function codes, else sector codes) results are matched against.
+            "trade": list(page.trade),
+            "wider": _wider(page),
         },
         "results": [
             {
@@ -80,6 +96,7 @@ def search_payload(spec: EntitySpec, page: SearchPage) -> dict[str, Any]:
                 "distance_km": r.distance_km,
                 "score": r.score,
                 "why": r.why,
+                "of_trade": r.of_trade,
             }
             for r in page.results
         ],
@@ -103,7 +120,7 @@ def search(collection: str) -> Response:
     """Search a collection: the same search its HTML page runs."""
     spec = _entity(collection)
     try:
-        page = run(spec.name, request.args, current_user)
+        page = run(spec.name, request.args, current_user, facets=spec.api.facets)  # type: ignore[union-attr]
     except ParamError as exc:
         return param_error(exc)
     return _json(search_payload(spec, page))

@@ -8,7 +8,7 @@ facets, how a hit is shown, where the fallback finds their columns, and their AP
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from flask import Flask
 from flask_babel import gettext as _
@@ -17,6 +17,7 @@ from sqlalchemy import select
 from webapp.core.mail import external_url
 from webapp.core.permissions import visible_visibilities
 from webapp.core.search import ApiSpec, EntitySpec, PageSpec, register_entity
+from webapp.core.search.documents import result_rows
 from webapp.core.search.fallback import FallbackSpec, Link, column_range, fallback
 from webapp.core.search.page import Result, SearchPage, run
 from webapp.core.search.params import RangeParam
@@ -54,7 +55,7 @@ def _years_label(low: str | None, high: str | None) -> str:
 YEARS = RangeParam("years_min", "years_max", (("years", "within"),), kind="number", label=_years_label)
 
 
-def _member_present(card: MemberProfile, lang: str) -> dict[str, Any]:
+def _member_present(card: Any, lang: str) -> dict[str, Any]:
     label = taxonomy_label("function", card.function_code, lang) if card.function_code else ""
     return {
         "function": card.function_code,
@@ -63,7 +64,7 @@ def _member_present(card: MemberProfile, lang: str) -> dict[str, Any]:
     }
 
 
-def _client_summary(card: ClientProfile) -> str:
+def _client_summary(card: Any) -> str:
     text = card.description or ""
     if len(text) > CLIENT_SUMMARY_CHARS:
         text = text[:CLIENT_SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
@@ -74,6 +75,21 @@ def _browse_label() -> str:
     return _("Browse all cards without search words")
 
 
+#: What a member result shows (``_member_present``, the title, the summary, the "why" tags).
+MEMBER_RESULT_COLUMNS = ("display_name", "headline", "function_code", "function_text", "photo_filename")
+CLIENT_RESULT_COLUMNS = ("name", "description")
+
+
+def _member_cards(ids: Sequence[int]) -> dict[int, Any]:
+    """A result list's member rows in one query with their sectors (documents and the detail
+    page load whole rows through ``load_members``)."""
+    return result_rows(MemberProfile, ids, MEMBER_RESULT_COLUMNS, (MemberSector, MemberSector.profile_id))
+
+
+def _client_cards(ids: Sequence[int]) -> dict[int, Any]:
+    return result_rows(ClientProfile, ids, CLIENT_RESULT_COLUMNS, (ClientSector, ClientSector.profile_id))
+
+
 MEMBER_PAGE = PageSpec(
     facets=MEMBER_FILTERS,
     filters=MEMBER_FILTERS,
@@ -82,6 +98,7 @@ MEMBER_PAGE = PageSpec(
     present=_member_present,
     browse_label=_browse_label,
     ranges=(YEARS,),
+    hydrate=_member_cards,
 )
 CLIENT_PAGE = PageSpec(
     facets=CLIENT_FILTERS,
@@ -89,6 +106,7 @@ CLIENT_PAGE = PageSpec(
     title=lambda card: card.name,
     summary=_client_summary,
     browse_label=_browse_label,
+    hydrate=_client_cards,
 )
 
 MEMBER_FALLBACK = FallbackSpec(

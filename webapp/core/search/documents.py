@@ -8,6 +8,7 @@ this fills in what follows from the platform mixins: id, version and visibility
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any, Callable, Iterable, Sequence
 
 from sqlalchemy import select
@@ -112,7 +113,48 @@ def rows_by_id(model: Any, ids: Sequence[int], *options: Any) -> dict[int, Any]:
     if not ids:
         return {}
     rows = db.session.scalars(select(model).where(model.id.in_(list(ids))).options(*options))
-    return {row.id: row for row in rows}
+    # unique(): a joinedload of a collection repeats the parent row once per child.
+    return {row.id: row for row in rows.unique()}
+
+
+#: What every result list shows of a card-like row (PlaceMixin, PublishableMixin): see ``result_rows``.
+RESULT_COLUMNS = ("id", "visibility", "place_id", "place_name", "country", "lat", "lon")
+
+
+def result_rows(
+    model: Any,
+    ids: Sequence[int],
+    columns: Sequence[str],
+    sectors: tuple[Any, Any] | None = None,
+) -> dict[int, SimpleNamespace]:
+    """A result list's rows in ONE query, as plain read-only records: only ``columns`` (attribute
+    names of ``model``; ``RESULT_COLUMNS`` are always added), and with ``sectors=(link model,
+    its foreign key column)`` the row's sector codes in their order as ``.sectors``.
+
+    Why not ORM rows: a page of 20 cards then costs one round trip and no identity map, no JSON,
+    text or date columns the list does not show (a third of a search request's database time).
+    The records are fresh from the database on every call (visibility included), never cached.
+    """
+    if not ids:
+        return {}
+    names = list(dict.fromkeys((*RESULT_COLUMNS, *columns)))
+    selected = [getattr(model, name) for name in names]
+    stmt = select(*selected).where(model.id.in_(list(ids)))
+    if sectors is not None:
+        link, foreign_key = sectors
+        stmt = (
+            stmt.add_columns(link.sector_code)
+            .outerjoin(link, foreign_key == model.id)
+            .order_by(model.id, link.position)
+        )
+    out: dict[int, SimpleNamespace] = {}
+    for row in db.session.execute(stmt):
+        record = out.get(row[0])
+        if record is None:
+            record = out[row[0]] = SimpleNamespace(**dict(zip(names, row, strict=False)), sectors=[])
+        if sectors is not None and row[-1] is not None:
+            record.sectors.append(row[-1])
+    return out
 
 
 def builder(
@@ -139,6 +181,8 @@ def published_ids(model: Any) -> Callable[[], list[int]]:
 
 
 __all__ = [
+    "RESULT_COLUMNS",
+    "result_rows",
     "builder",
     "published_ids",
     "rows_by_id",

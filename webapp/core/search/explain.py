@@ -8,6 +8,7 @@ taxonomy's labels; a row's own taxonomy tags keep the line from repeating what i
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 from typing import Callable, Iterable, Mapping
 
@@ -90,11 +91,17 @@ def _tag(label: str, lang: str) -> str:
     return label[0].lower() + label[1:]
 
 
-def _label_words(pairs: Iterable[tuple[str, str]]) -> set[str]:
+def _label_words(pairs: Iterable[tuple[str, str]]) -> tuple[str, ...]:
+    """The label words of these tags, sorted (prefix look-ups by bisection); cached per tag set."""
+    return _sorted_label_words(tuple(pairs))
+
+
+@lru_cache(maxsize=4096)
+def _sorted_label_words(pairs: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
     out: set[str] = set()
     for kind, code in pairs:
         out |= _words_of_labels(kind, code)
-    return out
+    return tuple(sorted(out))
 
 
 @lru_cache(maxsize=2048)
@@ -159,13 +166,16 @@ def explain(
     def is_typed(term: str) -> bool:
         return any(_same_stem(term.casefold(), w) for w in typed)
 
-    def covered_by(words: set[str], term: str) -> bool:
-        return any(w.startswith(term.casefold()) for w in words)
+    def covered_by(words: tuple[str, ...], term: str) -> bool:
+        # Some label word starts with the term: in sorted words, the first one ≥ term does.
+        folded = term.casefold()
+        i = bisect_left(words, folded)
+        return i < len(words) and words[i].startswith(folded)
 
-    by_boost = _label_words(boosted)
     by_card = _label_words(card_tags)
     if tags:
-        kept = [t for t in matched if not covered_by(by_boost | by_card, t)]
+        both = _label_words([*boosted, *card_tags])
+        kept = [t for t in matched if not covered_by(both, t)]
     else:
         kept = [t for t in matched if is_typed(t) or not covered_by(by_card, t)]
     if len(kept) < len(matched) and not tags and not kept:

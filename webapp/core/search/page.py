@@ -11,11 +11,12 @@ its own endpoint.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -34,7 +35,7 @@ from webapp.core.search.params import (
 )
 from webapp.core.search.registry import EntitySpec, PageSpec, entities
 from webapp.core.search.service import run_search
-from webapp.taxonomy import get_gazetteer, haversine_km
+from webapp.taxonomy import get_gazetteer, get_taxonomy, haversine_km
 from webapp.taxonomy.labels import (
     country_label,
     function_sectors,
@@ -50,6 +51,10 @@ from webapp.taxonomy.understand import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, underst
 class Link:
     label: str
     args: dict[str, Any]
+    #: The link stands for what the page shows now (a switch's current side).
+    current: bool = False
+    #: A count that goes with the link ("widen to 50 km (14)"), None when not counted.
+    count: int | None = None
 
 
 @dataclass
@@ -67,7 +72,15 @@ class FacetValue:
     label: str
     count: int
     selected: bool
-    args: dict[str, Any]
+    #: The facet's filter values after a click on this value (it toggles).
+    values: list[str]
+    facet: str
+    params: Params = field(repr=False)
+
+    @property
+    def args(self) -> dict[str, Any]:
+        """The link's arguments, built when a page shows the link (the API never asks)."""
+        return self.params.args(**{self.facet: self.values})
 
 
 @dataclass
@@ -95,6 +108,9 @@ class Result:
     row: Any
     #: The entity's own display fields (PageSpec.present): a member's trade label, photo…
     data: dict[str, Any] = field(default_factory=dict)
+    #: Of the recognised trade (its function, or its sector when only a sector was recognised);
+    #: None when the search recognised no trade.
+    of_trade: bool | None = None
 
 
 @dataclass
@@ -107,6 +123,23 @@ class PlaceInfo:
     #: None when the place only ranks nearer cards first (no radius filter).
     radius_km: float | None
     id: int | None = None
+    #: "within" (a radius filter) or "near" (nearer cards first, nothing left out).
+    mode: str = "within"
+    #: The place was understood from the search words (not typed in the place field).
+    from_text: bool = False
+
+
+@dataclass
+class Widen:
+    """Few or no cards within the radius: how many there are, and how many a wider search finds."""
+
+    radius_km: float
+    #: Cards within the radius (of the recognised trade, when one was recognised).
+    count: int
+    #: "widen to 50 km", "everywhere", each with its count (count-only searches).
+    options: list[Link]
+    #: "Nothing within 25 km of Gent", "Photographer: only 1 card within 25 km of Gent".
+    label: str = ""
 
 
 @dataclass
@@ -129,6 +162,20 @@ class SearchPage:
     degraded: bool
     took_ms: float
     query: SearchQuery
+    #: "Near Gent first" / "within 25 km of Gent": both ways a place can apply, the current one marked.
+    place_switch: list[Link] = field(default_factory=list)
+    #: Few or no cards within a radius: counts for a wider radius and for everywhere.
+    widen: Widen | None = None
+    #: Function codes (or, when no function, sector codes) the search recognised as the trade.
+    trade: tuple[str, ...] = ()
+
+    @property
+    def trade_divider(self) -> int | None:
+        """Index of the first result not of the recognised trade ("other trades nearby" goes
+        above it); None without a recognised trade or when every result is of it."""
+        if not self.trade:
+            return None
+        return next((i for i, r in enumerate(self.results) if r.of_trade is False), None)
 
     @property
     def pages(self) -> int:
@@ -187,8 +234,27 @@ def _understand(p: Params, lang: str) -> Any:
     An explicit ``place`` parameter is resolved here (it may be an id, and a bad one is a 400),
     so only the text goes in."""
     # With an explicit place the text's place phrase is still found, so it leaves the searched words.
-    noplace = p.noplace and not p.place
-    return understand(p.q, lang_hint=lang, noplace=noplace, nofunction=p.nofunction, nosector=p.nosector)
+    noplace = bool(p.noplace and not p.place)
+    return _understood(
+        p.q, lang, noplace, tuple(p.nofunction), tuple(p.nosector), id(get_gazetteer()), id(get_taxonomy())
+    )
+
+
+@lru_cache(maxsize=1024)
+def _understood(
+    q: str, lang: str, noplace: bool, nofunction: tuple[str, ...], nosector: tuple[str, ...], *_data: int
+) -> Any:
+    """``understand`` of a text, cached: paging, facet clicks and the count-only searches of the
+    radius offers ask again about the same words. Keyed on the gazetteer and taxonomy objects
+    too (``_data``: a reload or another country set is another key). Understanding knows no
+    rows and no visibility, so nothing here can go stale when a card changes. Callers only read
+    the result."""
+    return understand(q, lang_hint=lang, noplace=noplace, nofunction=nofunction, nosector=nosector)
+
+
+def clear_query_caches() -> None:
+    """Forget the request path's per-query caches (benchmarks: every query as a new one)."""
+    _understood.cache_clear()
 
 
 def _place_info(place: Any, lang: str, radius_km: float | None) -> PlaceInfo:
@@ -212,8 +278,18 @@ def _distinct_places(chosen: Any, others: Iterable[Any]) -> list[Any]:
     return distinct_places([chosen, *others])[1:]
 
 
-def run(entity: str, params: Mapping[str, Any], viewer: Any, lang: str | None = None) -> SearchPage:
-    """Validate, understand, search, hydrate. Raises ParamError for bad input."""
+def run(
+    entity: str,
+    params: Mapping[str, Any],
+    viewer: Any,
+    lang: str | None = None,
+    *,
+    facets: Iterable[str] | None = None,
+) -> SearchPage:
+    """Validate, understand, search, hydrate. Raises ParamError for bad input.
+
+    ``facets``: the facet fields to count (default: the page's); the API asks only for those it
+    answers with, so it pays for no others."""
     spec = entities()[entity]
     page_spec = spec.page
     if page_spec is None:
@@ -227,7 +303,7 @@ def run(entity: str, params: Mapping[str, Any], viewer: Any, lang: str | None = 
         ranges=page_spec.ranges,
         sorts=page_spec.sorts,
     )
-    facet_fields = page_spec.facets
+    facet_fields = page_spec.facets if facets is None else tuple(f for f in facets if f in page_spec.facets)
     parts: list[Part] = []
     alternatives: list[Link] = []
 
@@ -239,17 +315,17 @@ def run(entity: str, params: Mapping[str, Any], viewer: Any, lang: str | None = 
     place_info: PlaceInfo | None = None
     default_radius = p.radius_km or DEFAULT_RADIUS_KM
 
+    # A place applies "within" a radius (a filter) or "near" (nearer first): a place typed in
+    # the place field, or named with a cue ("in Gent"), is a radius; a bare name ("fotograaf
+    # Gent") ranks; ``place_mode`` switches either way.
+    place: Any = None
+    within = False
+    radius = float(default_radius)
+    undo: dict[str, Any] = {}
     if p.place:
         place = resolve_place(p.place, lang, "place")
-        geo = GeoFilter(float(place.lat), float(place.lon), default_radius)
-        place_info = _place_info(place, lang, default_radius)
-        parts.append(
-            Part(
-                "place",
-                _("near %(place)s, %(km)s km", place=place_info.label, km=km_text(default_radius)),
-                p.args(place=None, radius_km=None),
-            )
-        )
+        within = p.place_mode != "near"
+        undo = p.args(place=None, radius_km=None, place_mode=None)
         if not p.place.isdigit():
             others = get_gazetteer().resolve(p.place, lang=lang)[1:]
             for other in _distinct_places(place, others)[:3]:
@@ -259,26 +335,38 @@ def run(entity: str, params: Mapping[str, Any], viewer: Any, lang: str | None = 
     elif interp is not None and interp.place is not None and not p.noplace:
         place = interp.place
         text = interp.residual
-        radius = p.radius_km or interp.radius_km or DEFAULT_RADIUS_KM
-        if interp.place_filter:
-            geo = GeoFilter(float(place.lat), float(place.lon), float(radius))
-            place_info = _place_info(place, lang, float(radius))
-            label = _("near %(place)s, %(km)s km", place=place_info.label, km=km_text(radius))
-            parts.append(Part("place", label, p.args(noplace="1", radius_km=None)))
-        else:
-            near = GeoFilter(float(place.lat), float(place.lon), float(radius))
-            place_info = _place_info(place, lang, None)
-            parts.append(
-                Part(
-                    "near",
-                    _("close to %(place)s first", place=place_info.label),
-                    p.args(noplace="1", radius_km=None),
-                )
-            )
+        radius = float(p.radius_km or interp.radius_km or DEFAULT_RADIUS_KM)
+        within = p.place_mode == "within" or (p.place_mode != "near" and bool(interp.place_filter))
+        undo = p.args(noplace="1", radius_km=None, place_mode=None)
         for other in _distinct_places(place, list(interp.alternatives or []))[:3]:
             alternatives.append(
                 Link(_alternative_label(other, lang), p.args(place=str(other.id), noplace="1"))
             )
+    place_switch: list[Link] = []
+    if place is not None:
+        point = GeoFilter(float(place.lat), float(place.lon), radius)
+        place_info = _place_info(place, lang, radius if within else None)
+        place_info.mode = "within" if within else "near"
+        place_info.from_text = not p.place
+        if within:
+            geo = point
+            label = _("near %(place)s, %(km)s km", place=place_info.label, km=km_text(radius))
+            parts.append(Part("place", label, undo))
+        else:
+            near = point
+            parts.append(Part("near", _("close to %(place)s first", place=place_info.label), undo))
+        place_switch = [
+            Link(
+                _("Near %(place)s first", place=place_info.label),
+                p.args(place_mode="near", radius_km=None),
+                current=not within,
+            ),
+            Link(
+                _("Only within %(km)s km of %(place)s", km=km_text(radius), place=place_info.label),
+                p.args(place_mode="within"),
+                current=within,
+            ),
+        ]
     text = clean_query(text or "")
 
     # Recognised trade names boost; explicit filters filter.
@@ -354,15 +442,24 @@ def run(entity: str, params: Mapping[str, Any], viewer: Any, lang: str | None = 
         limit=p.per_page,
     )
     result = run_search(query)
-    results = _hydrate(spec, result.hits, query.visibility, lang, geo or near, text)
+    # The recognised trade: its functions, else (only a sector recognised) its sectors.
+    trade_field, trade = ("function", tuple(functions)) if functions else ("sector", tuple(sectors))
+    if trade_field not in page_spec.filters:
+        trade = ()
+    results = _hydrate(spec, result.hits, query.visibility, lang, geo or near, text, trade_field, trade)
     # At least what this page proves exists; a page past the end proves nothing (it used to count its
     # offset, so page 7 of 6 claimed 120 cards).
     total = max(
         result.total - (len(result.hits) - len(results)), len(results) + query.offset if results else 0
     )
+    widen = None
+    if geo is not None and place_info is not None and p.page == 1 and total < p.per_page:
+        widen = _widen(p, query, results, total, trade_field, trade, place_info, lang)
 
     facets = _facets(p, result.facets, facet_fields, lang, page_spec.facet_labels)
-    suggestions = _suggestions(p, geo, place_info, parts, text, page_spec) if total == 0 else []
+    # (A wider radius is offered once: with its count in ``widen`` when that was computed.)
+    wider_geo = geo if widen is None else None
+    suggestions = _suggestions(p, wider_geo, place_info, parts, text, page_spec) if total == 0 else []
     return SearchPage(
         entity=entity,
         params=p,
@@ -380,7 +477,83 @@ def run(entity: str, params: Mapping[str, Any], viewer: Any, lang: str | None = 
         degraded=result.degraded,
         took_ms=result.took_ms,
         query=query,
+        place_switch=place_switch,
+        widen=widen,
+        trade=trade,
     )
+
+
+def _count(query: SearchQuery, **changes: Any) -> int:
+    """How many cards ``query`` with ``changes`` finds: a count-only search (no page, no facets;
+    the query's vectors are already cached by the service). Same visibility as the page."""
+    counted = replace(query, offset=0, limit=0, facets=(), **changes)
+    return int(run_search(counted).total)
+
+
+def _widen(
+    p: Params,
+    query: SearchQuery,
+    results: list[Result],
+    total: int,
+    trade_field: str,
+    trade: tuple[str, ...],
+    place: PlaceInfo,
+    lang: str,
+) -> Widen | None:
+    """All cards within the radius fit on this page: offer a wider radius and everywhere, with
+    their counts (of the recognised trade when there is one, the cards the user is after)."""
+    geo = query.geo
+    if geo is None:
+        return None
+    filters = dict(query.filters)
+    if trade:
+        filters[trade_field] = tuple(dict.fromkeys((*filters.get(trade_field, ()), *trade)))
+        here = sum(1 for r in results if r.of_trade)
+    else:
+        here = total
+    options: list[Link] = []
+    if geo.radius_km < MAX_RADIUS_KM:
+        wider = min(MAX_RADIUS_KM, max(geo.radius_km * 2, 50.0))
+        wider_geo = GeoFilter(geo.lat, geo.lon, wider)
+        options.append(
+            Link(
+                _("widen to %(km)s km", km=km_text(wider)),
+                p.args(radius_km=fmt_km(wider), place_mode="within"),
+                count=_count(query, filters=filters, geo=wider_geo, near=wider_geo),
+            )
+        )
+    options.append(
+        Link(
+            _("everywhere, nearest first"),
+            p.args(place_mode="near", radius_km=None),
+            count=_count(query, filters=filters, geo=None, near=geo),
+        )
+    )
+    km, where = km_text(geo.radius_km), place.label
+    if trade:
+        what = taxonomy_label(trade_field, trade[0], lang)
+        if here == 0:
+            label = _("%(trade)s: nothing within %(km)s km of %(place)s", trade=what, km=km, place=where)
+        else:
+            label = ngettext(
+                "%(trade)s: only %(num)s card within %(km)s km of %(place)s",
+                "%(trade)s: only %(num)s cards within %(km)s km of %(place)s",
+                here,
+                trade=what,
+                km=km,
+                place=where,
+            )
+    elif here == 0:
+        label = _("Nothing within %(km)s km of %(place)s", km=km, place=where)
+    else:
+        label = ngettext(
+            "Only %(num)s card within %(km)s km of %(place)s",
+            "Only %(num)s cards within %(km)s km of %(place)s",
+            here,
+            km=km,
+            place=where,
+        )
+    return Widen(radius_km=geo.radius_km, count=here, options=options, label=label)
 
 
 def _facets(
@@ -406,7 +579,9 @@ def _facets(
                     facet_label(field_name, key, lang, labels),
                     int(count),
                     is_selected,
-                    p.args(**{field_name: new}),
+                    new,
+                    field_name,
+                    p,
                 )
             )
         for key in selected:  # a selected value always shows, so it can be switched off
@@ -417,7 +592,9 @@ def _facets(
                         facet_label(field_name, key, lang, labels),
                         0,
                         True,
-                        p.args(**{field_name: [v for v in selected if v != key]}),
+                        [v for v in selected if v != key],
+                        field_name,
+                        p,
                     )
                 )
         out[field_name] = values
@@ -461,13 +638,16 @@ def _hydrate(
     lang: str,
     center: GeoFilter | None = None,
     query_text: str = "",
+    trade_field: str = "function",
+    trade: tuple[str, ...] = (),
 ) -> list[Result]:
     """Load the hit rows in one go; drop any the viewer may no longer see (the index may lag)."""
     page_spec = spec.page
-    if page_spec is None or spec.load is None:
+    load = (page_spec.hydrate or spec.load) if page_spec is not None else None
+    if page_spec is None or load is None:
         raise LookupError(f"entity {spec.name!r} cannot be shown on a search page")
     ids = [int(h.id) for h in hits if str(h.id).isdigit()]
-    rows = spec.load(ids)
+    rows = load(ids) if ids else {}
     results: list[Result] = []
     for hit in hits:
         row = rows.get(int(hit.id)) if str(hit.id).isdigit() else None
@@ -505,9 +685,16 @@ def _hydrate(
                 visibility=row.visibility,
                 row=row,
                 data=page_spec.present(row, lang),
+                of_trade=_of_trade(row, sectors, trade_field, trade) if trade else None,
             )
         )
     return results
+
+
+def _of_trade(row: Any, sectors: list[str], trade_field: str, trade: tuple[str, ...]) -> bool:
+    if trade_field == "function":
+        return getattr(row, "function_code", None) in trade
+    return any(code in trade for code in sectors)
 
 
 def _distance(hit: Hit, row: Any, center: GeoFilter | None) -> float | None:

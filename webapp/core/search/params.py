@@ -23,6 +23,8 @@ from webapp.taxonomy.understand import MAX_RADIUS_KM
 
 MAX_PER_PAGE = 50
 DEFAULT_PER_PAGE = 20
+#: How a place applies (``place_mode``): nearer cards first, or only cards within the radius.
+PLACE_MODES = ("near", "within")
 #: Deepest result a caller may page to (the Elasticsearch default max_result_window).
 MAX_WINDOW = 10_000
 MAX_QUERY_CHARS = 300
@@ -65,6 +67,9 @@ class Params:
     per_page: int = DEFAULT_PER_PAGE
     #: The user undid parts of the interpretation.
     noplace: bool = False
+    #: How a place applies: "near" (nearer cards first) or "within" (a radius filter); "" as
+    #: understood (a place typed in the place field, or named with "in"/"à", is a radius).
+    place_mode: str = ""
     nofunction: tuple[str, ...] = ()
     nosector: tuple[str, ...] = ()
     #: Range parameters as given (``available_from`` → "2027-01-01"), for links back to this search.
@@ -84,6 +89,7 @@ class Params:
             "page": self.page if self.page > 1 else None,
             "per_page": self.per_page if self.per_page != DEFAULT_PER_PAGE else None,
             "noplace": "1" if self.noplace else None,
+            "place_mode": self.place_mode,
             "nofunction": list(self.nofunction),
             "nosector": list(self.nosector),
             **self.range_args,
@@ -351,6 +357,9 @@ def parse_params(
     nofunction = tuple(v for v in getlist(params, "nofunction") if len(v) <= 60)
     nosector = tuple(v for v in getlist(params, "nosector") if len(v) <= 60)
     noplace = get(params, "noplace").lower() in ("1", "true", "yes", "on")
+    place_mode = get(params, "place_mode").lower()
+    if place_mode and place_mode not in PLACE_MODES:
+        raise ParamError("place_mode", _("must be one of %(values)s", values=", ".join(PLACE_MODES)))
     return Params(
         q=q,
         place=place,
@@ -361,6 +370,7 @@ def parse_params(
         page=page,
         per_page=per_page,
         noplace=noplace,
+        place_mode=place_mode,
         nofunction=nofunction,
         nosector=nosector,
         range_args=range_args,
@@ -369,6 +379,7 @@ def parse_params(
 
 
 __all__ = [
+    "PLACE_MODES",
     "DEFAULT_PER_PAGE",
     "DEFAULT_SORTS",
     "RangeParam",

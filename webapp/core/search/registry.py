@@ -56,6 +56,9 @@ class PageSpec:
     sorts: tuple[str, ...] = ("relevance", "recent", "name", "distance")
     #: The order without search words and without a place ("recent"; "soonest" for events).
     browse_sort: str = "recent"
+    #: ids → {id: row} with only what a result list shows, in one query (default: EntitySpec.load,
+    #: which may load more for documents and detail pages).
+    hydrate: Callable[[Sequence[int]], dict[int, Any]] | None = None
 
 
 @dataclass
