@@ -187,16 +187,18 @@ def test_main_pages(visitors: dict[str, BrowserSession], seeded: Seeded, lang: s
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_small_phone(visitors: dict[str, BrowserSession], seeded: Seeded, lang: str) -> None:
-    for check in SMALL_PAGES:
-        check_layout(
-            visitors[lang],
-            seeded.path(check),
-            name=check.name,
-            lang=lang,
-            width="small",
-            first_result=check.first_result,
-            axe=False,
-        )
+    """360 px, the narrowest common phone: layout only (axe ran at 390 px)."""
+    for visitor, checks in ((visitors[lang], SMALL_PAGES), (visitors[f"member-{lang}"], SIGNED_IN_PAGES)):
+        for check in checks:
+            check_layout(
+                visitor,
+                seeded.path(check),
+                name=check.name,
+                lang=lang,
+                width="small",
+                first_result=check.first_result,
+                axe=False,
+            )
 
 
 @pytest.mark.parametrize("width", ["desktop", "phone"])
@@ -241,11 +243,34 @@ def test_filters_fold_behind_a_button_on_the_phone(
     page.set_viewport_size({"width": 1280, "height": 800})
     visitor.goto("/directory")
     assert page.locator("#f-function").is_visible(), "the filters are hidden on a wide screen"
+    assert page.evaluate("() => document.querySelector('details.filters').open"), "shown but announced closed"
     aside = page.locator("aside.facets").bounding_box()
     results = page.locator("li.result").first.bounding_box()
     assert aside and results and aside["x"] + aside["width"] <= results["x"], (
         "filters are not beside the results"
     )
+
+
+def test_filters_work_without_javascript(chromium: Any, live_server: LiveServer, seeded: Seeded) -> None:
+    """The fold is CSS and <details> only: with scripts off the phone still gets results first
+    and a working Filters button, and a wide screen still shows the filters."""
+    context = chromium.new_context(
+        java_script_enabled=False, locale="de", viewport={"width": 390, "height": 844}
+    )
+    try:
+        page = context.new_page()
+        page.goto(live_server.url("/directory"))
+        assert not page.locator("#f-function").is_visible()
+        first = page.locator("li.result").first.bounding_box()
+        assert first and first["y"] + 40 <= 844, f"first result at {first}"
+        page.locator("details.filters > summary").click()
+        assert page.locator("#f-function").is_visible()
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.goto(live_server.url("/directory"))
+        assert page.locator("#f-function").is_visible(), "wide screen without scripts: filters hidden"
+        assert page.evaluate("() => document.querySelector('details.filters').open") is False
+    finally:
+        context.close()
 
 
 def test_footer_ends_the_screen_and_the_disclaimer_shows_once(
