@@ -13,7 +13,7 @@ Another module adds its pages with one line in PAGES (or SIGNED_IN_PAGES), e.g.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 import pytest
@@ -58,6 +58,16 @@ SIGNED_IN_PAGES = [
     PageCheck("dashboard", "/account"),
     PageCheck("edit-card", "/directory/card"),
 ]
+#: The rest of what a member opens: checked at 360 px in the longest languages, axe in English.
+OTHER_SIGNED_IN_PAGES = [
+    PageCheck("settings", "/account/settings"),
+    PageCheck("change-email", "/account/email"),
+    PageCheck("export", "/account/export"),
+    PageCheck("delete-account", "/account/delete"),
+    PageCheck("messages", "/directory/messages"),
+    PageCheck("publish", "/directory/cards/member/{own}/publish"),
+]
+OTHER_PAGES = [PageCheck("reset", "/reset")]
 #: The long-option pages again at 360 px (small Android phones) and in dark mode.
 SMALL_PAGES = [p for p in PAGES if p.name in ("directory", "directory-search", "clients", "member-card")]
 DARK_PAGES = [p for p in PAGES if p.name in ("home", "directory-search", "member-card", "signin")]
@@ -69,9 +79,11 @@ class Seeded:
     client: int
     #: lang → e-mail of a member with that account language and a card of their own.
     accounts: dict[str, str]
+    #: lang → that member's own card.
+    own_cards: dict[str, int] = field(default_factory=dict)
 
-    def path(self, check: PageCheck) -> str:
-        return check.path.format(member=self.member, client=self.client)
+    def path(self, check: PageCheck, lang: str = "en") -> str:
+        return check.path.format(member=self.member, client=self.client, own=self.own_cards.get(lang))
 
 
 @pytest.fixture(scope="module")
@@ -100,14 +112,16 @@ def seeded(live_server: LiveServer) -> Seeded:
             skills=["Rindfleischetikettierungsüberwachungsaufgabenübertragung"],
             **place_values(place("Ghent")),
         )
-        accounts = {}
+        accounts, own = {}, {}
         for lang in LANGS:
             email = f"layout-{lang}@members.example"
             user = make_user(email, password=PASSWORD, locale=lang)
-            member_card(user, visibility="public", display_name=f"Layout {lang.upper()}", headline="Tester")
-            accounts[lang] = email
+            card = member_card(
+                user, visibility="public", display_name=f"Layout {lang.upper()}", headline="Tester"
+            )
+            accounts[lang], own[lang] = email, card.id
         db.session.commit()
-        seeded = Seeded(member=long_one.id, client=clients[0].id, accounts=accounts)
+        seeded = Seeded(member=long_one.id, client=clients[0].id, accounts=accounts, own_cards=own)
         db.session.remove()
 
     import urllib.request
@@ -216,6 +230,25 @@ def test_dark_mode(dark_visitor: BrowserSession, seeded: Seeded, width: str) -> 
     background = dark_visitor.page.evaluate("() => getComputedStyle(document.body).backgroundColor")
     assert background == "rgb(18, 22, 21)", f"dark mode not applied: body background {background}"
     _axe_note()
+
+
+@pytest.mark.parametrize(("lang", "width"), [("de", "small"), ("fr", "small"), ("en", "desktop")])
+def test_other_pages(visitors: dict[str, BrowserSession], seeded: Seeded, lang: str, width: str) -> None:
+    """The account and card pages beyond the main ones fit the phone too (axe at desktop)."""
+    for visitor, checks in (
+        (visitors[lang], OTHER_PAGES),
+        (visitors[f"member-{lang}"], OTHER_SIGNED_IN_PAGES),
+    ):
+        for check in checks:
+            check_layout(
+                visitor,
+                seeded.path(check, lang),
+                name=check.name,
+                lang=lang,
+                width=width,
+                axe=width == "desktop",
+            )
+    check_layout(visitors[lang], "/no-such-page", name="not-found", lang=lang, width=width, expect_status=404)
 
 
 def test_filters_fold_behind_a_button_on_the_phone(
