@@ -94,3 +94,62 @@ def test_disclaimer_once_on_pages_with_cards(app, client):
         html = client.get(path).get_data(as_text=True)
         assert html.count("not liable") == 1, (path, html.count("not liable"))
     assert "not liable" not in client.get("/signin").get_data(as_text=True)
+
+
+def _heading_levels(html: str) -> list[int]:
+    return [int(level) for level in re.findall(r"<h([1-6])[\s>]", html)]
+
+
+def _outline_problems(levels: list[int]) -> list[str]:
+    problems = [] if levels.count(1) == 1 and levels[0] == 1 else [f"h1s: {levels}"]
+    problems += [f"h{a} then h{b}" for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
+    return problems
+
+
+def test_every_page_has_one_h1_and_skips_no_heading_level(app, client, user, other_user, staff):
+    """The outline on every page a visitor, a member, a client or staff can open (the browser
+    tests check the main ones as rendered; this walks the rest from the server's HTML)."""
+    from tests.conftest import sign_in
+    from tests.factories import client_card, member_card
+
+    card = member_card(user, visibility="public", display_name="Ann Peeters")
+    organisation = client_card(other_user, visibility="public", name="Theater Oost")
+    anonymous = [
+        "/",
+        "/directory",
+        "/directory?q=photographer",
+        "/directory?page=99",
+        "/directory/clients",
+        f"/directory/members/{card.id}",
+        f"/directory/clients/{organisation.id}",
+        "/signin",
+        "/signup",
+        "/reset",
+        "/no-such-page",
+    ]
+    member = [
+        "/account",
+        "/account/settings",
+        "/account/email",
+        "/account/export",
+        "/account/delete",
+        "/directory/card",
+        f"/directory/members/{card.id}",
+        f"/directory/cards/member/{card.id}/publish",
+        f"/directory/contact/client/{organisation.id}",
+        "/directory/messages",
+    ]
+    checked = []
+    for who, paths in (("anonymous", anonymous), ("member", member), ("staff", ["/directory/staff/reports"])):
+        browser = app.test_client()
+        if who == "member":
+            sign_in(browser, user)
+        elif who == "staff":
+            sign_in(browser, staff)
+        for path in paths:
+            response = browser.get(path)
+            assert response.status_code in (200, 404), (who, path, response.status_code)
+            levels = _heading_levels(response.get_data(as_text=True))
+            assert not _outline_problems(levels), (who, path, levels)
+            checked.append(path)
+    assert len(checked) == len(anonymous) + len(member) + 1

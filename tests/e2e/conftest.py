@@ -383,6 +383,15 @@ class LayoutReport:
         return [v for v in self.violations if v["impact"] in AXE_FAILING]
 
 
+_written: list[Path] = []
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say where this run's screenshots went (they are the issue's "artifacts")."""
+    if _written:
+        terminalreporter.write_line(f"e2e: {len(_written)} screenshots and axe reports in {ARTIFACTS_DIR}")
+
+
 def heading_problems(headings: list[tuple[int, str]]) -> list[str]:
     """One h1 first, and never a level skipped on the way down (h1 → h3)."""
     problems = []
@@ -454,6 +463,7 @@ def check_layout(
     ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
     shot = ARTIFACTS_DIR / f"{name}-{lang}-{width}.png"
     page.screenshot(path=str(shot), full_page=True)
+    _written.append(shot)
     shot_taken = time.perf_counter()
 
     violations: list[dict[str, Any]] = []

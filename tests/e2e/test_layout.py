@@ -13,7 +13,7 @@ Another module adds its pages with one line in PAGES (or SIGNED_IN_PAGES), e.g.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 import pytest
@@ -58,6 +58,16 @@ SIGNED_IN_PAGES = [
     PageCheck("dashboard", "/account"),
     PageCheck("edit-card", "/directory/card"),
 ]
+#: The rest of what a member opens: checked at 360 px in the longest languages, axe in English.
+OTHER_SIGNED_IN_PAGES = [
+    PageCheck("settings", "/account/settings"),
+    PageCheck("change-email", "/account/email"),
+    PageCheck("export", "/account/export"),
+    PageCheck("delete-account", "/account/delete"),
+    PageCheck("messages", "/directory/messages"),
+    PageCheck("publish", "/directory/cards/member/{own}/publish"),
+]
+OTHER_PAGES = [PageCheck("reset", "/reset")]
 #: The long-option pages again at 360 px (small Android phones) and in dark mode.
 SMALL_PAGES = [p for p in PAGES if p.name in ("directory", "directory-search", "clients", "member-card")]
 DARK_PAGES = [p for p in PAGES if p.name in ("home", "directory-search", "member-card", "signin")]
@@ -69,9 +79,11 @@ class Seeded:
     client: int
     #: lang → e-mail of a member with that account language and a card of their own.
     accounts: dict[str, str]
+    #: lang → that member's own card.
+    own_cards: dict[str, int] = field(default_factory=dict)
 
-    def path(self, check: PageCheck) -> str:
-        return check.path.format(member=self.member, client=self.client)
+    def path(self, check: PageCheck, lang: str = "en") -> str:
+        return check.path.format(member=self.member, client=self.client, own=self.own_cards.get(lang))
 
 
 @pytest.fixture(scope="module")
@@ -100,14 +112,16 @@ def seeded(live_server: LiveServer) -> Seeded:
             skills=["Rindfleischetikettierungsüberwachungsaufgabenübertragung"],
             **place_values(place("Ghent")),
         )
-        accounts = {}
+        accounts, own = {}, {}
         for lang in LANGS:
             email = f"layout-{lang}@members.example"
             user = make_user(email, password=PASSWORD, locale=lang)
-            member_card(user, visibility="public", display_name=f"Layout {lang.upper()}", headline="Tester")
-            accounts[lang] = email
+            card = member_card(
+                user, visibility="public", display_name=f"Layout {lang.upper()}", headline="Tester"
+            )
+            accounts[lang], own[lang] = email, card.id
         db.session.commit()
-        seeded = Seeded(member=long_one.id, client=clients[0].id, accounts=accounts)
+        seeded = Seeded(member=long_one.id, client=clients[0].id, accounts=accounts, own_cards=own)
         db.session.remove()
 
     import urllib.request
@@ -187,16 +201,18 @@ def test_main_pages(visitors: dict[str, BrowserSession], seeded: Seeded, lang: s
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_small_phone(visitors: dict[str, BrowserSession], seeded: Seeded, lang: str) -> None:
-    for check in SMALL_PAGES:
-        check_layout(
-            visitors[lang],
-            seeded.path(check),
-            name=check.name,
-            lang=lang,
-            width="small",
-            first_result=check.first_result,
-            axe=False,
-        )
+    """360 px, the narrowest common phone: layout only (axe ran at 390 px)."""
+    for visitor, checks in ((visitors[lang], SMALL_PAGES), (visitors[f"member-{lang}"], SIGNED_IN_PAGES)):
+        for check in checks:
+            check_layout(
+                visitor,
+                seeded.path(check),
+                name=check.name,
+                lang=lang,
+                width="small",
+                first_result=check.first_result,
+                axe=False,
+            )
 
 
 @pytest.mark.parametrize("width", ["desktop", "phone"])
@@ -214,6 +230,25 @@ def test_dark_mode(dark_visitor: BrowserSession, seeded: Seeded, width: str) -> 
     background = dark_visitor.page.evaluate("() => getComputedStyle(document.body).backgroundColor")
     assert background == "rgb(18, 22, 21)", f"dark mode not applied: body background {background}"
     _axe_note()
+
+
+@pytest.mark.parametrize(("lang", "width"), [("de", "small"), ("fr", "small"), ("en", "desktop")])
+def test_other_pages(visitors: dict[str, BrowserSession], seeded: Seeded, lang: str, width: str) -> None:
+    """The account and card pages beyond the main ones fit the phone too (axe at desktop)."""
+    for visitor, checks in (
+        (visitors[lang], OTHER_PAGES),
+        (visitors[f"member-{lang}"], OTHER_SIGNED_IN_PAGES),
+    ):
+        for check in checks:
+            check_layout(
+                visitor,
+                seeded.path(check, lang),
+                name=check.name,
+                lang=lang,
+                width=width,
+                axe=width == "desktop",
+            )
+    check_layout(visitors[lang], "/no-such-page", name="not-found", lang=lang, width=width, expect_status=404)
 
 
 def test_filters_fold_behind_a_button_on_the_phone(
@@ -241,11 +276,34 @@ def test_filters_fold_behind_a_button_on_the_phone(
     page.set_viewport_size({"width": 1280, "height": 800})
     visitor.goto("/directory")
     assert page.locator("#f-function").is_visible(), "the filters are hidden on a wide screen"
+    assert page.evaluate("() => document.querySelector('details.filters').open"), "shown but announced closed"
     aside = page.locator("aside.facets").bounding_box()
     results = page.locator("li.result").first.bounding_box()
     assert aside and results and aside["x"] + aside["width"] <= results["x"], (
         "filters are not beside the results"
     )
+
+
+def test_filters_work_without_javascript(chromium: Any, live_server: LiveServer, seeded: Seeded) -> None:
+    """The fold is CSS and <details> only: with scripts off the phone still gets results first
+    and a working Filters button, and a wide screen still shows the filters."""
+    context = chromium.new_context(
+        java_script_enabled=False, locale="de", viewport={"width": 390, "height": 844}
+    )
+    try:
+        page = context.new_page()
+        page.goto(live_server.url("/directory"))
+        assert not page.locator("#f-function").is_visible()
+        first = page.locator("li.result").first.bounding_box()
+        assert first and first["y"] + 40 <= 844, f"first result at {first}"
+        page.locator("details.filters > summary").click()
+        assert page.locator("#f-function").is_visible()
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.goto(live_server.url("/directory"))
+        assert page.locator("#f-function").is_visible(), "wide screen without scripts: filters hidden"
+        assert page.evaluate("() => document.querySelector('details.filters').open") is False
+    finally:
+        context.close()
 
 
 def test_footer_ends_the_screen_and_the_disclaimer_shows_once(

@@ -4,10 +4,16 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const select of document.querySelectorAll("select.autosubmit")) {
     select.addEventListener("change", () => select.form.submit());
   }
-  // Wide screens show the filters beside the results; browsers without ::details-content
-  // (the CSS that keeps a closed <details> visible there) get it opened instead.
-  if (!CSS.supports("selector(::details-content)") && window.matchMedia("(min-width: 50.01rem)").matches) {
-    for (const panel of document.querySelectorAll("details.filters")) panel.open = true;
+  // Search filters (templates/_layout.html): beside the results on wide screens, behind the
+  // "Filters" summary on narrow ones. CSS alone shows them on wide screens; opening the
+  // <details> there too keeps its announced state true (and serves browsers without
+  // ::details-content). Crossing the breakpoint folds or unfolds them.
+  const wide = window.matchMedia("(min-width: 50.01rem)");
+  const panels = document.querySelectorAll("details.filters");
+  const fit = () => { for (const panel of panels) panel.open = wide.matches; };
+  if (panels.length) {
+    fit();
+    wide.addEventListener("change", fit);
   }
   for (const el of document.querySelectorAll("[data-confirm]")) {
     el.addEventListener("submit", (event) => {
