@@ -308,6 +308,9 @@ def _cases() -> list[Case]:
     add("healthz", "GET", "/healthz", "/healthz", ALL_200)
     add("language", "POST", "/language", "/language", E("redirect"), data={"lang": "nl", "next": "/"})
     add("static", "GET", "/static/<path:filename>", "/static/css/site.css", ALL_200)
+    add("privacy", "GET", "/privacy", "/privacy", ALL_200)
+    add("terms", "GET", "/terms", "/terms", ALL_200)
+    add("imprint", "GET", "/imprint", "/imprint", ALL_200)
 
     # --- accounts (owner = u_pub, a member with a card)
     add("signup", "GET", "/signup", "/signup", E("redirect", anonymous="200"))
@@ -344,6 +347,9 @@ def _cases() -> list[Case]:
         "/account/email/confirm/not-a-token", E("400"))
     add("export", "GET", "/account/export", "/account/export", SIGNED_IN_PAGE)
     add("export.post", "POST", "/account/export", "/account/export", SIGNED_IN_PAGE)
+    add("export.zip.post", "POST", "/account/export", "/account/export", SIGNED_IN_PAGE,
+        data={"submit_zip": "1"})
+    add("consent.post", "POST", "/account/consent", "/account/consent", E("redirect", anonymous="login"))
     add("delete_account", "GET", "/account/delete", "/account/delete", SIGNED_IN_PAGE)
     add("delete_account.post", "POST", "/account/delete", "/account/delete", SIGNED_IN_PAGE, data=wrong)
 
@@ -609,6 +615,9 @@ def test_post_without_csrf_token_is_400(holder: WorldHolder, case: Case, role: s
 PUBLIC_GET = {
     "core.home",
     "core.healthz",
+    "core.privacy",
+    "core.terms",
+    "core.imprint",
     "static",
     "accounts.signup",
     "accounts.signup_sent",

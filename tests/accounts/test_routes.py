@@ -27,8 +27,14 @@ ROUTES = {
     "accounts.confirm_email": ("/account/email/confirm/tok", True),
     "accounts.export": ("/account/export", False),
     "accounts.delete": ("/account/delete", False),
+    "accounts.consent": ("/account/consent", False),
 }
-POST_ONLY = {"accounts.signout", "accounts.resend_verification", "accounts.change_password"}
+POST_ONLY = {
+    "accounts.signout",
+    "accounts.resend_verification",
+    "accounts.change_password",
+    "accounts.consent",
+}
 GET_ONLY = {"accounts.dashboard", "accounts.signup_sent"}
 
 

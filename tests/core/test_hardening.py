@@ -9,7 +9,7 @@ HUGE = "99999999999999999999999"
 
 
 def _int_rules(app) -> list:
-    return [rule for rule in app.url_map.iter_rules() if "int" in str(rule) and "GET" in rule.methods]
+    return [rule for rule in app.url_map.iter_rules() if "<int:" in str(rule) and "GET" in rule.methods]
 
 
 def test_every_int_route_answers_404_for_an_id_past_any_integer(app, client):

@@ -59,3 +59,17 @@ def test_past_the_end_of_an_empty_search_links_back_to_the_first_page(web):
     assert "There is no page 3" in panel and "No cards match this search." in panel
     link = re.search(r'href="([^"]+)"', panel).group(1).replace("&amp;", "&")
     assert link.startswith("/directory?") and "place=Eupen" in link and "page=" not in link
+
+
+@pytest.mark.parametrize(
+    ("lang", "no_page", "ends"),
+    [
+        ("nl", "Er is geen pagina 999", "De resultaten eindigen op pagina 1."),
+        ("fr", "Il n'y a pas de page 999", "Les résultats s'arrêtent à la page 1."),
+        ("de", "Es gibt keine Seite 999", "Die Ergebnisse enden auf Seite 1."),
+    ],
+)
+def test_past_the_end_in_each_language(web, lang, no_page, ends):
+    html = web.get("/directory?page=999", headers={"Accept-Language": lang}).get_data(as_text=True)
+    panel = _panel(html).replace("&#39;", "'")
+    assert no_page in panel and ends in panel

@@ -429,7 +429,7 @@ def test_a_member_without_a_card_is_named_in_the_recipients_language(app, client
     assert _send(client, card.id).status_code == 302
     body = _relayed_body(app, smtp_server)
     assert body.strip().startswith(
-        "kim.cardless@example.net, een lid van de coöperatie zonder kaart in de gids, heeft u"
+        "kim.cardless@example.net, een lid van de coöperatie zonder kaart in de gids, stuurde je een bericht"
     )
 
 
