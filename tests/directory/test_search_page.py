@@ -458,3 +458,12 @@ def test_wider_counts_drop_an_unpublished_card_at_once(app, client, db):
     assert data["query"]["wider"][-1]["total"] == 1  # before the outbox drains
     assert "Anna Peeters" not in visible_text(get(client, "/directory?q=fotograaf+in+Gent"))
     assert everywhere() == 1
+
+
+def test_the_search_box_carries_the_place_mode_only_with_a_place_parameter(web):
+    searchbox = r'<form class="searchbox".*?</form>'
+    typed = re.search(searchbox, get(web, "/directory?q=fotograaf&place=Gent&place_mode=near"), re.S).group(0)
+    assert 'name="place_mode" value="near"' in typed
+    # A place understood from the words: new words are understood afresh ("in Leuven" filters).
+    from_text = re.search(searchbox, get(web, "/directory?q=fotograaf+Gent&place_mode=within"), re.S).group(0)
+    assert "place_mode" not in from_text
