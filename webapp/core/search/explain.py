@@ -127,6 +127,7 @@ def explain(
     boosted: list[tuple[str, str]] = []
     distance: str | None = None
     matched: list[str] = []
+    matched_folded: list[str] = []
     semantic = False
     for item in hit.why:
         detail = item.detail or {}
@@ -142,10 +143,9 @@ def explain(
                 term = strip_markers(str(term)).strip()
                 folded = term.casefold()
                 # "Portrait" and "portraits" are one match.
-                if term and not any(
-                    m.casefold().startswith(folded) or folded.startswith(m.casefold()) for m in matched
-                ):
+                if term and not any(m.startswith(folded) or folded.startswith(m) for m in matched_folded):
                     matched.append(term)
+                    matched_folded.append(folded)
         elif item.kind == "semantic":
             semantic = True
     # "photographer" already says "photography": drop sector tags the matched trade implies.
