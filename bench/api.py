@@ -81,15 +81,19 @@ def measure(app: Any, repeat: int, warm: bool = False, profile_path: Any = None)
             weights = service.weights(query)
             used[i] = [e.name for e in embedders if weights.get(e.name, 0) > 0]
 
+    cpu = {m: Timing() for m in (*MODES, "browse")}
+
     def call(q: BenchQuery, mode: str) -> float:
         _clear(service, warm)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.thread_time()
         response = client.get(
             "/api/v1/members/search",
             query_string={**q.params, "mode": mode},
             headers={"Accept-Language": q.lang or "en"},
         )
         ms = (time.perf_counter() - started) * 1000
+        cpu_ms = (time.thread_time() - cpu_started) * 1000
+        cpu["browse" if q.kind == "browse" else mode].add(cpu_ms)
         if response.status_code != 200:
             raise RuntimeError(
                 f"API {q.params} {mode}: {response.status_code} {response.get_data(as_text=True)[:300]}"
@@ -101,6 +105,8 @@ def measure(app: Any, repeat: int, warm: bool = False, profile_path: Any = None)
     pairs = [(i, m) for i, q in enumerate(QUERY_MIX) for m in (MODES if q.kind != "browse" else ("hybrid",))]
     for i, mode in pairs:  # one untimed pass: first touches
         call(QUERY_MIX[i], mode)
+    for t in cpu.values():
+        t.samples.clear()
     timings = {m: Timing() for m in MODES}
     timings["browse"] = Timing()
     bare = Timing()
@@ -118,6 +124,9 @@ def measure(app: Any, repeat: int, warm: bool = False, profile_path: Any = None)
                 text = understood["hybrid"][i][1].text.strip()
                 bare.add(bare_cost(embedders, matrices, text, used[i]))
     out: dict[str, Any] = {m: t.as_dict() for m, t in timings.items()}
+    # CPU time of the request's thread (the encoders run in it: one intra-op thread per query):
+    # what the request costs whatever else shares the machine.
+    out["cpu"] = {m: t.as_dict() for m, t in cpu.items()}
     out["bare_embed_scan"] = bare.as_dict()
     out["hybrid_by_kind"] = {k: t.as_dict() for k, t in sorted(by_kind.items())}
     out["ratio_hybrid_vs_bare_p50"] = round(timings["hybrid"].p50 / bare.p50, 2)
@@ -193,8 +202,10 @@ def _print(n: int, r: dict[str, Any]) -> None:
     print(f"  GET /api/v1/members/search at {n:,} cards (test client, caches {r['caches']}):")
     for key in (*MODES, "browse", "bare_embed_scan"):
         t = r[key]
+        c = r["cpu"].get(key)
+        cpu = f"  cpu p50 {c['p50_ms']:5.1f} p95 {c['p95_ms']:5.1f}" if c else ""
         print(
-            f"    {key:16s} p50 {t['p50_ms']:7.1f} ms  p95 {t['p95_ms']:7.1f} ms"
+            f"    {key:16s} p50 {t['p50_ms']:7.1f} ms  p95 {t['p95_ms']:7.1f} ms{cpu}"
             f"  (n={t['n']}, load {t['load']})"
         )
     print(

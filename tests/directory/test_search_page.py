@@ -458,3 +458,35 @@ def test_wider_counts_drop_an_unpublished_card_at_once(app, client, db):
     assert data["query"]["wider"][-1]["total"] == 1  # before the outbox drains
     assert "Anna Peeters" not in visible_text(get(client, "/directory?q=fotograaf+in+Gent"))
     assert everywhere() == 1
+
+
+def test_the_search_box_carries_the_place_mode_only_with_a_place_parameter(web):
+    searchbox = r'<form class="searchbox".*?</form>'
+    typed = re.search(searchbox, get(web, "/directory?q=fotograaf&place=Gent&place_mode=near"), re.S).group(0)
+    assert 'name="place_mode" value="near"' in typed
+    # A place understood from the words: new words are understood afresh ("in Leuven" filters).
+    from_text = re.search(searchbox, get(web, "/directory?q=fotograaf+Gent&place_mode=within"), re.S).group(0)
+    assert "place_mode" not in from_text
+
+
+def test_result_rows_keep_the_cards_sector_order_and_cards_without_sectors(app, db):
+    """Hydration's one query (result_rows): sectors in the card's own order, a card without a
+    sector still there, and visibility read fresh from the database on every call."""
+    from webapp.core.search.documents import result_rows
+    from webapp.directory.models import MemberProfile, MemberSector
+
+    spec = {**CORPUS[0], "sectors": ["music", "photography", "events"]}
+    card = make_member(spec)
+    bare = make_member({**CORPUS[9], "sectors": []}, 9)
+    db.session.commit()
+    assert card.sectors == [code("sector", s) for s in spec["sectors"]]
+    rows = result_rows(
+        MemberProfile, [card.id, bare.id, 999_999], ("display_name",), (MemberSector, MemberSector.profile_id)
+    )
+    assert set(rows) == {card.id, bare.id}
+    assert rows[card.id].sectors == card.sectors and rows[card.id].display_name == "Anna Peeters"
+    assert rows[bare.id].sectors == [] and rows[card.id].visibility == "public"
+    db.session.execute(
+        MemberProfile.__table__.update().where(MemberProfile.id == card.id).values(visibility="draft")
+    )
+    assert result_rows(MemberProfile, [card.id], ())[card.id].visibility == "draft"

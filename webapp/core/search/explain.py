@@ -17,12 +17,14 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from indexer.types import HL_END, HL_START, Hit
+from webapp.taxonomy import get_taxonomy
 from webapp.taxonomy.labels import (
     all_labels,
     country_label,
     function_sectors,
     language_label,
     place_id_label,
+    reader_language,
     region_label,
     taxonomy_label,
 )
@@ -71,17 +73,35 @@ def facet_label(field_name: str, key: str, lang: str, extra: Mapping[str, FacetL
     """A facet value as the reader sees it: "Fotografie", "Belgique", "Vlaanderen (BE)", "Gand"."""
     if extra and field_name in extra:
         return extra[field_name](key, lang)
-    if field_name in ("sector", "function"):
-        return taxonomy_label(field_name, key, lang)
-    if field_name == "country":
-        return country_label(key, lang)
-    if field_name == "language":
-        return language_label(key, lang)
+    if field_name in STATIC_LABELS:
+        return static_label(field_name, key, lang)
     if field_name == "region":
         return region_label(key, lang)
     if field_name == "city" and key.isdigit():
         return place_id_label(key, lang) or key
     return key
+
+
+#: Facet fields whose labels come from data fixed for the process (taxonomy, CLDR).
+STATIC_LABELS = ("sector", "function", "country", "language")
+
+
+def static_label(field_name: str, key: str, lang: str) -> str:
+    """A sector, function, country or language label from a bounded table filled on first use:
+    a page labels every facet value and every result's tags (hundreds of look-ups at 10k cards).
+    Keyed on the taxonomy object too, so a reloaded taxonomy is a new key; labels carry no rows
+    and no visibility."""
+    # An empty lang means "the request's": resolve it before it becomes part of the key.
+    return _static_label(field_name, key, reader_language(lang), id(get_taxonomy()))
+
+
+@lru_cache(maxsize=16384)
+def _static_label(field_name: str, key: str, lang: str, _taxonomy: int) -> str:
+    if field_name in ("sector", "function"):
+        return taxonomy_label(field_name, key, lang)
+    if field_name == "country":
+        return country_label(key, lang)
+    return language_label(key, lang)
 
 
 def _tag(label: str, lang: str) -> str:
@@ -127,13 +147,14 @@ def explain(
     boosted: list[tuple[str, str]] = []
     distance: str | None = None
     matched: list[str] = []
+    matched_folded: list[str] = []
     semantic = False
     for item in hit.why:
         detail = item.detail or {}
         if item.kind == "boost":
             facet, value = detail.get("facet"), detail.get("value")
             if facet in ("function", "sector") and value:
-                tags.append(_tag(taxonomy_label(facet, str(value), lang), lang))
+                tags.append(_tag(static_label(str(facet), str(value), lang), lang))
                 boosted.append((str(facet), str(value)))
         elif item.kind == "distance" and detail.get("km") is not None:
             distance = away(float(detail["km"]))
@@ -142,10 +163,9 @@ def explain(
                 term = strip_markers(str(term)).strip()
                 folded = term.casefold()
                 # "Portrait" and "portraits" are one match.
-                if term and not any(
-                    m.casefold().startswith(folded) or folded.startswith(m.casefold()) for m in matched
-                ):
+                if term and not any(m.startswith(folded) or folded.startswith(m) for m in matched_folded):
                     matched.append(term)
+                    matched_folded.append(folded)
         elif item.kind == "semantic":
             semantic = True
     # "photographer" already says "photography": drop sector tags the matched trade implies.

@@ -23,7 +23,14 @@ from markupsafe import Markup, escape
 from indexer.types import HL_START, GeoFilter, Hit, SearchQuery
 from webapp.core.permissions import visible_visibilities
 from webapp.core.places import distinct_places
-from webapp.core.search.explain import explain, facet_label, km_text, render_highlight, strip_markers
+from webapp.core.search.explain import (
+    explain,
+    facet_label,
+    km_text,
+    render_highlight,
+    static_label,
+    strip_markers,
+)
 from webapp.core.search.outbox import hidden_while_lagging
 from webapp.core.search.params import (
     MAX_WINDOW,
@@ -37,11 +44,9 @@ from webapp.core.search.registry import EntitySpec, PageSpec, entities
 from webapp.core.search.service import run_search
 from webapp.taxonomy import get_gazetteer, get_taxonomy, haversine_km
 from webapp.taxonomy.labels import (
-    country_label,
     function_sectors,
     place_name_label,
     reader_language,
-    sector_labels,
     taxonomy_label,
 )
 from webapp.taxonomy.understand import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, understand
@@ -674,11 +679,11 @@ def _hydrate(
                 summary=page_spec.summary(row) or "",
                 snippet=snippet,
                 sectors=sectors,
-                sector_labels=sector_labels(sectors, lang),
+                sector_labels=[static_label("sector", code, lang) for code in sectors],
                 place=getattr(row, "place_name", None),
                 place_label=(place_name_label(row, lang) or "") if hasattr(row, "place_name") else "",
                 country=country,
-                country_label=country_label(country, lang),
+                country_label=static_label("country", country, lang) if country else "",
                 distance_km=_distance(hit, row, center),
                 score=round(float(hit.score), 4),
                 why=explain(hit, lang, page_spec.tags(row), query_text),
