@@ -74,8 +74,14 @@ def build() -> list[dict]:
 def main() -> int:
     from webapp import create_app
 
-    app = create_app({"TESTING": True, "DATA_DIR": str(HERE / ".build"), "BACKGROUND_WORKERS": False,
-                      "DEMO_ON_FIRST_START": False})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": str(HERE / ".build"),
+            "BACKGROUND_WORKERS": False,
+            "DEMO_ON_FIRST_START": False,
+        }
+    )
     with app.app_context():
         cards = build()
     with open(HERE / "cards.jsonl", "w", encoding="utf-8") as fh:
