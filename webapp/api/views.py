@@ -72,7 +72,10 @@ def search_payload(spec: EntitySpec, page: SearchPage) -> dict[str, Any]:
             "place": _place(page),
             "sectors": list(dict.fromkeys(page.sectors)),
             "functions": list(dict.fromkeys(page.functions)),
+            "unknown_place": page.unknown_place,
+            "did_you_mean": page.did_you_mean.label if page.did_you_mean is not None else None,
         },
+        "no_good_match": page.no_good_match,
         "results": [
             {
                 "id": r.id,

@@ -494,9 +494,10 @@ class Understander:
             index = self.__dict__["_place_typo_index"] = (TypoIndex(sorted(biggest)), biggest)
         return index
 
-    def suggest_place(self, word: str, *, cue: bool) -> Place | None:
-        """The place a misspelt name probably means ("Gnet" → Gent): one edit (a swap of two
-        letters counts one) from a known name of a big enough place, the biggest if several."""
+    def suggest_place(self, word: str, *, cue: bool) -> tuple[Place, str] | None:
+        """The place a misspelt name probably means ("Gnet" → Gent) and the folded name it is one
+        edit from (a swap of two letters counts one): a name of a big enough place, the biggest
+        if several."""
         folded = normalize(word)
         if len(folded) < 4 or not folded.isalpha():
             return None
@@ -507,7 +508,24 @@ class Understander:
             return None
         key = max(hits, key=lambda kd: (-kd[1], biggest[kd[0]]))[0]
         places = self.gazetteer.resolve(key)
-        return places[0] if places else None
+        return (places[0], key) if places else None
+
+    def _suggest_cached(self, word: str, cue: bool) -> tuple[Place, str] | None:
+        cache = self.__dict__.setdefault("_suggest_cache", {})
+        key = (normalize(word), cue)
+        if key not in cache:
+            if len(cache) > 20_000:
+                cache.clear()
+            cache[key] = self.suggest_place(word, cue=cue)
+        return cache[key]
+
+    def _spelling(self, place: Place, key: str, typed: str) -> str:
+        """The name meant, written as its own label would be ("gent" → "Gent", "liege" → "Liège"),
+        so "did you mean" changes only the misspelt word, in the language it was typed in."""
+        for label in [place.name, *PLACE_LABELS.get(place.id, ())]:
+            if label and normalize(label) == key:
+                return label
+        return key.capitalize() if typed[:1].isupper() else key
 
     def _unknown_place(
         self, result: Interpretation, tokens: list[Token], terms: list[TermMatch], lang: str
@@ -528,16 +546,16 @@ class Understander:
                 ):
                     after_cue = not cue.weak
                     break
-            if token.folded in self.common and not after_cue:
-                continue
-            suggestion = self.suggest_place(token.text, cue=after_cue)
             capitalised = token.text[:1].isupper() and i > 0
+            if not (after_cue or capitalised) or (token.folded in self.common and not after_cue):
+                continue  # a place is typed after a cue or with a capital ("fotograaf Gnet")
+            suggestion = self._suggest_cached(token.text, after_cue)
             if suggestion is None and not (after_cue and capitalised and token.folded not in self.common):
                 continue
             result.unknown_place = token.text
             result.unknown_place_span = (token.start, token.end)
             if suggestion is not None:
-                result.place_suggestion = self.gazetteer.label(suggestion, lang)
+                result.place_suggestion = self._spelling(suggestion[0], suggestion[1], token.text)
             return
 
     # -- places --

@@ -243,12 +243,18 @@ class _Searcher:
                 postings[tid] = parts
                 idf[tid] = math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
         unseen_idf = math.log(1 + (n_docs + 0.5) / 0.5)
-        for _, variants, weight in qwords:
+        by_expansion = np.zeros(st.n, dtype=bool)
+        for name, variants, weight in qwords:
             tids = [vocab[t] for t in variants if t in vocab and postings.get(vocab[t])]
-            # A word no card has still counts in the query's mass (at the idf of a df-0 term):
-            # a request whose distinctive word matched nothing is not covered by its stop-ish rest.
-            word_idf = max((idf[t] for t in tids), default=unseen_idf)
-            mass += weight * word_idf
+            # Coverage is of the user's own words: an expansion (the understood trade's labels
+            # in other languages) neither adds to the mass nor covers it, a typo's close terms
+            # cover their word at their lower weight.
+            own = weight == 1.0
+            expansion = not own and not name.endswith("~")
+            if own:
+                # A word no card has still counts in the query's mass (at the idf of a df-0 term):
+                # a request whose distinctive word matched nothing is not covered by the rest.
+                mass += max((idf[t] for t in tids), default=unseen_idf)
             if not tids:
                 continue
             if len(tids) == 1:
@@ -256,7 +262,10 @@ class _Searcher:
                 factor = np.float32(weight * idf[tid])
                 for off, rows, data in postings[tid]:
                     scores[off + rows] += data * factor
-                    covered[off + rows] += factor
+                    if expansion:
+                        by_expansion[off + rows] = True
+                    else:
+                        covered[off + rows] += factor
             else:  # a word stemmed several ways matches through its best variant only
                 best = np.zeros(st.n, dtype=np.float32)
                 cover = np.zeros(st.n, dtype=np.float32)
@@ -267,8 +276,14 @@ class _Searcher:
                         best[idx] = np.maximum(best[idx], data * factor)
                         cover[idx] = np.maximum(cover[idx], factor)
                 scores += best
-                covered += cover
-        return scores, covered / np.float32(mass or 1.0)
+                if expansion:
+                    by_expansion |= cover > 0
+                else:
+                    covered += cover
+        coverage = np.minimum(covered / np.float32(mass), 1.0) if mass else np.ones(st.n, np.float32)
+        # A card found only through the expansions matches what was understood, not what was typed.
+        coverage[by_expansion] = np.maximum(coverage[by_expansion], np.float32(fusion.EXPANSION_WEIGHT))
+        return scores, coverage.astype(np.float32, copy=False)
 
     def _vector(self, leg: str, mask: np.ndarray) -> np.ndarray:
         """Cosine similarity per row (-inf outside ``mask``)."""

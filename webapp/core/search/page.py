@@ -129,6 +129,12 @@ class SearchPage:
     degraded: bool
     took_ms: float
     query: SearchQuery
+    #: Place words in the text that name no place we know ("in Reykjavik", "Gnet").
+    unknown_place: str | None = None
+    #: The query with misspelt words / place corrected, as a link that reruns it ("Gent").
+    did_you_mean: Link | None = None
+    #: Text was searched and nothing is a good match (the legs found nothing above their floors).
+    no_good_match: bool = False
 
     @property
     def pages(self) -> int:
@@ -359,6 +365,7 @@ def run(entity: str, params: Mapping[str, Any], viewer: Any, lang: str | None = 
 
     facets = _facets(p, result.facets, facet_fields, lang, page_spec.facet_labels)
     suggestions = _suggestions(p, geo, place_info, parts, text, page_spec) if total == 0 else []
+    unknown_place, did_you_mean = _did_you_mean(p, interp, total)
     return SearchPage(
         entity=entity,
         params=p,
@@ -376,7 +383,26 @@ def run(entity: str, params: Mapping[str, Any], viewer: Any, lang: str | None = 
         degraded=result.degraded,
         took_ms=result.took_ms,
         query=query,
+        unknown_place=unknown_place,
+        did_you_mean=did_you_mean,
+        no_good_match=bool(text) and total == 0 and not result.degraded,
     )
+
+
+#: A corrected spelling is offered when the query as typed finds fewer results than this
+#: (a misspelt place is always pointed out).
+FEW_RESULTS = 5
+
+
+def _did_you_mean(p: Params, interp: Any, total: int) -> tuple[str | None, Link | None]:
+    """The unknown place and the "did you mean" link of an interpretation (issue 8)."""
+    if interp is None or p.place or p.noplace:
+        return None, None
+    unknown = getattr(interp, "unknown_place", None)
+    corrected = interp.did_you_mean() if hasattr(interp, "did_you_mean") else None
+    if corrected and (getattr(interp, "place_suggestion", None) or total < FEW_RESULTS):
+        return unknown, Link(corrected, p.args(q=corrected))
+    return unknown, None
 
 
 def _facets(
