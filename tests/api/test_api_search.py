@@ -42,8 +42,17 @@ def names(data: dict) -> list[str]:
 
 def test_shape_is_exactly_the_documented_one(api):
     data = search(api, "q=fotograaf+Gand")
-    assert set(data) == {"total", "page", "per_page", "query", "results", "facets", "degraded"}
-    assert set(data["query"]) == {"text", "place", "sectors", "functions"}
+    assert set(data) == {
+        "total",
+        "page",
+        "per_page",
+        "query",
+        "results",
+        "facets",
+        "degraded",
+        "no_good_match",
+    }
+    assert set(data["query"]) == {"text", "place", "sectors", "functions", "unknown_place", "did_you_mean"}
     assert set(data["query"]["place"]) == {"name", "lat", "lon", "country", "radius_km"}
     assert data["results"]
     for hit in data["results"]:
