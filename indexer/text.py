@@ -248,8 +248,6 @@ class TypoIndex:
 
     def __init__(self, words: Sequence[str]) -> None:
         self.words = [w for w in dict.fromkeys(words) if w]
-        #: The same words sorted (prefix look-ups by bisection).
-        self.words_sorted = sorted(self.words)
         self._lengths = np.array([len(w) for w in self.words], dtype=np.int16)
         self._first = np.array([ord(w[0]) for w in self.words], dtype=np.int32)
         self._hist = np.zeros((len(self.words), 27), dtype=np.int16)

@@ -451,21 +451,3 @@ def test_a_deleted_document_leaves_no_readable_copy_on_disk(tmp_path, monkeypatc
     reopened.ensure_index("e", DIMS)
     assert lexical(reopened, "number1") == ["d1"] and lexical(reopened, secret) == []
     reopened.close()
-
-
-def test_prefix_expansions_reach_compounds(backend):
-    """An intent's compound head ("huwelijks*", issue 8) matches the vocabulary words it starts
-    ("huwelijksreportages"), as an expansion: never on its own, never the head itself."""
-    docs = [doc(1, word="huwelijksreportages"), doc(2, word="huwelijk"), doc(3, word="reportages")]
-    backend.upsert("e", docs, vectors(docs))
-    assert lexical(backend, "zzqx", expansions=("huwelijks*",)) == ["d1"]
-    assert lexical(backend, "zzqx", expansions=("hu*",)) == []  # too short a prefix: nothing
-    assert lexical(backend, "zzqx") == []
-
-
-def test_unknown_words_match_close_vocabulary_words(backend):
-    docs = [doc(1, word="fotograaf"), doc(2, word="vertaler")]
-    backend.upsert("e", docs, vectors(docs))
-    assert lexical(backend, "fotgraaf") == ["d1"]
-    assert lexical(backend, "fotograaf") == ["d1"]
-    assert lexical(backend, "xyzzy") == []

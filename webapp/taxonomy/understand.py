@@ -23,7 +23,6 @@ from typing import Any
 
 from webapp.taxonomy import get_gazetteer, get_taxonomy
 from webapp.taxonomy.gazetteer import Gazetteer, Place
-from webapp.taxonomy.intents import intent_expansions, intent_of
 from webapp.taxonomy.places_data import PLACE_LABELS
 from webapp.taxonomy.taxonomy import Taxonomy, TermMatch
 from webapp.taxonomy.text import ALL_STOPWORDS, LANGS, STOPWORDS, Token, normalize, tokenize
@@ -227,8 +226,6 @@ class Interpretation:
     place_suggestion: str | None = None
     #: Misspelt words read as taxonomy words: {"typed", "meant", "start", "end"}.
     corrections: list[dict[str, Any]] = field(default_factory=list)
-    #: Occasions named ("wedding"): their words in every language are in ``expansions``.
-    intents: list[str] = field(default_factory=list)
     functions: list[str] = field(default_factory=list)
     sectors: list[str] = field(default_factory=list)
     #: Labels of recognised terms in the other languages (English first).
@@ -447,23 +444,7 @@ class Understander:
                 }
             )
         result.expansions = self._expansions(result, terms)
-        result.intents = self._intents(tokens, result.expansions)
         return result
-
-    def _intents(self, tokens: list[Token], expansions: list[str]) -> list[str]:
-        """Occasion words ("wedding", "Hochzeit", "huwelijksfeest"): their forms in the other
-        languages join the expansions (``webapp.taxonomy.intents``)."""
-        found: list[str] = []
-        for token in tokens:
-            code = intent_of(token.folded)
-            if code is not None and code not in found:
-                found.append(code)
-        typed = {t.folded for t in tokens}
-        for code in found:
-            for word in intent_expansions(code, typed):
-                if word not in expansions:
-                    expansions.append(word)
-        return found
 
     # -- typos --
     def fuzzy_terms(

@@ -7,7 +7,6 @@ neighbours above their zero point; without text: every document passing the filt
 
 from __future__ import annotations
 
-import bisect
 import json
 import math
 import threading
@@ -83,27 +82,6 @@ def _typo_terms(mem: _Memory, variants: tuple[str, ...]) -> list[str]:
             if term in mem.vocab and edits < found.get(term, 99):
                 found[term] = edits
     return sorted(found, key=lambda t: (found[t], t))[: fusion.FUZZY_MAX_TERMS]
-
-
-#: A prefix expansion reaches at most this many vocabulary terms.
-MAX_PREFIX_TERMS = 30
-
-
-def _prefix_terms(mem: _Memory, prefix: str) -> list[str]:
-    """Vocabulary terms starting with ``prefix`` (longer than it), shortest first, bounded;
-    the sorted term list is kept with the typo index and rebuilt with it."""
-    if len(prefix) < 4:
-        return []
-    _typo_terms(mem, ())  # builds or refreshes the cached vocabulary structures
-    terms = mem._typo_index[1].words_sorted  # type: ignore[attr-defined]
-    lo = bisect.bisect_left(terms, prefix)
-    out = []
-    for term in terms[lo:]:
-        if not term.startswith(prefix):
-            break
-        if len(term) > len(prefix):
-            out.append(term)
-    return sorted(out, key=len)[:MAX_PREFIX_TERMS]
 
 
 class _Searcher:
@@ -229,14 +207,6 @@ class _Searcher:
                     if close:
                         result.append((word + "~", tuple(close), fusion.FUZZY_WEIGHT))
         for phrase in self.q.expansions:
-            if phrase.endswith("*") and " " not in phrase:
-                # A compound head ("huwelijks*"): the vocabulary terms it starts, bounded.
-                prefix = fold(phrase[:-1])
-                found = _prefix_terms(self.mem, prefix)
-                if found and prefix + "*" not in seen:
-                    seen.add(prefix + "*")
-                    result.append((prefix + "*", tuple(found), fusion.EXPANSION_WEIGHT))
-                continue
             for word in words(phrase):
                 if word not in seen:
                     seen.add(word)
