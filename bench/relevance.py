@@ -7,6 +7,7 @@ directory and prints recall@10, MRR and nDCG@10 per query language, split and qu
     python -m bench.relevance --split held         # what the test asserts on
     python -m bench.relevance --split tune --verbose   # per-query misses, for tuning fusion
     python -m bench.relevance --json out.json
+    python -m bench.relevance --judged large --split heldout   # issue 8's set: 1,093 cards
 """
 
 from __future__ import annotations
@@ -39,6 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--lang", choices=harness.LANGS, action="append", help="only these query languages")
     parser.add_argument("--type", choices=harness.TYPES, action="append", help="only these query types")
+    parser.add_argument(
+        "--judged",
+        choices=("small", "large"),
+        default="small",
+        help="small: tests/relevance/*.jsonl (257 cards); large: tests/relevance/large (1,093 cards)",
+    )
     parser.add_argument("--json", metavar="FILE", help="write per-query results and aggregates as JSON")
     parser.add_argument("--verbose", action="store_true", help="per-query figures and misses")
     parser.add_argument(
@@ -57,12 +64,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     overrides = harness.parse_overrides(args.set)
-    queries = harness.load_queries(split=args.split)
+    large = args.judged == "large"
+    cards_path = harness.LARGE_CARDS if large else harness.CARDS
+    queries = harness.load_queries(harness.LARGE_QUERIES if large else None, split=args.split)
     if args.lang:
         queries = [q for q in queries if q.lang in args.lang]
     if args.type:
         queries = [q for q in queries if q.type in args.type]
-    cards = harness.load_cards()
+    cards = harness.load_cards(cards_path)
     problems = harness.check_data(cards, queries)
     if problems:
         print("judged set is inconsistent:\n  " + "\n  ".join(problems), file=sys.stderr)
@@ -71,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="kring-relevance-") as tmp:
         data_dir = Path(args.data_dir) if args.data_dir else Path(tmp) / "data"
         started = time.perf_counter()
-        stack = harness.build_stack(data_dir, model_cache=args.model_cache)
+        stack = harness.build_stack(data_dir, cards_path=cards_path, model_cache=args.model_cache)
         setup_s = time.perf_counter() - started
         try:
             print(

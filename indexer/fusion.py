@@ -68,8 +68,8 @@ OTHER_VECTOR_WEIGHT = 1.0
 #: Multiplier of the lexical weight by the number of the user's content words
 #: (upper bound inclusive → factor; the last entry catches everything longer).
 LEXICAL_LENGTH_FACTORS: tuple[tuple[float, float], ...] = (
-    (1, 1.3),
-    (2, 1.1),
+    (1, 2.0),
+    (2, 1.6),
     (4, 0.8),
     (7, 0.5),
     (math.inf, 0.3),
@@ -79,16 +79,36 @@ LEXICAL_LENGTH_FACTORS: tuple[tuple[float, float], ...] = (
 #: relative to one of the user's own words.
 EXPANSION_WEIGHT = 0.5
 
+#: Weight of a vocabulary word found from a misspelt query word (embedded: ``TypoIndex`` over
+#: the index vocabulary for words no card has; Elasticsearch: the ``fuzziness: AUTO`` clause)
+#: relative to an exact word: a typo match is evidence, not as much as the word itself.
+FUZZY_WEIGHT = 0.5
+#: A query word is expanded to at most this many close vocabulary words (embedded backend).
+FUZZY_MAX_TERMS = 3
+
 #: A document counts as a lexical match (total, facets, fusion) when its BM25 is at least this
 #: share of the best match: a long request otherwise "matches" every card sharing one common word.
 LEXICAL_MATCH_FLOOR = 0.1
+#: How much a lexical match's share of the query's idf mass counts (``normalise_lexical``):
+#: 0 = relative BM25 only (the old behaviour), 1 = proportional to the coverage.
+LEXICAL_COVERAGE_EXPONENT = 1.0
 
 #: Vector neighbours considered per leg: they count as matches (total, facets) and the
 #: similarity at this rank is the 0 of the leg's normalised score.
 VECTOR_DEPTH = 100
 #: Absolute similarity floors per model: below this a neighbour is noise, not a match.
-VECTOR_FLOOR: dict[str, float] = {USE_M3: 0.25, MINILM: 0.2}
+#: (0.25 for USE cut the relevant card of a third of the large set's queries: cross-language
+#: similarities of a Dutch request to an English card are often 0.15-0.25; the per-query gate
+#: below now keeps nonsense out instead.)
+VECTOR_FLOOR: dict[str, float] = {USE_M3: 0.1, MINILM: 0.1}
 DEFAULT_VECTOR_FLOOR = 0.25
+#: Per model: the best similarity of the query to any card must reach this, or the leg
+#: contributes nothing to this query (nonsense finds nothing "close in meaning"). Calibrated
+#: with ``python -m bench.semantic_floor`` (figures in bench/README.md).
+VECTOR_GATE: dict[str, float] = {USE_M3: 0.18, MINILM: 0.0}
+DEFAULT_VECTOR_GATE = 0.0
+#: A leg whose gate another leg decides (see ``gated_legs``).
+GATE_BY: dict[str, str] = {MINILM: USE_M3}
 
 #: Added to the (0..1) fused score per boost field a document satisfies (fields not in
 #: FIELD_BOOSTS; browsing without text uses it for every field).
@@ -97,10 +117,13 @@ BOOST_BONUS = 0.2
 #: sector only the field of work (and sector words are often just objects: "foto's", "video").
 FIELD_BOOSTS: dict[str, float] = {"function": 0.25, "sector": 0.1}
 #: Multiplier of the boosts by the number of the user's content words (upper bound inclusive).
+#: Past six words none: in a job description a trade or sector word is mostly an object
+#: ("comédiens" in a make-up request, "kapper" in a bookkeeping one) and its boost pushed the
+#: right card out of the top ten on the large set's tune split.
 BOOST_LENGTH_FACTORS: tuple[tuple[float, float], ...] = (
     (3, 1.0),
-    (6, 0.7),
-    (math.inf, 0.4),
+    (6, 0.5),
+    (math.inf, 0.0),
 )
 #: Without text: added to the score of a document within ``near.radius_km``, decaying to half
 #: at the edge (the order of a browse by place preference).
@@ -108,7 +131,13 @@ NEAR_BONUS = 0.12
 #: With text: a match within ``near.radius_km`` has its score multiplied by
 #: ``1 + NEAR_GAIN * closeness`` (closeness 1 at the centre, 0 at the edge) when the place is a
 #: preference (named without a cue word: "fotograaf Gand").
-NEAR_GAIN = 0.6
+NEAR_GAIN = 1.0
+#: Distance (km) at which ``decay`` is 1/2: proximity matters over tens of kilometres.
+NEAR_SCALE_KM = 40.0
+#: Queries of at most this many content words that name a recognised trade put that trade's
+#: cards first (``trade_first``), by adding TRADE_TIER after everything else.
+TRADE_FIRST_MAX_WORDS = 3
+TRADE_TIER = 10.0
 #: The same inside a radius filter ("fotograaf in Gent": every match is in the place already),
 #: where proximity only decides between matches of about the same relevance.
 NEAR_GAIN_IN_FILTER = 0.1
@@ -118,16 +147,25 @@ _TUNABLE = (
     "OTHER_VECTOR_WEIGHT",
     "LEXICAL_LENGTH_FACTORS",
     "EXPANSION_WEIGHT",
+    "FUZZY_WEIGHT",
+    "FUZZY_MAX_TERMS",
     "LEXICAL_MATCH_FLOOR",
+    "LEXICAL_COVERAGE_EXPONENT",
     "VECTOR_DEPTH",
     "VECTOR_FLOOR",
     "DEFAULT_VECTOR_FLOOR",
+    "VECTOR_GATE",
+    "DEFAULT_VECTOR_GATE",
+    "GATE_BY",
     "BOOST_BONUS",
     "FIELD_BOOSTS",
     "BOOST_LENGTH_FACTORS",
     "NEAR_BONUS",
     "NEAR_GAIN",
     "NEAR_GAIN_IN_FILTER",
+    "NEAR_SCALE_KM",
+    "TRADE_FIRST_MAX_WORDS",
+    "TRADE_TIER",
 )
 
 
@@ -189,9 +227,32 @@ def near_gain(query: SearchQuery) -> float:
     return NEAR_GAIN if query.geo is None else NEAR_GAIN_IN_FILTER
 
 
+def decay(km: np.ndarray | float) -> np.ndarray:
+    """Smooth proximity: 1 at the place, 1/2 at ``NEAR_SCALE_KM``, 1/4 at three times that, and
+    never quite 0 (NaN → 0). Not cut at the radius: among photographers, one 50 km away still
+    goes before one in Stockholm (issue 8: "fotograaf Gent" put Stockholm before Brussels)."""
+    km = np.nan_to_num(np.asarray(km, dtype=np.float64), nan=np.inf)
+    return 1.0 / (1.0 + np.maximum(km, 0.0) / NEAR_SCALE_KM)
+
+
 def near_factor(km: np.ndarray | float, radius_km: float, gain: float | None = None) -> np.ndarray:
-    """What a text match's score is multiplied by at ``km`` from the preferred place."""
-    return 1.0 + (NEAR_GAIN if gain is None else gain) * closeness(km, radius_km)
+    """What a text match's score is multiplied by at ``km`` from the preferred place:
+    ``1 + gain × decay(km)`` (``radius_km`` no longer cuts it; kept for the callers' shape)."""
+    return 1.0 + (NEAR_GAIN if gain is None else gain) * decay(km)
+
+
+def trade_first(query: SearchQuery) -> bool:
+    """A short query naming a recognised trade ("Tontechniker Köln", "fotograaf"): cards of that
+    trade rank before any other (``TRADE_TIER``); in a longer request a trade word is one
+    detail and only adds its boost."""
+    return bool(query.boosts.get("function")) and 0 < len(words(query.text)) <= TRADE_FIRST_MAX_WORDS
+
+
+def trade_tier(query: SearchQuery, functions: Sequence[str]) -> float:
+    """What a document with these function codes gets added last (0 or ``TRADE_TIER``)."""
+    if not trade_first(query):
+        return 0.0
+    return TRADE_TIER if set(functions) & set(query.boosts.get("function", ())) else 0.0
 
 
 def leg_weights(query: SearchQuery, embedder_names: Sequence[str]) -> dict[str, float]:
@@ -217,14 +278,44 @@ def vector_floor(leg: str) -> float:
     return VECTOR_FLOOR.get(leg, DEFAULT_VECTOR_FLOOR)
 
 
-def normalise_lexical(scores: np.ndarray) -> np.ndarray:
+def vector_gate(leg: str) -> float:
+    """The similarity the best card must reach for the leg to count at all (``VECTOR_GATE``)."""
+    return VECTOR_GATE.get(leg, DEFAULT_VECTOR_GATE)
+
+
+def gated_legs(tops: dict[str, float]) -> set[str]:
+    """Vector legs that count for this query, from each leg's best similarity: a leg whose best
+    card stays under its gate found nothing ("zzqqxx"). The multilingual leg vouches for the
+    others (``GATE_BY``): MiniLM gives random letters similarities as high as real English
+    requests get, so it cannot tell nonsense by itself (bench/semantic_floor.py)."""
+    passed = {leg for leg, top in tops.items() if top >= vector_gate(leg)}
+    out = set()
+    for leg in tops:
+        judge = GATE_BY.get(leg)
+        if judge is not None and judge in tops:
+            if judge in passed:
+                out.add(leg)
+        elif leg in passed:
+            out.add(leg)
+    return out
+
+
+def normalise_lexical(scores: np.ndarray, coverage: np.ndarray | None = None) -> np.ndarray:
     """BM25 relative to the best match of this query; 0 where nothing matched or below
-    LEXICAL_MATCH_FLOOR."""
+    LEXICAL_MATCH_FLOOR.
+
+    With ``coverage`` (per document, the share of the query's idf mass its matched words carry)
+    the relative score is multiplied by ``coverage ** LEXICAL_COVERAGE_EXPONENT``: relative
+    normalisation alone gives the best lexical match 1.0 even when it shares one word of a
+    twelve-word request ("organiser", "concert") with the query, and that full-weight vote
+    pushed the vector legs' good answers out of the top ten (issue 8)."""
     top = float(scores.max()) if scores.size else 0.0
     if top <= 0:
         return np.zeros_like(scores, dtype=np.float32)
     out = (scores / np.float32(top)).astype(np.float32)
     out[out < LEXICAL_MATCH_FLOOR] = 0
+    if coverage is not None and LEXICAL_COVERAGE_EXPONENT:
+        out *= np.clip(coverage, 0.0, 1.0).astype(np.float32) ** np.float32(LEXICAL_COVERAGE_EXPONENT)
     return out
 
 
@@ -262,14 +353,18 @@ def fuse(
     *,
     bonuses: dict[str, float] | None = None,
     factors: dict[str, float] | None = None,
+    tiers: dict[str, float] | None = None,
 ) -> list[FusedHit]:
     """Fuse ranked lists (best first) from each leg into one ranking.
 
     For backends that get per-leg top-k lists (Elasticsearch's _msearch): vector legs
     should be fetched VECTOR_DEPTH deep so the normalisation matches the embedded
     backend's. ``bonuses`` adds a per-document amount (boosts) after fusion, then
-    ``factors`` multiplies (proximity, ``near_factor``).
+    ``factors`` multiplies (proximity, ``near_factor``), then ``tiers`` adds (``trade_tier``).
     """
+    tops = {leg: max(s for _, s in ranked) for leg, ranked in legs.items() if leg != LEXICAL and ranked}
+    counted = gated_legs(tops)
+    legs = {leg: ranked for leg, ranked in legs.items() if leg == LEXICAL or leg in counted}
     total_weight = sum(w for leg, w in weights.items() if leg in legs and w > 0) or 1.0
     hits: dict[str, FusedHit] = {}
     for leg, ranked in legs.items():
@@ -298,6 +393,9 @@ def fuse(
     for doc_id, factor in (factors or {}).items():
         if doc_id in hits:
             hits[doc_id].score *= factor
+    for doc_id, tier in (tiers or {}).items():
+        if doc_id in hits:
+            hits[doc_id].score += tier
     return sorted(hits.values(), key=lambda h: (-h.score, h.id))
 
 

@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Sequence
 
+import numpy as np
 import snowballstemmer
 
 LANGS = ("nl", "fr", "de", "en")
@@ -204,3 +206,94 @@ def highlight(
     if hi < len(text):
         parts.append("…")
     return "".join(parts), matched
+
+
+def typo_budget(word: str) -> int:
+    """Edits a typed word may be away from what was meant, as Elasticsearch's ``fuzziness: AUTO``
+    (0 up to 2 letters, 1 for 3-5, 2 from 6), but one less for words under 8 letters: with a
+    vocabulary of thousands of short words one edit already reaches a neighbour ("maler" /
+    "mailer"), so short words get 1 only from 5 letters on."""
+    n = len(word)
+    if n < 5:
+        return 0
+    return 1 if n < 8 else 2
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance (insert, delete, substitute, swap two neighbours), or
+    ``limit + 1`` as soon as it must exceed ``limit`` (bounded: cheap for the many misses)."""
+    if a == b:
+        return 0
+    la, lb = len(a), len(b)
+    if abs(la - lb) > limit:
+        return limit + 1
+    prev2: list[int] | None = None
+    prev = list(range(lb + 1))
+    for i in range(1, la + 1):
+        cur = [i] + [0] * lb
+        lo = limit + 1
+        ca = a[i - 1]
+        for j in range(1, lb + 1):
+            cost = 0 if ca == b[j - 1] else 1
+            v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if prev2 is not None and j > 1 and ca == b[j - 2] and a[i - 2] == b[j - 1]:
+                v = min(v, prev2[j - 2] + 1)
+            cur[j] = v
+            lo = min(lo, v)
+        if lo > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return min(prev[lb], limit + 1)
+
+
+class TypoIndex:
+    """Words of a vocabulary found again from a misspelling, fast enough for the request path.
+
+    Why a letter histogram: each edit changes a word's letter counts by at most 2 (L1), so
+    ``|hist(a) - hist(b)|₁ > 2 × limit`` rules a candidate out with one numpy pass over the
+    whole vocabulary; only the few left are measured with ``edit_distance``. The first letter
+    must match (Elasticsearch's ``prefix_length: 1``)."""
+
+    def __init__(self, words: Sequence[str]) -> None:
+        self.words = [w for w in dict.fromkeys(words) if w]
+        self._lengths = np.array([len(w) for w in self.words], dtype=np.int16)
+        self._first = np.array([ord(w[0]) for w in self.words], dtype=np.int32)
+        self._hist = np.zeros((len(self.words), 27), dtype=np.int16)
+        for row, word in enumerate(self.words):
+            self._hist[row] = _histogram(word)
+
+    def close(self, word: str, limit: int | None = None, max_hits: int = 5) -> list[tuple[str, int]]:
+        """Vocabulary words within ``limit`` edits (default ``typo_budget``), nearest first."""
+        limit = typo_budget(word) if limit is None else limit
+        if limit <= 0 or not word or not self.words:
+            return []
+        ok = (self._first == ord(word[0])) & (np.abs(self._lengths - len(word)) <= limit)
+        rows = np.flatnonzero(ok)
+        if rows.size:
+            l1 = np.abs(self._hist[rows] - _histogram(word)).sum(axis=1)
+            rows = rows[l1 <= 2 * limit]
+        out = []
+        for row in rows.tolist():
+            cand = self.words[row]
+            if cand == word:
+                continue
+            d = edit_distance(word, cand, limit)
+            if d <= limit:
+                out.append((cand, d))
+        out.sort(key=lambda p: (p[1], p[0]))
+        return out[:max_hits]
+
+
+def _histogram(word: str) -> np.ndarray:
+    h = np.zeros(27, dtype=np.int16)
+    for ch in word:
+        o = ord(ch) - 97
+        h[o if 0 <= o < 26 else 26] += 1
+    return h
+
+
+def close_words(
+    word: str, vocabulary: Sequence[str], limit: int | None = None, max_hits: int = 5
+) -> list[tuple[str, int]]:
+    """``TypoIndex(vocabulary).close(word)`` for a one-off look-up (tests, small lists)."""
+    return TypoIndex(vocabulary).close(word, limit, max_hits)

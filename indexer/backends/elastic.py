@@ -1024,6 +1024,7 @@ def _fuse(
 
     bonuses: dict[str, float] = {}
     factors: dict[str, float] = {}
+    tiers: dict[str, float] = {}
     field_bonuses = fusion.boost_bonuses(query)
     for doc_id, raw in sources.items():
         source = raw.get("_source") or {}
@@ -1035,7 +1036,10 @@ def _fuse(
         factor = q.preference_factor(query, source)
         if factor != 1.0:
             factors[doc_id] = factor
-    return fusion.fuse(legs, weights, bonuses=bonuses, factors=factors)
+        tier = q.preference_tier(query, source)
+        if tier:
+            tiers[doc_id] = tier
+    return fusion.fuse(legs, weights, bonuses=bonuses, factors=factors, tiers=tiers)
 
 
 def _is_missing_index(error: Any) -> bool:

@@ -65,6 +65,10 @@ LANGS = ("nl", "fr", "de", "en")
 # --- named weights (tuned together with indexer/fusion.py's leg weights) ---------------
 #: multi_match over the subfields of one field: best subfield + this share of the others.
 TIE_BREAKER = 0.3
+#: Typo tolerance of the BM25 leg (``_fuzzy_match``): the first letter must be right (typos
+#: there are rare, and it keeps the term expansion small), at most this many variants per word.
+FUZZY_PREFIX_LENGTH = 1
+FUZZY_MAX_EXPANSIONS = 20
 #: Terms aggregation size per facet.
 FACET_SIZE = 50
 #: num_candidates = NUM_CANDIDATES_FACTOR × k, capped by Elasticsearch's limit.
@@ -521,6 +525,29 @@ def _multi_match(text: str, lang: str | None, boost: float | None = None) -> dic
     return {"multi_match": clause}
 
 
+def fuzzy_fields() -> list[str]:
+    """Fields of the typo-tolerant clause: the folded (unstemmed) subfields only, since a fuzzy
+    match of a stem is no longer a word anyone typed."""
+    return [f"{name}.folded^{_fmt(boost)}" for name, boost in TEXT_FIELDS.items()]
+
+
+def _fuzzy_match(text: str) -> dict[str, Any]:
+    """The user's words again, each allowed ``fuzziness: AUTO`` edits ("fotgraaf", "tradcteur"),
+    at ``fusion.FUZZY_WEIGHT`` of an exact match: the embedded backend's typo expansion."""
+    return {
+        "multi_match": {
+            "query": text,
+            "fields": fuzzy_fields(),
+            "type": "best_fields",
+            "tie_breaker": TIE_BREAKER,
+            "fuzziness": "AUTO",
+            "prefix_length": FUZZY_PREFIX_LENGTH,
+            "max_expansions": FUZZY_MAX_EXPANSIONS,
+            "boost": fusion.FUZZY_WEIGHT,
+        }
+    }
+
+
 def lexical_query(query: SearchQuery) -> dict[str, Any]:
     """The BM25 leg: the user's words, or the taxonomy expansions at a lower weight.
 
@@ -534,20 +561,15 @@ def lexical_match(query: SearchQuery) -> dict[str, Any]:
     """The scoring part of the BM25 leg (without filters), shared with ``match_set_body``."""
     text = query.text.strip()
     expansion = " ".join(e.strip() for e in query.expansions if e.strip())
+    should = [_multi_match(text, query.lang)]
+    if text:
+        should.append(_fuzzy_match(text))
     if expansion:
-        match: dict[str, Any] = {
-            "bool": {
-                "should": [
-                    _multi_match(text, query.lang),
-                    # Same weight as the embedded backend gives expansion words.
-                    _multi_match(expansion, None, fusion.EXPANSION_WEIGHT),
-                ],
-                "minimum_should_match": 1,
-            }
-        }
-    else:
-        match = _multi_match(text, query.lang)
-    return match
+        # Same weight as the embedded backend gives expansion words.
+        should.append(_multi_match(expansion, None, fusion.EXPANSION_WEIGHT))
+    if len(should) == 1:
+        return should[0]
+    return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
 def preference_clauses(query: SearchQuery, *, boost_bonus: float, near_bonus: float) -> list[dict[str, Any]]:
@@ -894,12 +916,18 @@ def preference_bonus(
 
 def preference_factor(query: SearchQuery, source: Mapping[str, Any]) -> float:
     """What fusion multiplies a text match's score by for proximity (``fusion.near_factor``),
-    as the embedded backend does: 1 outside ``near.radius_km`` or without a location."""
+    as the embedded backend does: 1 without a location."""
     location = location_of(source)
     if query.near is None or location is None or query.near.radius_km <= 0:
         return 1.0
     km = haversine_km(query.near.lat, query.near.lon, *location)
     return float(fusion.near_factor(km, query.near.radius_km, fusion.near_gain(query)))
+
+
+def preference_tier(query: SearchQuery, source: Mapping[str, Any]) -> float:
+    """``fusion.trade_tier`` for a document's source (its ``function`` codes)."""
+    have = source.get("function") or []
+    return fusion.trade_tier(query, have if isinstance(have, list) else [have])
 
 
 def count_facets(

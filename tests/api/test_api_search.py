@@ -42,8 +42,26 @@ def names(data: dict) -> list[str]:
 
 def test_shape_is_exactly_the_documented_one(api):
     data = search(api, "q=fotograaf+Gand")
-    assert set(data) == {"total", "page", "per_page", "query", "results", "facets", "degraded"}
-    assert set(data["query"]) == {"text", "place", "sectors", "functions", "trade", "wider"}
+    assert set(data) == {
+        "total",
+        "page",
+        "per_page",
+        "query",
+        "results",
+        "facets",
+        "degraded",
+        "no_good_match",
+    }
+    assert set(data["query"]) == {
+        "text",
+        "place",
+        "sectors",
+        "functions",
+        "trade",
+        "wider",
+        "unknown_place",
+        "did_you_mean",
+    }
     assert set(data["query"]["place"]) == {"name", "lat", "lon", "country", "radius_km", "mode", "from_text"}
     assert data["results"]
     for hit in data["results"]:

@@ -508,6 +508,49 @@ class BackendContract:
         )
         assert ids(mixed)[0] == "m12"
 
+    def test_typos_match_lexically_at_a_lower_weight(self, loaded, embed):
+        """Issue 8: "fotgraaf" (one letter missing) still finds the photographers through the
+        lexical leg alone (embedded: close vocabulary terms; Elasticsearch: fuzziness AUTO), and
+        scores below the word spelt right."""
+        typo = self.search(loaded, embed, text="fotgraaf", mode="lexical", visibility=ALL)
+        assert set(ids(typo)[:2]) == {"m1", "m9"}
+        exact = self.search(loaded, embed, text="fotograaf", mode="lexical", visibility=ALL)
+        assert typo.hits[0].score <= exact.hits[0].score
+        # Nothing within two edits of a rare nonsense word: no match at all.
+        assert self.search(loaded, embed, text="zzqqxxvv", mode="lexical", visibility=ALL).total == 0
+
+    def test_nonsense_finds_nothing_close_in_meaning(self, loaded, embed):
+        """Issue 8: below the calibrated similarity gate the vector legs contribute nothing."""
+        for text in ("zzqqxx", "qwxzvb"):
+            result = self.search(loaded, embed, text=text, visibility=ALL)
+            assert result.total == 0 and result.hits == [], (text, ids(result))
+
+    def test_proximity_keeps_ordering_beyond_the_radius(self, loaded, embed):
+        """Issue 8: a preference for Liège puts the Aachen photographer (~40 km) before the Ghent
+        one (~130 km) although both are outside the 5 km radius: distance decays smoothly."""
+        liege = PLACES["Liège"]
+        near = self.search(
+            loaded, embed, text="photographer", visibility=ALL, near=GeoFilter(liege[0], liege[1], 5)
+        )
+        order = [i for i in ids(near) if i in ("m1", "m9")]
+        assert order == ["m9", "m1"]
+
+    def test_a_short_query_naming_a_trade_puts_that_trade_first(self, loaded, embed):
+        """A recognised trade (a function boost on a short query) ranks every card of that trade
+        before any other, however close the others are to the preferred place."""
+        namur = PLACES["Namur"]
+        result = self.search(
+            loaded,
+            embed,
+            text="sound",
+            visibility=ALL,
+            boosts={"function": ("sound_engineer",)},
+            near=GeoFilter(namur[0], namur[1], 10),
+        )
+        trade = {"m3", "m8"}
+        got = ids(result)
+        assert set(got[:2]) == trade and got[0] == "m8"
+
     def test_facet_counts_over_the_filtered_set(self, loaded, embed):
         result = self.search(loaded, embed, visibility=ALL, facets=("sector", "country"), limit=1)
         sectors = dict(result.facets["sector"])

@@ -35,6 +35,29 @@ NL_FIELDS = [
     "keywords^2", "keywords.folded^2", "keywords.nl^2",
     "body^1", "body.folded^1", "body.nl^1",
 ]  # fmt: skip
+#: The typo-tolerant clause of a text query: folded fields only, fuzziness AUTO, half weight.
+FUZZY_FIELDS = [
+    "title.folded^2",
+    "labels.folded^3",
+    "headline.folded^1.5",
+    "keywords.folded^2",
+    "body.folded^1",
+]
+
+
+def _fuzzy(text: str) -> dict:
+    return {
+        "multi_match": {
+            "query": text,
+            "fields": FUZZY_FIELDS,
+            "type": "best_fields",
+            "tie_breaker": 0.3,
+            "fuzziness": "AUTO",
+            "prefix_length": 1,
+            "max_expansions": 20,
+            "boost": 0.5,
+        }
+    }
 
 
 def _doc(**overrides) -> Document:
@@ -543,6 +566,7 @@ def test_bm25_body():
                                         "tie_breaker": 0.3,
                                     }
                                 },
+                                _fuzzy("fotograaf"),
                                 {
                                     "multi_match": {
                                         "query": "photographer photographe",
@@ -578,11 +602,19 @@ def test_bm25_body_without_expansions_or_facets():
                 "filter": [{"terms": {"visibility": ["public"]}}],
                 "must": [
                     {
-                        "multi_match": {
-                            "query": "fotograaf",
-                            "fields": q.text_fields(None),
-                            "type": "best_fields",
-                            "tie_breaker": 0.3,
+                        "bool": {
+                            "should": [
+                                {
+                                    "multi_match": {
+                                        "query": "fotograaf",
+                                        "fields": q.text_fields(None),
+                                        "type": "best_fields",
+                                        "tie_breaker": 0.3,
+                                    }
+                                },
+                                _fuzzy("fotograaf"),
+                            ],
+                            "minimum_should_match": 1,
                         }
                     }
                 ],
@@ -745,11 +777,19 @@ def test_match_set_body_counts_the_floor_and_the_vector_neighbours():
                 "filter": [{"terms": {"visibility": ["public", "community"]}}],
                 "should": [
                     {
-                        "multi_match": {
-                            "query": "fotograaf",
-                            "fields": NL_FIELDS,
-                            "type": "best_fields",
-                            "tie_breaker": 0.3,
+                        "bool": {
+                            "should": [
+                                {
+                                    "multi_match": {
+                                        "query": "fotograaf",
+                                        "fields": NL_FIELDS,
+                                        "type": "best_fields",
+                                        "tie_breaker": 0.3,
+                                    }
+                                },
+                                _fuzzy("fotograaf"),
+                            ],
+                            "minimum_should_match": 1,
                         }
                     },
                     # Vector neighbours score the best BM25 score: always above the floor.

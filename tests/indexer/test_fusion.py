@@ -131,7 +131,36 @@ def test_closeness_falls_from_the_centre_to_the_edge():
     values = fusion.closeness(np.array([0.0, 12.5, 25.0, 40.0, np.nan]), 25.0)
     assert values.tolist() == pytest.approx([1.0, 0.5, 0.0, 0.0, 0.0])
     assert fusion.near_factor(0.0, 25.0) == pytest.approx(1 + fusion.NEAR_GAIN)
-    assert fusion.near_factor(30.0, 25.0) == pytest.approx(1.0)
+
+
+def test_proximity_decays_smoothly_over_tens_of_kilometres_not_at_the_radius():
+    """Issue 8: "Tontechniker Köln" must put Maastricht (89 km) before Vienna (743 km), and
+    "fotograaf Gent" Brussels (50 km) before Stockholm: the factor keeps falling past the radius."""
+    km = np.array([0.0, fusion.NEAR_SCALE_KM, 50.0, 89.0, 743.0, 1123.0, np.nan])
+    d = fusion.decay(km)
+    assert d[0] == pytest.approx(1.0) and d[1] == pytest.approx(0.5)
+    assert list(d[:6]) == sorted(d[:6], reverse=True) and d[6] == 0.0
+    factors = fusion.near_factor(km, 25.0)
+    assert factors[3] > factors[4] * 1.2  # Maastricht well ahead of Vienna, both beyond 25 km
+    assert factors[2] > factors[4] * 1.3  # Brussels ahead of Stockholm
+    assert factors[5] >= 1.0
+
+
+def test_a_short_query_naming_a_trade_puts_that_trade_first():
+    boosts = {"function": ("sound_engineer",)}
+    assert fusion.trade_first(q("Tontechniker", boosts=boosts))
+    assert fusion.trade_tier(q("Tontechniker", boosts=boosts), ["sound_engineer"]) == fusion.TRADE_TIER
+    assert fusion.trade_tier(q("Tontechniker", boosts=boosts), ["composer"]) == 0.0
+    long_request = "wir suchen jemanden der bei unserem Festival den Ton macht Tontechniker"
+    assert not fusion.trade_first(q(long_request, boosts=boosts))
+    assert not fusion.trade_first(q("Tontechniker"))
+    fused = fuse(
+        {LEXICAL: [("composer", 10.0), ("sound", 5.0)]},
+        {LEXICAL: 1.0},
+        factors={"composer": 1.9},
+        tiers={"sound": fusion.TRADE_TIER},
+    )
+    assert [h.id for h in fused] == ["sound", "composer"]
 
 
 def test_a_radius_filter_only_breaks_ties_by_distance():
@@ -179,5 +208,8 @@ def test_elasticsearch_preferences_mirror_the_fusion_rules():
     assert eq.preference_factor(query, source) == pytest.approx(1 + fusion.NEAR_GAIN)
     filtered = q("fotograaf", near=query.near, geo=query.near)
     assert eq.preference_factor(filtered, source) == pytest.approx(1 + fusion.NEAR_GAIN_IN_FILTER)
-    assert eq.preference_factor(query, {"location": {"lat": 50.0, "lon": 3.72}}) == 1.0
+    far = eq.preference_factor(query, {"location": {"lat": 50.0, "lon": 3.72}})  # 117 km
+    assert 1.0 < far < eq.preference_factor(query, {"location": {"lat": 50.85, "lon": 4.35}})
+    assert eq.preference_tier(query, source) == fusion.TRADE_TIER
+    assert eq.preference_tier(query, {"function": ["baker"]}) == 0.0
     assert eq.preference_factor(query, {}) == 1.0

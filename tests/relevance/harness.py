@@ -32,10 +32,15 @@ QUERIES = HERE / "queries.jsonl"
 #: A second held-out set (split "heldout2"), written and judged blind after the fusion
 #: had been tuned: fresh queries nobody had run through the system.
 QUERIES_EXTRA = HERE / "queries_extra.jsonl"
+#: The large set of issue 8 (``large/README.md``): ~1,000 demo cards, one English card per
+#: target trade, natural requests / job descriptions / search-box words / typos.
+LARGE = HERE / "large"
+LARGE_CARDS = LARGE / "cards.jsonl"
+LARGE_QUERIES = LARGE / "queries.jsonl"
 
 MODES = ("lexical", "semantic", "hybrid")
 LANGS = ("nl", "fr", "de", "en")
-TYPES = ("trade", "trade_place", "natural", "description")
+TYPES = ("trade", "trade_place", "natural", "description", "words", "typo")
 SPLITS = ("tune", "heldout", "heldout2")
 #: Names accepted by ``load_queries(split=...)``: a split, "held" (both held-out sets) or "all".
 SPLIT_CHOICES = (*SPLITS, "held", "all")

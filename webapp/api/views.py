@@ -88,7 +88,10 @@ def search_payload(spec: EntitySpec, page: SearchPage) -> dict[str, Any]:
             # The recognised trade (function codes, else sector codes) results are matched against.
             "trade": list(page.trade),
             "wider": _wider(page),
+            "unknown_place": page.unknown_place,
+            "did_you_mean": page.did_you_mean.label if page.did_you_mean is not None else None,
         },
+        "no_good_match": page.no_good_match,
         "results": [
             {
                 "id": r.id,

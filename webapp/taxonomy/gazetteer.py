@@ -249,6 +249,19 @@ class Gazetteer:
     def has_name(self, key: str) -> bool:
         return key in self._index
 
+    def name_populations(self, min_population: int) -> dict[str, int]:
+        """One-word names (folded) → the biggest population of a place so called, for names of
+        places of at least ``min_population`` (the typo index of "did you mean Gent?")."""
+        pop = self._pop
+        out: dict[str, int] = {}
+        for key, rows in self._index.items():
+            if not key.isalpha():
+                continue
+            top = max(pop[r] for r in rows)
+            if top >= min_population:
+                out[key] = top
+        return out
+
     def _own_name(self, row: int, key: str) -> bool:
         """True when ``key`` is the place's geonames name (brackets dropped: "Halle (Saale)")
         or one of its hand-written labels, as opposed to a mere alternate name."""

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from indexer.text import TypoIndex
 from webapp.taxonomy.text import LANGS, Token, fold, normalize, tokenize
 
 Kind = Literal["sector", "function"]
@@ -65,6 +66,11 @@ class TermMatch:
     end: int
     lang: str | None
     surface: str
+
+
+#: Typed words of at least this many letters may be two edits from a taxonomy word, shorter
+#: ones one (``fuzzy_term``); under 5 letters none (``indexer.text.typo_budget``).
+FUZZY_TWO_EDITS_FROM = 10
 
 
 class Taxonomy:
@@ -119,6 +125,38 @@ class Taxonomy:
             elif len(targets) == 2 and len({kind for kind, _ in targets}) == 2:
                 self._forms[form] = [(k, c, frozenset(langs)) for (k, c), langs in targets.items()]
             # else: two codes of one kind share this form: not sure enough to match it
+
+        # one-word surfaces and their inflected forms, for typo-tolerant matching
+        self._one_words: dict[str, set[tuple[Kind, str]]] = defaultdict(set)
+        for words, targets in self._phrases.items():
+            if len(words) == 1:
+                self._one_words[words[0]].update(targets)
+        for form, found in self._forms.items():
+            if len(form) == 1:
+                self._one_words[form[0]].update((kind, code) for kind, code, _ in found)
+        self._typos = TypoIndex(sorted(self._one_words))
+
+    def fuzzy_term(self, word: str) -> tuple[Kind, str, str, int] | None:
+        """(kind, code, known word, edits) for a typed word that is no taxonomy word but within
+        the typo budget of exactly one term's word ("fotgraaf" → photographer, "fotograaf";
+        "Tontechnicker" → sound_engineer): the nearest wins, functions before sectors, and a tie
+        between two codes at the same distance means we are not sure (None)."""
+        key = normalize(word)
+        if " " in key or not key.isalpha() or key in self._one_words or key in self._no_terms:
+            return None
+        # Two edits only for long words: "organiser" is two edits from "organist".
+        hits = self._typos.close(key, 1 if len(key) < FUZZY_TWO_EDITS_FROM else 2, max_hits=20)
+        if not hits:
+            return None
+        best = hits[0][1]
+        targets = {(known, t) for known, d in hits if d == best for t in self._one_words[known]}
+        functions = {(k, t) for k, t in targets if t[0] == "function"}
+        chosen = functions or targets
+        codes = {t for _, t in chosen}
+        if len(codes) != 1:
+            return None
+        known, (kind, code) = sorted(chosen)[0]
+        return kind, code, known, best
 
     # -- lookups ---------------------------------------------------------------------------
     def _entries(self, kind: Kind) -> dict[str, Entry]:

@@ -42,6 +42,16 @@ NO_CUE_MIN_POPULATION_MULTI = 1_000
 #: After a cue, a place that is also a common word still needs to be a real town ("in Mol").
 CUE_COMMON_MIN_POPULATION = 2_000
 
+#: Typo tolerance: a query of at most this many content words (a search-box query, where
+#: trade names get misspelt) has its unknown words matched to taxonomy words within the typo
+#: budget ("fotgraaf" → fotograaf). Longer requests are not corrected: their unknown words are
+#: mostly ordinary words the taxonomy does not list, and a wrong guess would boost a trade.
+FUZZY_MAX_WORDS = 3
+#: "Did you mean …?" for a misspelt place: the place meant must be at least this big (without a
+#: cue: "fotograaf Gnet") or, after a cue ("in Gnet"), at least FUZZY_PLACE_MIN_POPULATION_CUE.
+FUZZY_PLACE_MIN_POPULATION = 50_000
+FUZZY_PLACE_MIN_POPULATION_CUE = 5_000
+
 #: Compound job titles ("Sportfotograaf", "Deutschlehrerin", "Hochzeitsfotograf"): Dutch and
 #: German put the head of a compound last, so a word that *ends* in a function name of at
 #: least this many letters, after a modifier of at least COMPOUND_MIN_MODIFIER letters,
@@ -210,6 +220,12 @@ class Interpretation:
     alternatives: list[Place] = field(default_factory=list)
     #: An explicit place parameter that matched nothing.
     unresolved_place: str | None = None
+    #: Place words typed in the text that name no known place ("in Reykjavik", "Gnet").
+    unknown_place: str | None = None
+    #: The place probably meant by ``unknown_place`` (gazetteer label), for "did you mean".
+    place_suggestion: str | None = None
+    #: Misspelt words read as taxonomy words: {"typed", "meant", "start", "end"}.
+    corrections: list[dict[str, Any]] = field(default_factory=list)
     functions: list[str] = field(default_factory=list)
     sectors: list[str] = field(default_factory=list)
     #: Labels of recognised terms in the other languages (English first).
@@ -217,6 +233,22 @@ class Interpretation:
     terms: list[TermMatch] = field(default_factory=list)
     #: Removable parts for the "undo" UI; see ``understand`` and ``undo_params``.
     parts: list[dict[str, Any]] = field(default_factory=list)
+
+    def did_you_mean(self) -> str | None:
+        """The query with misspelt trade words and an unknown place replaced by what they
+        probably meant, or None when nothing was corrected (the page links to it)."""
+        edits = [(c["start"], c["end"], c["meant"]) for c in self.corrections]
+        if self.unknown_place and self.place_suggestion and self.unknown_place_span:
+            edits.append((*self.unknown_place_span, self.place_suggestion))
+        if not edits:
+            return None
+        out = self.text
+        for start, end, meant in sorted(edits, reverse=True):
+            out = out[:start] + meant + out[end:]
+        return out if out != self.text else None
+
+    #: Where ``unknown_place`` stands in ``text`` (start, end).
+    unknown_place_span: tuple[int, int] | None = None
 
     def to_dict(self, lang: str | None = None) -> dict[str, Any]:
         """JSON form (the API's ``query`` object plus the interpretation details)."""
@@ -242,6 +274,10 @@ class Interpretation:
             "functions": list(self.functions),
             "expansions": list(self.expansions),
             "parts": [dict(p) for p in self.parts],
+            "unknown_place": self.unknown_place,
+            "place_suggestion": self.place_suggestion,
+            "corrections": [dict(c) for c in self.corrections],
+            "did_you_mean": self.did_you_mean(),
         }
 
 
@@ -337,6 +373,10 @@ class Understander:
         tokens = tokenize(text)[:MAX_TOKENS]
         terms = self.taxonomy.find_terms(text, tokens)
         terms = sorted(terms + self.compound_terms(text, tokens, terms), key=lambda t: t.start)
+        corrections: list[dict[str, Any]] = []
+        fuzzy = self.fuzzy_terms(text, tokens, terms, corrections)
+        if fuzzy:
+            terms = sorted(terms + fuzzy, key=lambda t: t.start)
         ui_lang = lang_hint if lang_hint in LANGS else None
         radius = _parse_radius(radius_km)
 
@@ -348,8 +388,10 @@ class Understander:
                 key = " ".join(t.folded for t in tokens[hit.name_start : hit.end_token])
                 hit.places = self.gazetteer.resolve(key, lang) or hit.places
 
-        result = Interpretation(text=text, residual=text, lang=lang, terms=terms)
+        result = Interpretation(text=text, residual=text, lang=lang, terms=terms, corrections=corrections)
         display = ui_lang or lang or "en"
+        if hit is None and not noplace and place in (None, ""):
+            self._unknown_place(result, tokens, terms, display)
 
         if hit is not None:
             start, end = tokens[hit.start_token].start, tokens[hit.end_token - 1].end
@@ -403,6 +445,118 @@ class Understander:
             )
         result.expansions = self._expansions(result, terms)
         return result
+
+    # -- typos --
+    def fuzzy_terms(
+        self, text: str, tokens: list[Token], terms: list[TermMatch], corrections: list[dict[str, Any]]
+    ) -> list[TermMatch]:
+        """Taxonomy terms for misspelt words of a short query ("Tontechnicker", "tradcteur"):
+        words no term covers, no stop word, common word or place name, within the typo budget
+        of one taxonomy word (``Taxonomy.fuzzy_term``). Each correction is appended to
+        ``corrections`` for the "did you mean" link."""
+        content = [t for t in tokens if t.folded not in ALL_STOPWORDS]
+        if not content or len(content) > FUZZY_MAX_WORDS:
+            return []
+        covered = [(t.start, t.end) for t in terms]
+        out = []
+        for token in content:
+            if any(s <= token.start < e for s, e in covered):
+                continue
+            folded = token.folded
+            if folded in self.common or self.gazetteer.has_name(folded) or not folded.isalpha():
+                continue
+            found = self._fuzzy(folded)
+            if found is None:
+                continue
+            kind, code, meant, _edits = found
+            langs = self.taxonomy.surface_langs(meant)
+            lang = next(iter(langs)) if len(langs) == 1 else None
+            out.append(TermMatch(kind, code, token.start, token.end, lang, token.text))  # type: ignore[arg-type]
+            corrections.append({"typed": token.text, "meant": meant, "start": token.start, "end": token.end})
+        return out
+
+    def _fuzzy(self, folded: str) -> tuple[str, str, str, int] | None:
+        cache = self.__dict__.setdefault("_fuzzy_cache", {})
+        if folded not in cache:
+            if len(cache) > 20_000:
+                cache.clear()
+            cache[folded] = self.taxonomy.fuzzy_term(folded)
+        return cache[folded]
+
+    def _place_typos(self) -> Any:
+        """A TypoIndex over the names of places of at least FUZZY_PLACE_MIN_POPULATION_CUE
+        (built on first use), and name → biggest population."""
+        index = self.__dict__.get("_place_typo_index")
+        if index is None:
+            from indexer.text import TypoIndex
+
+            biggest = self.gazetteer.name_populations(FUZZY_PLACE_MIN_POPULATION_CUE)
+            index = self.__dict__["_place_typo_index"] = (TypoIndex(sorted(biggest)), biggest)
+        return index
+
+    def suggest_place(self, word: str, *, cue: bool) -> tuple[Place, str] | None:
+        """The place a misspelt name probably means ("Gnet" → Gent) and the folded name it is one
+        edit from (a swap of two letters counts one): a name of a big enough place, the biggest
+        if several."""
+        folded = normalize(word)
+        if len(folded) < 4 or not folded.isalpha():
+            return None
+        index, biggest = self._place_typos()
+        floor = FUZZY_PLACE_MIN_POPULATION_CUE if cue else FUZZY_PLACE_MIN_POPULATION
+        hits = [(k, d) for k, d in index.close(folded, 1, max_hits=10) if biggest.get(k, 0) >= floor]
+        if not hits:
+            return None
+        key = max(hits, key=lambda kd: (-kd[1], biggest[kd[0]]))[0]
+        places = self.gazetteer.resolve(key)
+        return (places[0], key) if places else None
+
+    def _suggest_cached(self, word: str, cue: bool) -> tuple[Place, str] | None:
+        cache = self.__dict__.setdefault("_suggest_cache", {})
+        key = (normalize(word), cue)
+        if key not in cache:
+            if len(cache) > 20_000:
+                cache.clear()
+            cache[key] = self.suggest_place(word, cue=cue)
+        return cache[key]
+
+    def _spelling(self, place: Place, key: str, typed: str) -> str:
+        """The name meant, written as its own label would be ("gent" → "Gent", "liege" → "Liège"),
+        so "did you mean" changes only the misspelt word, in the language it was typed in."""
+        for label in [place.name, *PLACE_LABELS.get(place.id, ())]:
+            if label and normalize(label) == key:
+                return label
+        return key.capitalize() if typed[:1].isupper() else key
+
+    def _unknown_place(
+        self, result: Interpretation, tokens: list[Token], terms: list[TermMatch], lang: str
+    ) -> None:
+        """Fill ``unknown_place`` / ``place_suggestion`` when the text names a place we do not
+        know: a capitalised word after a cue ("in Reykjavik") or a misspelt big place ("Gnet")."""
+        covered = [(t.start, t.end) for t in terms]
+        for i, token in enumerate(tokens):
+            if any(s <= token.start < e for s, e in covered) or token.folded in ALL_STOPWORDS:
+                continue
+            after_cue = False
+            for cue in CUES:
+                if (
+                    len(cue.words) == 1
+                    and i > 0
+                    and tokens[i - 1].folded == cue.words[0]
+                    and "{n}" not in cue.words
+                ):
+                    after_cue = not cue.weak
+                    break
+            capitalised = token.text[:1].isupper() and i > 0
+            if not (after_cue or capitalised) or (token.folded in self.common and not after_cue):
+                continue  # a place is typed after a cue or with a capital ("fotograaf Gnet")
+            suggestion = self._suggest_cached(token.text, after_cue)
+            if suggestion is None and not (after_cue and capitalised and token.folded not in self.common):
+                continue
+            result.unknown_place = token.text
+            result.unknown_place_span = (token.start, token.end)
+            if suggestion is not None:
+                result.place_suggestion = self._spelling(suggestion[0], suggestion[1], token.text)
+            return
 
     # -- places --
     def _find_place(

@@ -19,7 +19,7 @@ from indexer import fusion
 from indexer.backends.embedded.segments import _VIS_CODES, _Memory, _State
 from indexer.backends.embedded.store import _Index
 from indexer.geo import bounding_box, haversine_km_many, within_lon
-from indexer.text import doc_langs, fold, highlight, query_langs, stems, words
+from indexer.text import TypoIndex, doc_langs, fold, highlight, query_langs, stems, words
 from indexer.types import (
     HL_END,
     HL_START,
@@ -56,6 +56,32 @@ def _variants(word: str, langs: tuple[str, ...]) -> tuple[str, ...]:
     """A query word's index terms: its stems, plus the word itself (names are not stemmed)."""
     found = stems(word, langs)
     return found if word in found else (*found, word)
+
+
+#: The vocabulary's TypoIndex is rebuilt when the vocabulary grew by more than this share.
+TYPO_INDEX_SLACK = 0.01
+_typo_lock = threading.Lock()
+
+
+def _typo_terms(mem: _Memory, variants: tuple[str, ...]) -> list[str]:
+    """Vocabulary terms within the typo budget of any of a word's variants, nearest first, at
+    most ``fusion.FUZZY_MAX_TERMS``. The index over the vocabulary is kept on the memory and
+    rebuilt only when the vocabulary grew noticeably (new words from new cards)."""
+    cached = getattr(mem, "_typo_index", None)
+    size = len(mem.vocab)
+    if cached is None or size > cached[0] * (1 + TYPO_INDEX_SLACK):
+        with _typo_lock:
+            cached = getattr(mem, "_typo_index", None)
+            if cached is None or size > cached[0] * (1 + TYPO_INDEX_SLACK):
+                terms = [t for t in list(mem.vocab) if t.isalpha()]
+                cached = (size, TypoIndex(terms))
+                mem._typo_index = cached  # type: ignore[attr-defined]
+    found: dict[str, int] = {}
+    for variant in variants:
+        for term, edits in cached[1].close(variant, max_hits=fusion.FUZZY_MAX_TERMS):
+            if term in mem.vocab and edits < found.get(term, 99):
+                found[term] = edits
+    return sorted(found, key=lambda t: (found[t], t))[: fusion.FUZZY_MAX_TERMS]
 
 
 class _Searcher:
@@ -168,10 +194,18 @@ class _Searcher:
         own = words(self.q.text)
         result: list[tuple[str, tuple[str, ...], float]] = []
         seen: set[str] = set()
+        vocab = self.mem.vocab
         for word in own:
             if word not in seen:
                 seen.add(word)
-                result.append((word, _variants(word, langs), 1.0))
+                variants = _variants(word, langs)
+                result.append((word, variants, 1.0))
+                if not any(v in vocab for v in variants):
+                    # A word no card has: perhaps a typo ("fotgraaf"); its close vocabulary
+                    # terms count at FUZZY_WEIGHT (Elasticsearch: fuzziness AUTO).
+                    close = _typo_terms(self.mem, variants)
+                    if close:
+                        result.append((word + "~", tuple(close), fusion.FUZZY_WEIGHT))
         for phrase in self.q.expansions:
             for word in words(phrase):
                 if word not in seen:
@@ -181,9 +215,13 @@ class _Searcher:
         all_stems = {s for _, variants, _ in result for s in variants}
         return result, all_stems
 
-    def _lexical(self, qwords: list[tuple[str, tuple[str, ...], float]]) -> np.ndarray:
+    def _lexical(self, qwords: list[tuple[str, tuple[str, ...], float]]) -> tuple[np.ndarray, np.ndarray]:
+        """BM25F per row, and per row the share of the query's idf mass its matched words carry
+        (``fusion.lexical_coverage``: one rare word of a six-word request is a weak match)."""
         st, vocab = self.st, self.mem.vocab
         scores = np.zeros(st.n, dtype=np.float32)
+        covered = np.zeros(st.n, dtype=np.float32)
+        mass = 0.0
         n_docs = max(st.n_alive, 1)
         postings: dict[int, list[tuple[int, np.ndarray, np.ndarray]]] = {}
         idf: dict[int, float] = {}
@@ -204,8 +242,19 @@ class _Searcher:
                         parts.append((int(off), rows, seg.lex.data[lo:hi]))
                 postings[tid] = parts
                 idf[tid] = math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
-        for _, variants, weight in qwords:
+        unseen_idf = math.log(1 + (n_docs + 0.5) / 0.5)
+        by_expansion = np.zeros(st.n, dtype=bool)
+        for name, variants, weight in qwords:
             tids = [vocab[t] for t in variants if t in vocab and postings.get(vocab[t])]
+            # Coverage is of the user's own words: an expansion (the understood trade's labels
+            # in other languages) neither adds to the mass nor covers it, a typo's close terms
+            # cover their word at their lower weight.
+            own = weight == 1.0
+            expansion = not own and not name.endswith("~")
+            if own:
+                # A word no card has still counts in the query's mass (at the idf of a df-0 term):
+                # a request whose distinctive word matched nothing is not covered by the rest.
+                mass += max((idf[t] for t in tids), default=unseen_idf)
             if not tids:
                 continue
             if len(tids) == 1:
@@ -213,15 +262,28 @@ class _Searcher:
                 factor = np.float32(weight * idf[tid])
                 for off, rows, data in postings[tid]:
                     scores[off + rows] += data * factor
+                    if expansion:
+                        by_expansion[off + rows] = True
+                    else:
+                        covered[off + rows] += factor
             else:  # a word stemmed several ways matches through its best variant only
                 best = np.zeros(st.n, dtype=np.float32)
+                cover = np.zeros(st.n, dtype=np.float32)
                 for tid in tids:
                     factor = np.float32(weight * idf[tid])
                     for off, rows, data in postings[tid]:
                         idx = off + rows
                         best[idx] = np.maximum(best[idx], data * factor)
+                        cover[idx] = np.maximum(cover[idx], factor)
                 scores += best
-        return scores
+                if expansion:
+                    by_expansion |= cover > 0
+                else:
+                    covered += cover
+        coverage = np.minimum(covered / np.float32(mass), 1.0) if mass else np.ones(st.n, np.float32)
+        # A card found only through the expansions matches what was understood, not what was typed.
+        coverage[by_expansion] = np.maximum(coverage[by_expansion], np.float32(fusion.EXPANSION_WEIGHT))
+        return scores, coverage.astype(np.float32, copy=False)
 
     def _vector(self, leg: str, mask: np.ndarray) -> np.ndarray:
         """Cosine similarity per row (-inf outside ``mask``)."""
@@ -259,9 +321,11 @@ class _Searcher:
             matched = np.zeros(st.n, dtype=bool)
             if fusion.LEXICAL in self.weights:
                 qwords, query_stems = self._query_words()
-                raw = self._lexical(qwords)
+                raw, coverage = self._lexical(qwords)
                 raw[~mask] = 0
-                norm = fusion.normalise_lexical(raw)
+                # Coverage weighs the lexical leg against the vectors; alone it ranks by BM25.
+                hybrid = any(leg != fusion.LEXICAL for leg in self.weights)
+                norm = fusion.normalise_lexical(raw, coverage if hybrid else None)
                 legs_raw[fusion.LEXICAL] = raw
                 legs_norm[fusion.LEXICAL] = norm
                 matched |= norm > 0
@@ -276,8 +340,16 @@ class _Searcher:
                 )
             else:
                 scans = {leg: self._vector(leg, mask) for leg in vector_legs}
+            tops = {}
+            for leg in vector_legs:
+                finite_sims = scans[leg][np.isfinite(scans[leg])]
+                if finite_sims.size:
+                    tops[leg] = float(finite_sims.max())
+            counted = fusion.gated_legs(tops)
             for leg in vector_legs:
                 sims = scans[leg]
+                if leg not in counted:
+                    continue  # nothing close enough in meaning: the leg contributes nothing
                 finite = np.flatnonzero(np.isfinite(sims))
                 depth = min(fusion.VECTOR_DEPTH, finite.size)
                 if depth == 0:
@@ -306,13 +378,17 @@ class _Searcher:
                 self._within(q.near.lat, q.near.lon, q.near.radius_km, mask, near_distance)
             near = np.nan_to_num(near_distance, nan=np.inf)
             within = np.flatnonzero(near <= q.near.radius_km)
-            if self.has_text:  # scale the relevance of nearby matches (fusion.near_factor)
-                factor = fusion.near_factor(near[within], q.near.radius_km, fusion.near_gain(q))
-                score[within] *= factor.astype(np.float32)
+            if self.has_text:  # scale the relevance of every match by its distance (fusion.decay)
+                rows_c = np.flatnonzero(candidates & ~np.isnan(st.lat))
+                km = haversine_km_many(st.lat[rows_c], st.lon[rows_c], q.near.lat, q.near.lon)
+                factor = fusion.near_factor(km, q.near.radius_km, fusion.near_gain(q))
+                score[rows_c] *= factor.astype(np.float32)
             else:  # browsing: no relevance to scale, nearer first
                 score[within] += np.float32(fusion.NEAR_BONUS) * (
                     1 - 0.5 * near[within] / max(q.near.radius_km, 1e-6)
                 ).astype(np.float32)
+        if self.has_text and fusion.trade_first(q) and "function" in boost_masks:
+            score += np.float32(fusion.TRADE_TIER) * boost_masks["function"]  # the trade first
         rows = np.flatnonzero(candidates)
         total = int(rows.size)
         facets = self._facet_counts(candidates)

@@ -181,6 +181,12 @@ class SearchPage:
         if not self.trade:
             return None
         return next((i for i, r in enumerate(self.results) if r.of_trade is False), None)
+    #: Place words in the text that name no place we know ("in Reykjavik", "Gnet").
+    unknown_place: str | None = None
+    #: The query with misspelt words / place corrected, as a link that reruns it ("Gent").
+    did_you_mean: Link | None = None
+    #: Text was searched and nothing is a good match (the legs found nothing above their floors).
+    no_good_match: bool = False
 
     @property
     def pages(self) -> int:
@@ -465,6 +471,7 @@ def run(
     # (A wider radius is offered once: with its count in ``widen`` when that was computed.)
     wider_geo = geo if widen is None else None
     suggestions = _suggestions(p, wider_geo, place_info, parts, text, page_spec) if total == 0 else []
+    unknown_place, did_you_mean = _did_you_mean(p, interp, total)
     return SearchPage(
         entity=entity,
         params=p,
@@ -485,6 +492,9 @@ def run(
         place_switch=place_switch,
         widen=widen,
         trade=trade,
+        unknown_place=unknown_place,
+        did_you_mean=did_you_mean,
+        no_good_match=bool(text) and total == 0 and not result.degraded,
     )
 
 
@@ -559,6 +569,22 @@ def _widen(
             place=where,
         )
     return Widen(radius_km=geo.radius_km, count=here, options=options, label=label)
+
+
+#: A corrected spelling is offered when the query as typed finds fewer results than this
+#: (a misspelt place is always pointed out).
+FEW_RESULTS = 5
+
+
+def _did_you_mean(p: Params, interp: Any, total: int) -> tuple[str | None, Link | None]:
+    """The unknown place and the "did you mean" link of an interpretation (issue 8)."""
+    if interp is None or p.place or p.noplace:
+        return None, None
+    unknown = getattr(interp, "unknown_place", None)
+    corrected = interp.did_you_mean() if hasattr(interp, "did_you_mean") else None
+    if corrected and (getattr(interp, "place_suggestion", None) or total < FEW_RESULTS):
+        return unknown, Link(corrected, p.args(q=corrected))
+    return unknown, None
 
 
 def _facets(
