@@ -181,6 +181,7 @@ class SearchPage:
         if not self.trade:
             return None
         return next((i for i, r in enumerate(self.results) if r.of_trade is False), None)
+
     #: Place words in the text that name no place we know ("in Reykjavik", "Gnet").
     unknown_place: str | None = None
     #: The query with misspelt words / place corrected, as a link that reruns it ("Gent").
