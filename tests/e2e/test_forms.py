@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import Browsers, BrowserSession, LiveServer, poll
-from tests.e2e.test_browser_flows import INDEX_TIMEOUT, PASSWORD, make_account, make_public_card, sign_in
+from tests.e2e.test_browser_flows import INDEX_TIMEOUT, make_account, make_public_card, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -39,8 +39,8 @@ TEXTS = {
     "wrong_type": {
         "en": "Only JPEG, PNG or WebP photos are accepted.",
         "fr": "Seules les photos JPEG, PNG ou WebP sont acceptées.",
-        "nl": "Alleen JPEG-, PNG- of WebP-foto's worden aanvaard.",
-        "de": "Nur JPEG-, PNG- oder WebP-Fotos werden akzeptiert.",
+        "nl": "Alleen foto's in JPEG, PNG of WebP worden aanvaard.",
+        "de": "Nur Fotos im Format JPEG, PNG oder WebP werden akzeptiert.",
     },
 }
 
@@ -358,7 +358,7 @@ def test_map_view_shows_a_marker_per_result_and_the_card_a_small_map(
 ) -> None:
     word = f"cartographer{lang}{viewport}"
     names = [f"Mapper {city} {lang}{viewport}" for city in ("Gent", "Namur", "Aachen")]
-    for name, city in zip(names, ("Gent", "Namur", "Aachen")):
+    for name, city in zip(names, ("Gent", "Namur", "Aachen"), strict=True):
         _card_at(
             live_server, f"{name.replace(' ', '.').lower()}@example.org", name, city, f"{word} in {city}"
         )
@@ -377,7 +377,8 @@ def test_map_view_shows_a_marker_per_result_and_the_card_a_small_map(
     xs = {
         m["label"]: m["x"]
         for m in markers.evaluate_all(
-            "ms => ms.map(m => ({label: m.getAttribute('aria-label'), x: +m.querySelector('circle').getAttribute('cx')}))"
+            "ms => ms.map(m => ({label: m.getAttribute('aria-label'),"
+            " x: +m.querySelector('circle').getAttribute('cx')}))"
         )
     }
     assert xs[names[0]] < xs[names[1]] < xs[names[2]]
