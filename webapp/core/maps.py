@@ -40,6 +40,8 @@ class Marker:
     y: float
     label: str
     url: str | None
+    #: Labels of markers near the right edge go to their left ("end"), so they stay on the map.
+    anchor: str = "start"
 
 
 @dataclass
@@ -113,7 +115,7 @@ def build_map(
         width=width,
         height=height,
         land=_land(*bounds, width, height, cell),
-        dot=round(cell * 0.8, 1),
+        dot=round(cell * 0.6, 1),
         missing=len(given) - len(placed),
         bounds=bounds,  # type: ignore[arg-type]
     )
@@ -121,7 +123,8 @@ def build_map(
     for p in placed:
         x = (p.lon - w) / (e - w) * width
         y = (n - p.lat) / (n - s) * height
-        view.markers.append(Marker(round(x, 1), round(y, 1), p.label, p.url))
+        anchor = "end" if x > width * 0.65 else "start"
+        view.markers.append(Marker(round(x, 1), round(y, 1), p.label, p.url, anchor))
     return view
 
 
