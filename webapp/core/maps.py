@@ -22,6 +22,8 @@ MIN_SPAN_KM = 80.0
 #: Margin around the markers, as a share of their spread.
 PADDING = 0.12
 KM_PER_DEGREE = 111.2
+#: Markers closer than this (pixels) are moved apart.
+SPREAD_PX = 14.0
 
 
 @dataclass(frozen=True)
@@ -120,9 +122,19 @@ def build_map(
         bounds=bounds,  # type: ignore[arg-type]
     )
     s, w, n, e = bounds
+    taken: list[tuple[float, float]] = []
     for p in placed:
         x = (p.lon - w) / (e - w) * width
         y = (n - p.lat) / (n - s) * height
+        # Markers on the same spot (two cards in one town) fan out on a small spiral, so each
+        # stays visible and clickable.
+        crowd = sum(1 for tx, ty in taken if (tx - x) ** 2 + (ty - y) ** 2 < SPREAD_PX**2)
+        taken.append((x, y))
+        if crowd:
+            angle = crowd * 2.4
+            radius = SPREAD_PX * (1 + crowd / 6)
+            x = min(max(x + radius * math.cos(angle), 0), width)
+            y = min(max(y + radius * math.sin(angle), 0), height)
         anchor = "end" if x > width * 0.65 else "start"
         view.markers.append(Marker(round(x, 1), round(y, 1), p.label, p.url, anchor))
     return view
