@@ -356,6 +356,7 @@ def _edit_card(kind: str, profile_id: int | None):
     form = edit.form(data=edit.initial(card, lang))
     form.setup_choices(lang)
     resolution = None
+    photo_again = False
     if form.is_submitted():
         # Every check runs on every submission: the page lists all problems at once.
         valid = form.validate()
@@ -381,9 +382,15 @@ def _edit_card(kind: str, profile_id: int | None):
             photos.delete_photo(old_photo)
             flash(edit.created() if created else edit.saved(), "success")
             return redirect(card_url(kind, card.id))
+        # A good photo sent with a form that failed elsewhere: browsers cannot refill a file input.
+        photo_again = payload is not None
     status = 400 if request.method == "POST" else 200
     return render_template(
-        edit.template, form=form, card=card, place_choices=place_choices(resolution, lang)
+        edit.template,
+        form=form,
+        card=card,
+        place_choices=place_choices(resolution, lang),
+        photo_again=photo_again,
     ), status
 
 
