@@ -59,6 +59,7 @@ def places_suggest() -> ResponseReturnValue:
 @dataclass(frozen=True, slots=True)
 class _Surface:
     key: str  # normalized: folded words joined by single spaces
+    spaced: str  # " " + key: a word-start test is one substring search
     code: str
     lang: str
     text: str
@@ -86,9 +87,15 @@ def _function_surfaces() -> tuple[list[_Surface], dict[str, dict[str, str]]]:
                     for lang in LANGS:
                         if raw["labels"].get(lang):
                             label = raw["labels"][lang]
-                            items.append(_Surface(normalize(label), code, lang, label, True))
+                            items.append(
+                                _Surface(normalize(label), " " + normalize(label), code, lang, label, True)
+                            )
                         for synonym in raw["synonyms"].get(lang, []):
-                            items.append(_Surface(normalize(synonym), code, lang, synonym, False))
+                            items.append(
+                                _Surface(
+                                    normalize(synonym), " " + normalize(synonym), code, lang, synonym, False
+                                )
+                            )
                 _surfaces = ([item for item in items if item.key], labels)
     return _surfaces
 
@@ -105,13 +112,11 @@ def suggest_functions(q: str, lang: str | None, limit: int) -> list[dict]:
         return []
     best: dict[str, tuple[tuple, _Surface]] = {}
     surfaces, labels = _function_surfaces()
+    spaced = " " + key
     for item in surfaces:
-        if item.key.startswith(key):
-            position = 0
-        elif (" " + key) in (" " + item.key):
-            position = 1
-        else:
+        if spaced not in item.spaced:
             continue
+        position = 0 if item.key.startswith(key) else 1
         rank = (position, item.lang != lang, not item.is_label, len(item.key), item.key)
         if item.code not in best or rank < best[item.code][0]:
             best[item.code] = (rank, item)
