@@ -61,7 +61,9 @@ class MapView:
     bounds: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
 
 
-def _fit(points: list[MapPoint], width: int, height: int) -> tuple[float, float, float, float, float]:
+def _fit(
+    points: list[MapPoint], width: int, height: int, min_span_km: float = MIN_SPAN_KM
+) -> tuple[float, float, float, float, float]:
     """The (south, west, north, east) box around the points with the map's aspect, and the x scale."""
     lats = [p.lat for p in points]
     lons = [p.lon for p in points]
@@ -69,7 +71,7 @@ def _fit(points: list[MapPoint], width: int, height: int) -> tuple[float, float,
     mid = math.radians((south + north) / 2)
     k = max(math.cos(mid), 0.2)  # degrees of longitude are shorter away from the equator
     west, east = min(lons) * k, max(lons) * k
-    min_span = MIN_SPAN_KM / KM_PER_DEGREE
+    min_span = min_span_km / KM_PER_DEGREE
     lat_span = max(north - south, min_span) * (1 + 2 * PADDING)
     lon_span = max(east - west, min_span) * (1 + 2 * PADDING)
     aspect = width / height
@@ -103,14 +105,19 @@ def _land(south: float, west: float, north: float, east: float, width: int, heig
 
 
 def build_map(
-    points: Iterable[MapPoint], *, width: int = 640, height: int = 420, cell: float = 0.0
+    points: Iterable[MapPoint],
+    *,
+    width: int = 640,
+    height: int = 420,
+    cell: float = 0.0,
+    min_span_km: float = MIN_SPAN_KM,
 ) -> MapView | None:
     """Project points onto a map of the area around them; None when none has coordinates."""
     given = list(points)
     placed = [p for p in given if p.lat is not None and p.lon is not None]
     if not placed:
         return None
-    south, west, north, east, _ = _fit(placed, width, height)
+    south, west, north, east, _ = _fit(placed, width, height, min_span_km)
     cell = cell or max(3.0, round(width / 110, 1))
     bounds = tuple(round(v, 4) for v in (south, west, north, east))
     view = MapView(

@@ -225,7 +225,8 @@ def _card_page(kind: str, profile_id: int):
     return render_template(
         f"directory/card_{kind}.html",
         card=card,
-        card_map=build_map([MapPoint(card.lat, card.lon, title)], width=320, height=220),
+        # Wide enough (250 km) to show the coast or the borders around the place.
+        card_map=build_map([MapPoint(card.lat, card.lon, title)], width=320, height=220, min_span_km=250),
         info=service.card_summary(card),
         owner=is_owner(current_user, card),
         show_contact=may_show_contact_form(current_user, card),
