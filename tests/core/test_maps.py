@@ -58,3 +58,10 @@ def test_the_sea_has_no_land(app):
     with app.test_request_context():
         view = build_map([MapPoint(55.0, -20.0, "Atlantic")])
     assert view.land == ""
+
+
+def test_markers_on_the_same_spot_fan_out(app):
+    with app.test_request_context():
+        view = build_map([GENT, MapPoint(GENT.lat, GENT.lon, "Also Gent"), LIEGE])
+    first, second, _ = view.markers
+    assert (first.x - second.x) ** 2 + (first.y - second.y) ** 2 >= 12**2

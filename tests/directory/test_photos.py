@@ -282,3 +282,17 @@ def test_the_edit_page_tells_the_browser_the_limit(app, client, owner):
     assert f'data-max-bytes="{app.config["PHOTO_MAX_BYTES"]}"' in page
     assert 'accept="image/jpeg,image/png,image/webp"' in page
     assert "at most 25 MB" in page
+
+
+def test_a_good_photo_sent_with_a_bad_form_asks_to_be_chosen_again(app, client, owner):
+    url = f"/directory/members/{owner.id}/edit"
+    response = post_form(
+        client,
+        url,
+        _form(owner, display_name="", photo=(io.BytesIO(image_bytes("JPEG")), "me.jpg")),
+        token_from=url,
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert 'id="photo-again"' in response.get_data(as_text=True)
+    assert _photo_files(app) == []  # nothing stored for a card that was not saved

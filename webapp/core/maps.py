@@ -22,6 +22,8 @@ MIN_SPAN_KM = 80.0
 #: Margin around the markers, as a share of their spread.
 PADDING = 0.12
 KM_PER_DEGREE = 111.2
+#: Markers closer than this (pixels) are moved apart.
+SPREAD_PX = 14.0
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,8 @@ class Marker:
     y: float
     label: str
     url: str | None
+    #: Labels of markers near the right edge go to their left ("end"), so they stay on the map.
+    anchor: str = "start"
 
 
 @dataclass
@@ -57,7 +61,9 @@ class MapView:
     bounds: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
 
 
-def _fit(points: list[MapPoint], width: int, height: int) -> tuple[float, float, float, float, float]:
+def _fit(
+    points: list[MapPoint], width: int, height: int, min_span_km: float = MIN_SPAN_KM
+) -> tuple[float, float, float, float, float]:
     """The (south, west, north, east) box around the points with the map's aspect, and the x scale."""
     lats = [p.lat for p in points]
     lons = [p.lon for p in points]
@@ -65,7 +71,7 @@ def _fit(points: list[MapPoint], width: int, height: int) -> tuple[float, float,
     mid = math.radians((south + north) / 2)
     k = max(math.cos(mid), 0.2)  # degrees of longitude are shorter away from the equator
     west, east = min(lons) * k, max(lons) * k
-    min_span = MIN_SPAN_KM / KM_PER_DEGREE
+    min_span = min_span_km / KM_PER_DEGREE
     lat_span = max(north - south, min_span) * (1 + 2 * PADDING)
     lon_span = max(east - west, min_span) * (1 + 2 * PADDING)
     aspect = width / height
@@ -99,29 +105,45 @@ def _land(south: float, west: float, north: float, east: float, width: int, heig
 
 
 def build_map(
-    points: Iterable[MapPoint], *, width: int = 640, height: int = 420, cell: float = 0.0
+    points: Iterable[MapPoint],
+    *,
+    width: int = 640,
+    height: int = 420,
+    cell: float = 0.0,
+    min_span_km: float = MIN_SPAN_KM,
 ) -> MapView | None:
     """Project points onto a map of the area around them; None when none has coordinates."""
     given = list(points)
     placed = [p for p in given if p.lat is not None and p.lon is not None]
     if not placed:
         return None
-    south, west, north, east, _ = _fit(placed, width, height)
+    south, west, north, east, _ = _fit(placed, width, height, min_span_km)
     cell = cell or max(3.0, round(width / 110, 1))
     bounds = tuple(round(v, 4) for v in (south, west, north, east))
     view = MapView(
         width=width,
         height=height,
         land=_land(*bounds, width, height, cell),
-        dot=round(cell * 0.8, 1),
+        dot=round(cell * 0.6, 1),
         missing=len(given) - len(placed),
         bounds=bounds,  # type: ignore[arg-type]
     )
     s, w, n, e = bounds
+    taken: list[tuple[float, float]] = []
     for p in placed:
         x = (p.lon - w) / (e - w) * width
         y = (n - p.lat) / (n - s) * height
-        view.markers.append(Marker(round(x, 1), round(y, 1), p.label, p.url))
+        # Markers on the same spot (two cards in one town) fan out on a small spiral, so each
+        # stays visible and clickable.
+        crowd = sum(1 for tx, ty in taken if (tx - x) ** 2 + (ty - y) ** 2 < SPREAD_PX**2)
+        taken.append((x, y))
+        if crowd:
+            angle = crowd * 2.4
+            radius = SPREAD_PX * (1 + crowd / 6)
+            x = min(max(x + radius * math.cos(angle), 0), width)
+            y = min(max(y + radius * math.sin(angle), 0), height)
+        anchor = "end" if x > width * 0.65 else "start"
+        view.markers.append(Marker(round(x, 1), round(y, 1), p.label, p.url, anchor))
     return view
 
 

@@ -256,7 +256,8 @@ def _card_page(kind: str, profile_id: int):
     return render_template(
         f"directory/card_{kind}.html",
         card=card,
-        card_map=build_map([MapPoint(card.lat, card.lon, title)], width=320, height=220),
+        # Wide enough (250 km) to show the coast or the borders around the place.
+        card_map=build_map([MapPoint(card.lat, card.lon, title)], width=320, height=220, min_span_km=250),
         info=service.card_summary(card),
         owner=is_owner(current_user, card),
         show_contact=may_show_contact_form(current_user, card),
@@ -387,6 +388,7 @@ def _edit_card(kind: str, profile_id: int | None):
     form = edit.form(data=edit.initial(card, lang))
     form.setup_choices(lang)
     resolution = None
+    photo_again = False
     if form.is_submitted():
         # Every check runs on every submission: the page lists all problems at once.
         valid = form.validate()
@@ -412,9 +414,15 @@ def _edit_card(kind: str, profile_id: int | None):
             photos.delete_photo(old_photo)
             flash(edit.created() if created else edit.saved(), "success")
             return redirect(card_url(kind, card.id))
+        # A good photo sent with a form that failed elsewhere: browsers cannot refill a file input.
+        photo_again = payload is not None
     status = 400 if request.method == "POST" else 200
     return render_template(
-        edit.template, form=form, card=card, place_choices=place_choices(resolution, lang)
+        edit.template,
+        form=form,
+        card=card,
+        place_choices=place_choices(resolution, lang),
+        photo_again=photo_again,
     ), status
 
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass
 
 from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from webapp.taxonomy import get_taxonomy
 from webapp.taxonomy.gazetteer import get_gazetteer
+from webapp.taxonomy.taxonomy import DATA_FILE
 from webapp.taxonomy.text import LANGS, normalize
 
 bp = Blueprint("taxonomy", __name__)
@@ -58,32 +59,44 @@ def places_suggest() -> ResponseReturnValue:
 @dataclass(frozen=True, slots=True)
 class _Surface:
     key: str  # normalized: folded words joined by single spaces
+    spaced: str  # " " + key: a word-start test is one substring search
     code: str
     lang: str
     text: str
     is_label: bool
 
 
-_surfaces: list[_Surface] | None = None
+_surfaces: tuple[list[_Surface], dict[str, dict[str, str]]] | None = None
 _surfaces_lock = threading.Lock()
 
 
-def _function_surfaces() -> list[_Surface]:
-    """Every label and synonym of every function in the four languages, normalized once per process."""
+def _function_surfaces() -> tuple[list[_Surface], dict[str, dict[str, str]]]:
+    """Every label and synonym of every function in the four languages, normalized once per process,
+    and each function's labels. Read from the taxonomy's data file, not through ``get_taxonomy``: the
+    package imports this module, and the full Taxonomy's matching index is not needed here."""
     global _surfaces
     if _surfaces is None:
         with _surfaces_lock:
             if _surfaces is None:
+                data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
                 items = []
-                for code, entry in get_taxonomy().functions.items():
+                labels = {}
+                for raw in data["functions"]:
+                    code = raw["code"]
+                    labels[code] = raw["labels"]
                     for lang in LANGS:
-                        if entry.labels.get(lang):
+                        if raw["labels"].get(lang):
+                            label = raw["labels"][lang]
                             items.append(
-                                _Surface(normalize(entry.labels[lang]), code, lang, entry.labels[lang], True)
+                                _Surface(normalize(label), " " + normalize(label), code, lang, label, True)
                             )
-                        for synonym in entry.synonyms.get(lang, []):
-                            items.append(_Surface(normalize(synonym), code, lang, synonym, False))
-                _surfaces = [item for item in items if item.key]
+                        for synonym in raw["synonyms"].get(lang, []):
+                            items.append(
+                                _Surface(
+                                    normalize(synonym), " " + normalize(synonym), code, lang, synonym, False
+                                )
+                            )
+                _surfaces = ([item for item in items if item.key], labels)
     return _surfaces
 
 
@@ -98,20 +111,18 @@ def suggest_functions(q: str, lang: str | None, limit: int) -> list[dict]:
     if not key:
         return []
     best: dict[str, tuple[tuple, _Surface]] = {}
-    for item in _function_surfaces():
-        if item.key.startswith(key):
-            position = 0
-        elif (" " + key) in (" " + item.key):
-            position = 1
-        else:
+    surfaces, labels = _function_surfaces()
+    spaced = " " + key
+    for item in surfaces:
+        if spaced not in item.spaced:
             continue
+        position = 0 if item.key.startswith(key) else 1
         rank = (position, item.lang != lang, not item.is_label, len(item.key), item.key)
         if item.code not in best or rank < best[item.code][0]:
             best[item.code] = (rank, item)
-    taxonomy = get_taxonomy()
     out = []
     for _rank, item in sorted(best.values(), key=lambda pair: pair[0])[:limit]:
-        label = taxonomy.label("function", item.code, lang)
+        label = labels[item.code].get(lang or "en") or labels[item.code]["en"]
         answer = {"id": item.code, "label": label}
         if normalize(label) != item.key:
             answer["matched"] = item.text
