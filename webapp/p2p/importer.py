@@ -95,22 +95,14 @@ def apply_record(record: Any) -> str:
     place = _place(record, data.language)
     listing = db.session.scalar(select(Listing).where(Listing.external_id == external_id))
     before = _snapshot(listing) if listing is not None else None
-    if listing is None:
-        listing = Listing(
-            external_id=external_id,
-            user_id=card.user_id,
-            profile_id=card.id,
-            status=status,
-            visibility="draft",
-        )
-        db.session.add(listing)
-        db.session.flush()
-        outcome = "created"
-    else:
-        outcome = "updated"
-    listing.user_id, listing.profile_id, listing.status = card.user_id, card.id, status
-    with db.session.no_autoflush:
-        service.save_listing(listing, data, user_id=card.user_id, place=place, actor_id=None, via="import")
+    outcome = "created" if listing is None else "updated"
+    listing = service.save_listing(
+        listing, data, user_id=card.user_id, place=place, profile_id=card.id, actor_id=None, via="import"
+    )
+    listing.external_id = external_id
+    listing.user_id, listing.profile_id = card.user_id, card.id
+    if listing.status != status:
+        service.set_status(listing, status, actor_id=None)
     if before is not None and _snapshot(listing) == before:
         return "unchanged"
     return outcome
