@@ -26,3 +26,7 @@ def init_app(app: Flask) -> None:
     register_dashboard_section(app, views.dashboard_section)
     # Reminders are idempotent (each sent once); an hourly pass catches the day's turn.
     register_worker(app, "p2p-reminders", service.reminder_step, idle_seconds=3600)
+    # `flask demo load` (webapp.demo) runs every registered loader after the directory's demo.
+    from webapp.p2p.demo import load_board_demo
+
+    app.extensions.setdefault("kring_demo_loaders", []).append(lambda seed: load_board_demo(seed))

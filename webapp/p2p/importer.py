@@ -78,6 +78,22 @@ def _snapshot(listing: Listing) -> tuple:
     return (*(getattr(listing, c) for c in columns), tuple(listing.sectors), windows)
 
 
+def _wanted(data: service.ListingData, place: Any, card: Any, status: str) -> tuple:
+    """What ``_snapshot`` would read once the record is applied."""
+    values = (
+        data.type,
+        data.kind,
+        data.title,
+        data.description,
+        data.language,
+        place.id if place is not None else None,
+        status,
+        data.audience,
+        card.user_id,
+    )
+    return (*values, tuple(data.sectors), tuple(data.windows or ()))
+
+
 def apply_record(record: Any) -> str:
     """Create or update one listing; "created" | "updated" | "unchanged". InputError for bad data."""
     if not isinstance(record, dict):
@@ -95,6 +111,8 @@ def apply_record(record: Any) -> str:
     place = _place(record, data.language)
     listing = db.session.scalar(select(Listing).where(Listing.external_id == external_id))
     before = _snapshot(listing) if listing is not None else None
+    if before is not None and before == _wanted(data, place, card, status):
+        return "unchanged"  # nothing written: no new version, no index churn
     outcome = "created" if listing is None else "updated"
     listing = service.save_listing(
         listing, data, user_id=card.user_id, place=place, profile_id=card.id, actor_id=None, via="import"
