@@ -542,6 +542,8 @@ def _cases() -> list[Case]:
     add("board.book.draft.post", "POST", f"{lst}/book", lambda w: f"/board/listings/{w.L_D}/book",
         E("404", anonymous="login"), owner="u_draft", data=book)
     add("board.bookings", "GET", "/board/bookings", "/board/bookings", SIGNED_IN_PAGE)
+    add("board.digest.post", "POST", "/board/digest", "/board/digest", E("redirect", anonymous="login"),
+        data={"digest": "0"})
     parties = E("404", anonymous="login", member="200", owner="200")
     add("board.booking", "GET", bkg, lambda w: f"/board/bookings/{w.B}", parties)
     add("board.booking.missing", "GET", bkg, lambda w: f"/board/bookings/{w.missing}",

@@ -48,3 +48,13 @@ def remind_command(today: str | None) -> None:
     day = date.fromisoformat(today) if today else None
     count = send_reminders(day)
     click.echo(f"{count} reminder{'s' if count != 1 else ''} queued")
+
+
+@p2p_cli.command("digest")
+@click.option("--today", default=None, help="Pretend it is this day (YYYY-MM-DD).")
+def digest_command(today: str | None) -> None:
+    """Mail the daily "wanted" digests (run daily; the worker does it too)."""
+    from webapp.p2p.matching import send_digests
+
+    count = send_digests(date.fromisoformat(today) if today else None)
+    click.echo(f"{count} digest{'s' if count != 1 else ''} queued")

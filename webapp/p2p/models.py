@@ -233,7 +233,44 @@ class ListingReport(db.Model):
         return f"<ListingReport {self.id} {self.status}>"
 
 
+class BoardPreference(db.Model):
+    """A member's choice about the board's daily "wanted" digest (on unless they opt out)."""
+
+    __tablename__ = "board_preferences"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    digest: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    last_digest_on: Mapped[date | None] = mapped_column(Date)
+
+    def __repr__(self) -> str:
+        return f"<BoardPreference {self.user_id} digest={self.digest}>"
+
+
+class BoardNotice(db.Model):
+    """A request that fits one of a member's offers, waiting for their next daily digest."""
+
+    __tablename__ = "board_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), nullable=False)
+    #: The search's "why" line for the offer that fits.
+    why: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    #: Set once handled: mailed in a digest, or dropped because the member opted out.
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (UniqueConstraint("user_id", "listing_id", name="uq_board_notices_user_listing"),)
+
+    def __repr__(self) -> str:
+        return f"<BoardNotice {self.id} user={self.user_id} listing={self.listing_id}>"
+
+
 __all__ = [
+    "BoardNotice",
+    "BoardPreference",
     "AUDIENCES",
     "BOOKING_STATES",
     "Booking",

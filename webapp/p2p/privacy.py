@@ -11,11 +11,19 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 
 from webapp.core.privacy import PersonalData, register_personal_data
 from webapp.extensions import db
-from webapp.p2p.models import Booking, BookingMessage, Listing, ListingReport, Review
+from webapp.p2p.models import (
+    BoardNotice,
+    BoardPreference,
+    Booking,
+    BookingMessage,
+    Listing,
+    ListingReport,
+    Review,
+)
 from webapp.p2p.service import delete_listing
 
 FORMER_MESSAGE = "(message of a former member)"
@@ -44,6 +52,10 @@ def export_board(user: Any) -> dict[str, Any]:
         .order_by(Review.id)
     )
     reports = db.session.scalars(select(ListingReport).where(ListingReport.reporter_id == user.id))
+    preference = db.session.get(BoardPreference, user.id)
+    notices = db.session.scalars(
+        select(BoardNotice).where(BoardNotice.user_id == user.id).order_by(BoardNotice.id)
+    )
     return {
         "listings": [
             {
@@ -65,10 +77,14 @@ def export_board(user: Any) -> dict[str, Any]:
         ],
         "reviews": [_row(r) | {"mine": r.author_id == user.id} for r in reviews],
         "listing_reports": [_row(r, ("reporter_id",)) for r in reports],
+        "digest": _row(preference, ("user_id",)) if preference else None,
+        "digest_notices": [_row(n, ("user_id",)) for n in notices],
     }
 
 
 def erase_board(user: Any) -> None:
+    db.session.execute(delete(BoardNotice).where(BoardNotice.user_id == user.id))
+    db.session.execute(delete(BoardPreference).where(BoardPreference.user_id == user.id))
     for listing in list(db.session.scalars(select(Listing).where(Listing.user_id == user.id))):
         delete_listing(listing)
     db.session.execute(
@@ -94,7 +110,7 @@ def register(app: Flask) -> None:
         app,
         PersonalData(
             name="p2p",
-            models=[Listing, Booking, BookingMessage, Review, ListingReport],
+            models=[Listing, Booking, BookingMessage, Review, ListingReport, BoardPreference, BoardNotice],
             export=export_board,
             erase=erase_board,
             order=40,

@@ -584,8 +584,12 @@ def send_reminders(today: date | None = None) -> int:
 
 
 def reminder_step() -> int:
-    """The background worker's pass (reminders are idempotent: each is sent once)."""
-    return send_reminders()
+    """The background worker's pass: reminders and the daily digests (each sent once)."""
+    from webapp.p2p.matching import send_digests
+
+    send_reminders()
+    send_digests()
+    return 0  # nothing left that another pass right away would do
 
 
 # ------------------------------------------------------------------------------------------ ics

@@ -345,6 +345,11 @@ def set_status(listing_id: int):
         return redirect(url_for("p2p.listing", listing_id=item.id))
     if service.set_status(item, status, actor_id=current_user.id):
         _commit_and_wake()
+        if status == "active" and item.type == "request":
+            from webapp.p2p.matching import queue_notices
+
+            queue_notices(item, current_user)  # the fitting offers' owners hear of it in their digest
+            db.session.commit()
         flash(_("The listing is now: %(status)s.", status=status_label(status)), "success")
     return redirect(url_for("p2p.listing", listing_id=item.id))
 
@@ -353,9 +358,30 @@ def set_status(listing_id: int):
 @login_required
 def mine():
     no_store()
+    from webapp.p2p.matching import wants_digest
+
     return render_template(
-        "p2p/mine.html", listings=service.my_listings(current_user.id), can_create=can_create(current_user)
+        "p2p/mine.html",
+        listings=service.my_listings(current_user.id),
+        can_create=can_create(current_user),
+        digest=wants_digest(current_user.id),
     )
+
+
+@bp.post("/board/digest")
+@login_required
+def digest():
+    """Switch the daily "wanted" digest on or off."""
+    from webapp.p2p.matching import set_digest
+
+    wanted = request.form.get("digest") == "1"
+    set_digest(current_user.id, wanted)
+    db.session.commit()
+    if wanted:
+        flash(_("You will get the daily digest of fitting requests."), "success")
+    else:
+        flash(_("You will no longer get the daily digest."), "success")
+    return redirect(url_for("p2p.mine"))
 
 
 @bp.post("/board/listings/<int:listing_id>/report")

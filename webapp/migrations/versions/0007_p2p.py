@@ -251,8 +251,48 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_reviews_listing_id"), ["listing_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_reviews_subject_id"), ["subject_id"], unique=False)
 
+    op.create_table(
+        "board_notices",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("listing_id", sa.Integer(), nullable=False),
+        sa.Column("why", sa.String(length=300), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("sent_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["listing_id"],
+            ["listings.id"],
+            name=op.f("fk_board_notices_listing_id_listings"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_board_notices_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_board_notices")),
+        sa.UniqueConstraint("user_id", "listing_id", name="uq_board_notices_user_listing"),
+        sqlite_autoincrement=True,
+    )
+    with op.batch_alter_table("board_notices", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_board_notices_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "board_preferences",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("digest", sa.Boolean(), nullable=False),
+        sa.Column("last_digest_on", sa.Date(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_board_preferences_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_board_preferences")),
+    )
+
 
 def downgrade() -> None:
+    op.drop_table("board_preferences")
+    with op.batch_alter_table("board_notices", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_board_notices_user_id"))
+
+    op.drop_table("board_notices")
     with op.batch_alter_table("reviews", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_reviews_subject_id"))
         batch_op.drop_index(batch_op.f("ix_reviews_listing_id"))
