@@ -186,6 +186,17 @@ def month_grid(listing: Listing, month: date) -> list[list[tuple[date | None, st
     return weeks
 
 
+def _date_bounds(form: BookingForm, item: Listing) -> BookingForm:
+    """The date pickers offer no day before today, nor past the listing's last available day
+    (the server refuses whatever else is sent, with a message)."""
+    bounds = {"min": date.today().isoformat()}
+    ends = [w.ends_on for w in item.windows]
+    if ends and all(ends):
+        bounds["max"] = max(ends).isoformat()  # type: ignore[type-var]
+    form.starts_on.render_kw = form.ends_on.render_kw = bounds
+    return form
+
+
 def _listing_context(item: Listing, month: date) -> dict[str, Any]:
     """What the listing page shows besides its forms (shared by the page and a refused booking)."""
     lang = current_language()
@@ -238,7 +249,7 @@ def listing(listing_id: int):
     return render_template(
         "p2p/listing.html",
         **_listing_context(item, month),
-        booking_form=BookingForm(),
+        booking_form=_date_bounds(BookingForm(), item),
         mentor_card=mentor_card,
         matches=matches_for(item, current_user),
     )
@@ -453,7 +464,7 @@ def book(listing_id: int):
     return render_template(
         "p2p/listing.html",
         **_listing_context(item, date.today().replace(day=1)),
-        booking_form=form,
+        booking_form=_date_bounds(form, item),
         mentor_card=None,
         matches=[],
     ), 400
