@@ -65,6 +65,12 @@ class World:
     report: int = 0  # u_pub reported the message
     report_token: str = ""
     missing: int = 987654
+    L_P: int = 0  # board listing, active public offer (owner u_pub)
+    L_C: int = 0  # board listing, active community offer (owner u_com)
+    L_D: int = 0  # board listing, draft (owner u_draft)
+    B: int = 0  # booking of L_P requested by "member" (owner u_pub)
+    B_ACC: int = 0  # booking of L_P accepted ("member" borrows)
+    B_RET: int = 0  # booking of L_P returned ("member" borrowed): reviewable
 
     def close(self) -> None:
         from webapp.core.search import close_service
@@ -132,8 +138,34 @@ def build_world(data_dir: Path) -> World:
         world.photo_D = cards["u_draft"].photo_filename
         world.message, world.block, world.report = message.id, block.id, report.id
         world.report_token = relay.report_token(message)
+        _board_world(world, users)
         db.session.remove()
     return world
+
+
+def _board_world(world: World, users: dict[str, Any]) -> None:
+    """The board's rows: listings of every visibility and bookings in three states."""
+    from tests.p2p.helpers import make_listing, soon
+    from webapp.extensions import db
+    from webapp.p2p import service
+
+    world.L_P = make_listing(users["u_pub"], title="Public PA system").id
+    world.L_C = make_listing(
+        users["u_com"], title="Community desk", kind="workspace", audience="community"
+    ).id
+    world.L_D = make_listing(users["u_draft"], title="Draft camera", status="draft").id
+    listing = db.session.get(service.Listing, world.L_P)
+    booking = service.request_booking(listing, users["member"], soon(3), soon(4))
+    accepted = service.request_booking(listing, users["member"], soon(30), soon(31))
+    returned = service.request_booking(listing, users["member"], soon(40), soon(41))
+    db.session.commit()
+    service.accept_booking(accepted.id, actor_id=users["u_pub"].id)
+    service.accept_booking(returned.id, actor_id=users["u_pub"].id)
+    returned = db.session.get(service.Booking, returned.id)
+    service.change_booking(returned, "handover", actor_id=users["u_pub"].id)
+    service.change_booking(returned, "return", actor_id=users["u_pub"].id)
+    db.session.commit()
+    world.B, world.B_ACC, world.B_RET = booking.id, accepted.id, returned.id
 
 
 def snapshot(world: World) -> dict[str, Any]:
@@ -473,6 +505,82 @@ def _cases() -> list[Case]:
     add("api.unknown", "GET", api_member, lambda w: f"/api/v1/clients/{w.KP}", E("404"))
     add("api.openapi", "GET", "/api/v1/openapi.yaml", "/api/v1/openapi.yaml", ALL_200)
 
+    # --- peer-to-peer board (owner = u_pub: owns L_P and the bookings; "member" is their borrower)
+    from tests.p2p.helpers import soon
+
+    lst = "/board/listings/<int:listing_id>"
+    bkg = "/board/bookings/<int:booking_id>"
+    listing_form = {"type": "offer", "kind": "equipment", "title": "Hacked listing", "description": "x",
+                    "language": "en", "audience": "public"}
+    book = {"starts_on": soon(3).isoformat(), "ends_on": soon(4).isoformat(), "note": "Please"}
+    members_only = E("200", anonymous="login", client="404")
+    add("board", "GET", "/board", "/board", ALL_200)
+    add("board.mine", "GET", "/board/mine", "/board/mine", SIGNED_IN_PAGE)
+    add("board.new", "GET", "/board/new", "/board/new", members_only)
+    add("board.new.post", "POST", "/board/new", "/board/new", E("redirect", anonymous="login", client="404"),
+        data=listing_form)
+    add("board.listing.public", "GET", lst, lambda w: f"/board/listings/{w.L_P}", ALL_200)
+    add("board.listing.community", "GET", lst, lambda w: f"/board/listings/{w.L_C}",
+        E("200", anonymous="404"), owner="u_com")
+    add("board.listing.draft", "GET", lst, lambda w: f"/board/listings/{w.L_D}", E("404", owner="200"),
+        owner="u_draft")
+    add("board.listing.missing", "GET", lst, lambda w: f"/board/listings/{w.missing}", E("404"))
+    add("board.edit", "GET", f"{lst}/edit", lambda w: f"/board/listings/{w.L_P}/edit", OWNER_ONLY_GET)
+    add("board.edit.post", "POST", f"{lst}/edit", lambda w: f"/board/listings/{w.L_P}/edit", OWNER_ONLY_POST,
+        data=listing_form)
+    add("board.edit.draft.post", "POST", f"{lst}/edit", lambda w: f"/board/listings/{w.L_D}/edit",
+        OWNER_ONLY_POST, owner="u_draft", data=listing_form)
+    add("board.status.post", "POST", f"{lst}/status", lambda w: f"/board/listings/{w.L_P}/status",
+        OWNER_ONLY_POST, data={"status": "paused"})
+    add("board.status.draft.post", "POST", f"{lst}/status", lambda w: f"/board/listings/{w.L_D}/status",
+        OWNER_ONLY_POST, owner="u_draft", data={"status": "active"})
+    add("board.report.post", "POST", f"{lst}/report", lambda w: f"/board/listings/{w.L_P}/report",
+        E("redirect", anonymous="login", owner="404"), data={"reason": "Spam"})
+    add("board.report.draft.post", "POST", f"{lst}/report", lambda w: f"/board/listings/{w.L_D}/report",
+        E("404", anonymous="login"), owner="u_draft", data={"reason": "Spam"})
+    add("board.hide.post", "POST", f"{lst}/hide", lambda w: f"/board/listings/{w.L_P}/hide",
+        E("404", anonymous="login", staff="redirect", admin="redirect"), data={"hidden": "1"})
+    add("board.hide.draft.post", "POST", f"{lst}/hide", lambda w: f"/board/listings/{w.L_D}/hide",
+        E("404", anonymous="login"), owner="u_draft", data={"hidden": "1"})
+    add("board.staff_reports", "GET", "/board/staff/reports", "/board/staff/reports",
+        E("404", anonymous="login", staff="200", admin="200"))
+    add("board.book.post", "POST", f"{lst}/book", lambda w: f"/board/listings/{w.L_P}/book",
+        E("redirect", anonymous="login", owner="404"), data=book)
+    add("board.book.draft.post", "POST", f"{lst}/book", lambda w: f"/board/listings/{w.L_D}/book",
+        E("404", anonymous="login"), owner="u_draft", data=book)
+    add("board.bookings", "GET", "/board/bookings", "/board/bookings", SIGNED_IN_PAGE)
+    add("board.digest.post", "POST", "/board/digest", "/board/digest", E("redirect", anonymous="login"),
+        data={"digest": "0"})
+    parties = E("404", anonymous="login", member="200", owner="200")
+    add("board.booking", "GET", bkg, lambda w: f"/board/bookings/{w.B}", parties)
+    add("board.booking.missing", "GET", bkg, lambda w: f"/board/bookings/{w.missing}",
+        E("404", anonymous="login"))
+    add("board.accept.post", "POST", f"{bkg}/<action>", lambda w: f"/board/bookings/{w.B}/accept",
+        E("404", anonymous="login", owner="redirect"))
+    add("board.decline.post", "POST", f"{bkg}/<action>", lambda w: f"/board/bookings/{w.B}/decline",
+        E("404", anonymous="login", owner="redirect"))
+    add("board.cancel.post", "POST", f"{bkg}/<action>", lambda w: f"/board/bookings/{w.B}/cancel",
+        E("404", anonymous="login", member="redirect", owner="redirect"))
+    add("board.handover.post", "POST", f"{bkg}/<action>", lambda w: f"/board/bookings/{w.B_ACC}/handover",
+        E("404", anonymous="login", owner="redirect"))
+    add("board.badaction.post", "POST", f"{bkg}/<action>", lambda w: f"/board/bookings/{w.B}/delete",
+        E("404", anonymous="login"))
+    add("board.message.post", "POST", f"{bkg}/messages", lambda w: f"/board/bookings/{w.B}/messages",
+        E("404", anonymous="login", member="redirect", owner="redirect"), data={"body": "Hello"})
+    add("board.review.post", "POST", f"{bkg}/review", lambda w: f"/board/bookings/{w.B_RET}/review",
+        E("404", anonymous="login", member="redirect", owner="redirect"), data={"rating": "5"})
+    add("board.review.requested.post", "POST", f"{bkg}/review", lambda w: f"/board/bookings/{w.B}/review",
+        E("404", anonymous="login"), data={"rating": "5", "text": "Fine"})
+    add("board.ics", "GET", f"{bkg}/booking.ics", lambda w: f"/board/bookings/{w.B_ACC}/booking.ics", parties)
+    add("board.ics.requested", "GET", f"{bkg}/booking.ics", lambda w: f"/board/bookings/{w.B}/booking.ics",
+        E("404", anonymous="login"))
+    add("api.listings.search", "GET", api_search, "/api/v1/listings/search", ALL_200)
+    add("api.listing.public", "GET", api_member, lambda w: f"/api/v1/listings/{w.L_P}", ALL_200)
+    add("api.listing.community", "GET", api_member, lambda w: f"/api/v1/listings/{w.L_C}",
+        E("200", anonymous="404"), owner="u_com")
+    add("api.listing.draft", "GET", api_member, lambda w: f"/api/v1/listings/{w.L_D}", E("404"),
+        owner="u_draft")
+
     # --- taxonomy: place autocomplete (public reference data)
     add("places.suggest", "GET", "/places/suggest", "/places/suggest?q=Gan&lang=fr", ALL_200)
     add("functions.suggest", "GET", "/functions/suggest", "/functions/suggest?q=fotog&lang=fr", ALL_200)
@@ -633,6 +741,8 @@ PUBLIC_GET = {
     "api.openapi",
     "taxonomy.places_suggest",
     "taxonomy.functions_suggest",
+    "p2p.index",
+    "p2p.listing",
 }
 
 
@@ -656,7 +766,10 @@ def _fillers(world: World) -> dict[str, list[str]]:
         "block_id": [str(world.block)],
         "report_id": [str(world.report)],
         "token": ["not-a-valid-token"],
-        "collection": ["members", "clients", "events"],
+        "collection": ["members", "clients", "events", "listings"],
+        "listing_id": [str(world.L_P), str(world.L_C), str(world.L_D), str(world.missing)],
+        "booking_id": [str(world.B), str(world.B_ACC), str(world.missing)],
+        "action": ["accept", "delete"],
     }
 
 
@@ -667,6 +780,13 @@ def _public_object(world: World, endpoint: str, values: dict[str, str]) -> bool:
 
     with world.app.app_context():
         try:
+            if endpoint == "p2p.listing" or (
+                endpoint == "api.detail" and values.get("collection") == "listings"
+            ):
+                from webapp.p2p.models import Listing
+
+                listing = db.session.get(Listing, int(values.get("listing_id") or values["item_id"]))
+                return listing is not None and listing.visibility == "public"
             if endpoint == "api.detail" and values.get("collection") != "members":
                 return False  # no such collection: nothing is public there
             if endpoint in ("directory.member", "api.detail"):

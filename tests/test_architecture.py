@@ -119,7 +119,7 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
 
-FEATURES = ("webapp.accounts", "webapp.directory", "webapp.demo", "webapp.api")
+FEATURES = ("webapp.accounts", "webapp.directory", "webapp.demo", "webapp.api", "webapp.p2p")
 
 
 def _depends_on(module: str, prefixes: tuple[str, ...]) -> list[str]:
@@ -132,7 +132,7 @@ def _depends_on(module: str, prefixes: tuple[str, ...]) -> list[str]:
         ("indexer", ("webapp",)),  # the search library knows nothing of Flask or the models
         ("webapp.taxonomy", ("webapp.core", *FEATURES)),  # vocabulary below the platform
         ("webapp.core", FEATURES),  # the platform imports no feature module
-        ("webapp.api", ("webapp.directory", "webapp.accounts", "webapp.demo")),  # generic over entities
+        ("webapp.api", ("webapp.directory", "webapp.accounts", "webapp.demo", "webapp.p2p")),  # generic
     ],
 )
 def test_dependencies_point_one_way(layer: str, forbidden: tuple[str, ...]) -> None:

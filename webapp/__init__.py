@@ -16,6 +16,7 @@ MODULES = (
     "webapp.taxonomy",
     "webapp.accounts",
     "webapp.directory",
+    "webapp.p2p",
     "webapp.api",
     "webapp.demo",
 )

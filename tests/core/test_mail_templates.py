@@ -74,7 +74,46 @@ CONTEXTS: dict[str, list[dict[str, Any]]] = {
         },
     ],
     "directory/mail/abuse_report.txt": [{"report_id": 3, "url": f"{BASE}/directory/staff/reports"}],
+    # The board (webapp.p2p.service._mail_other): one context per booking state.
+    "p2p/mail/booking_status.txt": [
+        {
+            "status": status,
+            "title": "PA system",
+            "starts_on": "2027-03-18",
+            "ends_on": "2027-03-20",
+            "url": f"{BASE}/board/bookings/5",
+            "note": "For a concert" if status == "requested" else "",
+        }
+        for status in ("requested", "accepted", "declined", "cancelled", "handed_over", "returned", "no_show")
+    ],
+    "p2p/mail/booking_message.txt": [
+        {
+            "title": "PA system",
+            "starts_on": "2027-03-18",
+            "ends_on": "2027-03-20",
+            "message": MESSAGE,
+            "url": f"{BASE}/board/bookings/5",
+        }
+    ],
+    "p2p/mail/reminder.txt": [
+        {
+            "moment": moment,
+            "title": "PA system",
+            "starts_on": "2027-03-18",
+            "ends_on": "2027-03-20",
+            "url": f"{BASE}/board/bookings/5",
+        }
+        for moment in ("pickup", "return")
+    ],
+    "p2p/mail/digest.txt": [
+        {
+            "items": [{"title": "PA system wanted", "why": "12 km away", "url": f"{BASE}/board/listings/9"}],
+            "settings_url": f"{BASE}/board/mine",
+        }
+    ],
 }
+#: Context values that choose a branch of the text (a booking's state), not text the mail shows.
+CONTROL_KEYS = {"status", "moment"}
 CASES = [(name, i) for name, contexts in CONTEXTS.items() for i in range(len(contexts))]
 LEFTOVER = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|%\(")
 
@@ -112,7 +151,10 @@ def _no_cached_catalogues(app) -> Iterator[None]:
 
 def _shown_values(context: dict[str, Any]) -> set[str]:
     """Lines that come from the context (links, the sender's message), not from the template."""
-    shown = [str(v) for v in context.values() if isinstance(v, str | int) and not isinstance(v, bool)]
+    values = [v for k, v in context.items() if k not in CONTROL_KEYS]
+    # Lists of dicts (a digest's items) carry shown values too.
+    values += [x for v in values if isinstance(v, list) for d in v if isinstance(d, dict) for x in d.values()]
+    shown = [str(v) for v in values if isinstance(v, str | int) and not isinstance(v, bool)]
     return {line for value in shown for line in value.splitlines()}
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from webapp.demo.generator import iter_records
@@ -45,6 +46,10 @@ def load_demo(
     if report.errors:
         line, message = report.errors[0]
         summary += f"; first problem: record {line}: {message}"
+    # Modules with demo data of their own (the board's listings and bookings) load it on top.
+    for loader in current_app.extensions.get("kring_demo_loaders", []):
+        summary += "; " + loader(seed)
+    wake_indexer()
     return summary
 
 

@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Callable, Iterator
 
 from sqlalchemy import delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from indexer.types import Document
 from webapp.core.claims import claim_due
@@ -102,7 +103,12 @@ def requeue_outdated(chunk: int = 1000) -> dict[str, int]:
             db.session.add(SearchEntityVersion(entity=spec.name, document_version=spec.document_version))
         else:
             row.document_version = spec.document_version
-        db.session.commit()
+        try:
+            db.session.commit()
+        except IntegrityError:
+            # Another process starting at the same moment recorded this entity (and queued its rows).
+            db.session.rollback()
+            continue
         if count:
             log.info("search: %s documents changed shape; %d rows queued for re-indexing", spec.name, count)
         queued[spec.name] = count
