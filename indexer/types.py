@@ -26,7 +26,8 @@ TEXT_FIELDS: dict[str, float] = {
 }
 
 #: Keyword fields every entity may fill; filterable and countable.
-FACET_FIELDS = ("sector", "function", "country", "region", "city", "language", "kind")
+#: "category" and "group": an event's category and sector group (webapp/events).
+FACET_FIELDS = ("sector", "function", "country", "region", "city", "language", "kind", "category", "group")
 
 #: Range fields every entity may fill, and their kind. Values are lists of closed intervals
 #: [start, end]; dates are UTC epoch seconds, None is an open end, a number is (v, v).

@@ -16,6 +16,7 @@ MODULES = (
     "webapp.taxonomy",
     "webapp.accounts",
     "webapp.directory",
+    "webapp.events",
     "webapp.api",
     "webapp.demo",
 )
