@@ -100,7 +100,7 @@ def calendar(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", icalendar.vText(name))
     for event in events:
         for component in _vevent(event, lang, alarm_minutes=alarm_minutes):
             cal.add_component(component)

@@ -162,7 +162,7 @@ def _month_grid(month: date, results: list[Any]) -> list[list[dict[str, Any]]]:
                 {
                     "day": d,
                     "in_month": d.month == month.month,
-                    "items": sorted(by_day.get(d, []), key=lambda i: i["time"]),
+                    "entries": sorted(by_day.get(d, []), key=lambda i: i["time"]),
                 }
                 for d in week
             ]
