@@ -45,7 +45,9 @@ def load_demo(
     if report.errors:
         line, message = report.errors[0]
         summary += f"; first problem: record {line}: {message}"
-    return summary
+    from webapp.events.demo import load_demo_events  # sector groups and a year of events
+
+    return summary + "; " + load_demo_events(seed)
 
 
 def is_empty() -> bool:

@@ -94,6 +94,11 @@ def import_group(record: dict[str, Any]) -> str:
     if group is None:
         group = EventGroup(external_id=ext, visibility="draft")
         db.session.add(group)
+    before = (
+        None
+        if created
+        else (group.name, group.description, group.place_id, group.visibility, tuple(group.sectors))
+    )
     group.name = str(record["name"])[:160]
     group.description = record.get("description")
     for key, value in place_values(_place(record)).items():
@@ -105,7 +110,10 @@ def import_group(record: dict[str, Any]) -> str:
         else "public"
     )
     db.session.flush()
-    return "created" if created else "updated"
+    if created:
+        return "created"
+    after = (group.name, group.description, group.place_id, group.visibility, tuple(group.sectors))
+    return "unchanged" if after == before else "updated"
 
 
 def import_event(record: dict[str, Any]) -> str:

@@ -76,7 +76,7 @@ def occurrences(
     event: Any, *, until: datetime | None = None, include_cancelled: bool = False
 ) -> list[Occurrence]:
     """Every occurrence from the first one to ``until`` (default: the horizon from now), in start order."""
-    until = until or (datetime.now(UTC) + HORIZON)
+    until = until or (max(datetime.now(UTC), event.starts_at) + HORIZON)
     duration = event.ends_at - event.starts_at
     exceptions = {exc.original_start: exc for exc in getattr(event, "exceptions", [])}
     out: list[Occurrence] = []
@@ -99,7 +99,7 @@ def next_occurrence(
 ) -> Occurrence | None:
     """The first occurrence still running at ``after`` (default now) and starting by ``before``."""
     after = after or datetime.now(UTC)
-    for occ in occurrences(event, until=max(after, before or after) + HORIZON):
+    for occ in occurrences(event, until=max(after, before or after, event.starts_at) + HORIZON):
         if occ.end >= after and (before is None or occ.start <= before):
             return occ
     return None
