@@ -534,14 +534,16 @@ def _cases() -> list[Case]:
     add("events", "GET", "/events", "/events", ALL_200)
     add("events.month", "GET", "/events", "/events?view=month&month=2030-03", ALL_200)
     add("events.new", "GET", "/events/new", "/events/new", E("200", anonymous="login", client="404"))
-    add("events.new.post", "POST", "/events/new", "/events/new", E("redirect", anonymous="login", client="404"),
-        data=event_form)
+    add("events.new.post", "POST", "/events/new", "/events/new",
+        E("redirect", anonymous="login", client="404"), data=event_form)
     add("event.public", "GET", ev_page, lambda w: f"/events/{w.EP}", ALL_200)
-    add("event.community", "GET", ev_page, lambda w: f"/events/{w.EC}", E("200", anonymous="404"), owner="u_com")
+    add("event.community", "GET", ev_page, lambda w: f"/events/{w.EC}", E("200", anonymous="404"),
+        owner="u_com")
     add("event.draft", "GET", ev_page, lambda w: f"/events/{w.ED}", E("404", owner="200"), owner="u_draft")
     add("event.missing", "GET", ev_page, lambda w: f"/events/{w.missing}", E("404"))
     add("event.edit", "GET", ev_edit, lambda w: f"/events/{w.EP}/edit", OWNER_ONLY_GET)
-    add("event.edit.post", "POST", ev_edit, lambda w: f"/events/{w.EP}/edit", OWNER_ONLY_POST, data=event_form)
+    add("event.edit.post", "POST", ev_edit, lambda w: f"/events/{w.EP}/edit", OWNER_ONLY_POST,
+        data=event_form)
     add("event.edit.draft.post", "POST", ev_edit, lambda w: f"/events/{w.ED}/edit", OWNER_ONLY_POST,
         owner="u_draft", data=event_form)
     add("event.occurrence.post", "POST", "/events/<int:event_id>/occurrence",

@@ -112,8 +112,8 @@ TITLES: dict[str, dict[str, str]] = {
 }
 
 DESCRIPTIONS = {
-    "nl": "Kom kennismaken met collega's, deel opdrachten en ervaringen. Drankje aangeboden door de coöperatie.",
-    "fr": "Venez rencontrer des collègues, partager missions et expériences. Un verre offert par la coopérative.",
+    "nl": "Kom kennismaken met collega's, deel opdrachten en ervaringen. Drankje van de coöperatie.",
+    "fr": "Venez rencontrer des collègues, partager missions et expériences. Un verre offert.",
     "de": "Lernen Sie Kolleginnen und Kollegen kennen und tauschen Sie Aufträge und Erfahrungen aus.",
     "en": "Meet colleagues, share assignments and experience. Drinks offered by the cooperative.",
 }
