@@ -305,3 +305,23 @@ def test_pages_render_in_every_language(app, db, user, lang):
         "/events/groups",
     ):
         assert client.get(url, headers={"Accept-Language": lang}).status_code == 200, url
+
+
+def test_near_me_and_events_that_fit_with_why(app, db, user):
+    from tests.factories import member_card, place
+    from webapp.core.places import place_values
+
+    photo = code("sector", "photography")
+    member_card(user, display_name="Ann", sectors=[photo], **place_values(place("Gent")))
+    make_event(user, title="Fotografen Gent", city="Gent", sectors=(photo,))
+    make_event(user, title="Fotografen Arlon", city="Arlon", sectors=(photo,))
+    make_event(user, title="Koks Gent", city="Gent")
+    drain_search()
+    client = sign_in(app.test_client(), user)
+    html = client.get("/events?near=me").get_data(as_text=True)
+    assert "Fotografen Gent" in html and "Koks Gent" in html and "Fotografen Arlon" not in html
+    mine = client.get("/events/mine").get_data(as_text=True)
+    section = mine[mine.index("Events that fit you") :]
+    assert "Fotografen Gent" in section and "Fotografen Arlon" not in section.split("</section>")[0]
+    assert "your sector: " in section and "km from Gent" in section
+    assert "Koks Gent" not in section.split("</section>")[0]

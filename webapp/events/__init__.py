@@ -24,5 +24,4 @@ def init_app(app: Flask) -> None:
     register_nav(app, NavEntry("events.index", label=lambda: str(_l("Events")), order=20))
     register_home_section(app, views.home_section)
     register_dashboard_section(app, views.dashboard_section)
-    if app.config.get("EVENTS_REMINDER_WORKER", True):
-        register_worker(app, "events-reminders", service.send_reminders, idle_seconds=900)
+    register_worker(app, "events-reminders", service.send_reminders, idle_seconds=900)

@@ -178,8 +178,58 @@ def register(app: Flask) -> None:
     register_entity(app, ENTITY)
 
 
+#: "Near me" and "for you": how far from the member's card place.
+NEAR_ME_KM = 30
+FOR_YOU_KM = 50
+
+
+def member_place(user: Any) -> Any:
+    """The place on the member's own card (published or not: it is their own), or None."""
+    card = getattr(user, "member_profile", None) if getattr(user, "is_authenticated", False) else None
+    return card if card is not None and card.place_id else None
+
+
+def for_you(user: Any, lang: str | None = None, limit: int = 5) -> list[tuple[Result, list[str]]]:
+    """Upcoming events in the member's sectors near their card's place, each with why it fits."""
+    card = member_place(user)
+    sectors = list(getattr(getattr(user, "member_profile", None), "sectors", []) or [])
+    if card is None and not sectors:
+        return []
+    params: dict[str, Any] = {"per_page": str(limit), "sort": "soonest"}
+    if sectors:
+        params["sector"] = sectors
+    if card is not None:
+        params["place"], params["radius_km"] = str(card.place_id), str(FOR_YOU_KM)
+    page = run("event", params, user, lang)
+    out = []
+    from webapp.taxonomy.labels import taxonomy_label
+
+    for result in page.results:
+        why = [
+            _("your sector: %(sector)s", sector=taxonomy_label("sector", code, lang))
+            for code in result.row.sectors
+            if code in sectors
+        ][:2]
+        if result.distance_km is not None and card is not None:
+            why.append(
+                _("%(km)s km from %(place)s", km=int(round(result.distance_km)), place=card.place_name)
+            )
+        out.append((result, why))
+    return out
+
+
 def search_events(params: Mapping[str, Any], viewer: Any, lang: str | None = None) -> SearchPage:
     return run("event", params, viewer, lang)
 
 
-__all__ = ["EVENT_API", "EVENT_PAGE", "WHEN", "occurrence_in_period", "period", "register", "search_events"]
+__all__ = [
+    "for_you",
+    "member_place",
+    "EVENT_API",
+    "EVENT_PAGE",
+    "WHEN",
+    "occurrence_in_period",
+    "period",
+    "register",
+    "search_events",
+]

@@ -46,7 +46,7 @@ from webapp.events.permissions import (
     may_see_group,
 )
 from webapp.events.recurrence import local, next_occurrence, occurrences
-from webapp.events.search import search_events
+from webapp.events.search import NEAR_ME_KM, for_you, member_place, search_events
 from webapp.extensions import db
 
 bp = Blueprint("events", __name__, template_folder="templates")
@@ -94,6 +94,9 @@ def index():
         no_store()
     view = request.args.get("view", "list")
     args = request.args.copy()
+    near_card = member_place(current_user)
+    if args.get("near") == "me" and near_card is not None and not args.get("place"):
+        args["place"], args["radius_km"] = str(near_card.place_id), args.get("radius_km") or str(NEAR_ME_KM)
     month = None
     if view == "month":
         month = _month(request.args.get("month", ""))
@@ -122,6 +125,7 @@ def index():
         feed_url=url_for("events.feed", **_feed_args(request.args), _external=True),
         webcal=ics.webcal,
         may_create=may_create_event(current_user),
+        near_me=near_card is not None,
     )
     return html, (400 if error else 200)
 
@@ -532,6 +536,7 @@ def mine():
         lang=current_language(),
         local=local,
         form=EmptyForm(),
+        for_you=for_you(current_user, current_language()),
     )
 
 
