@@ -568,6 +568,8 @@ def _cases() -> list[Case]:
     add("events.feed", "GET", "/events/feed.ics", "/events/feed.ics?category=networking", ALL_200)
     add("events.private_feed.bad", "GET", "/events/me/<token>.ics", "/events/me/not-a-token.ics", E("404"))
     add("events.mine", "GET", "/events/mine", "/events/mine", SIGNED_IN_PAGE)
+    add("events.digest.post", "POST", "/events/mine/digest", "/events/mine/digest",
+        E("redirect", anonymous="login"), data={"weekly": "y"})
     add("events.reset_feed.post", "POST", "/events/mine/feed/reset", "/events/mine/feed/reset",
         E("redirect", anonymous="login"))
     add("events.groups", "GET", "/events/groups", "/events/groups", ALL_200)

@@ -124,3 +124,13 @@ def test_export_and_erasure(app, db, user):
     db.session.commit()
     assert fresh(event).user_id is None  # people signed up keep their event
     assert db.session.get(Event, draft.id) is None
+
+
+def test_demo_load_brings_groups_and_events_idempotently(app, db):
+    from webapp.demo.service import load_demo
+
+    first = load_demo(0, 0)
+    assert "demo events: 172 created, 0 updated, 0 unchanged" in first
+    assert db.session.scalar(select(db.func.count()).select_from(EventGroup)) == 12
+    again = load_demo(0, 0)
+    assert "demo events: 0 created, 0 updated, 172 unchanged" in again

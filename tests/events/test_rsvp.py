@@ -222,3 +222,30 @@ def test_concurrent_signups_never_exceed_capacity(app, db, user, round_):
     rows = list(db.session.scalars(select(Rsvp).where(Rsvp.event_id == event.id).order_by(Rsvp.arrival)))
     assert [r.status for r in rows] == ["not_going"] * 10 + ["going"] * 20 + ["waiting"] * 70
     assert db.session.get(Event, event.id).going_count == 20
+
+
+def test_weekly_digest_of_new_events_that_fit(app, db, user, smtp_server):
+    from tests.factories import code, member_card, place
+    from webapp.core.places import place_values
+    from webapp.core.search import drain_search
+    from webapp.events.digest import send_digests
+
+    app.config["MAIL_URL"] = smtp_server.url
+    photo = code("sector", "photography")
+    member_card(user, display_name="Ann", sectors=[photo], **place_values(place("Gent")))
+    client = sign_in(app.test_client(), user)
+    assert (
+        post_form(client, "/events/mine/digest", {"weekly": "y"}, token_from="/events/mine").status_code
+        == 302
+    )
+    make_event(make_user(), title="Fotografen Gent", city="Gent", sectors=(photo,))
+    make_event(make_user(), title="Koks Gent", city="Gent")
+    drain_search()
+    later = utcnow() + timedelta(days=7, minutes=1)
+    assert send_digests(later) == 1
+    assert send_digests(later) == 0  # at most weekly
+    drain_mail()
+    (mail,) = smtp_server.messages
+    body = mail["msg"].get_content()
+    assert mail["envelope_to"] == ["ann@example.org"]
+    assert "Fotografen Gent" in body and "Koks Gent" not in body

@@ -14,7 +14,7 @@ def init_app(app: Flask) -> None:
 
     from webapp.core.site import NavEntry, register_dashboard_section, register_home_section, register_nav
     from webapp.core.workers import register_worker
-    from webapp.events import models, privacy, search, service, views  # noqa: F401 - models on the metadata
+    from webapp.events import digest, models, privacy, search, service, views  # noqa: F401 - models on the metadata
     from webapp.events.cli import events_cli
 
     app.register_blueprint(views.bp)
@@ -25,3 +25,4 @@ def init_app(app: Flask) -> None:
     register_home_section(app, views.home_section)
     register_dashboard_section(app, views.dashboard_section)
     register_worker(app, "events-reminders", service.send_reminders, idle_seconds=900)
+    register_worker(app, "events-digest", digest.send_digests, idle_seconds=3600)

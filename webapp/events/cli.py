@@ -40,3 +40,11 @@ def remind_command() -> None:
     from webapp.events.service import send_reminders
 
     click.echo(f"reminders queued: {send_reminders()}")
+
+
+@events_cli.command("digest")
+def digest_command() -> None:
+    """Send the weekly mails of new events to members who asked for one (each at most weekly)."""
+    from webapp.events.digest import send_digests
+
+    click.echo(f"digests queued: {send_digests()}")

@@ -200,8 +200,20 @@ class MailAttendeesForm(FlaskForm):
     body = TextAreaField(_l("Message"), filters=[strip], validators=[DataRequired(), Length(max=5000)])
 
 
+class DigestForm(FlaskForm):
+    weekly = BooleanField(_l("Mail me once a week the new events that fit my sectors and place"))
+
+
 class EmptyForm(FlaskForm):
     """A POST with nothing but its CSRF token (join, leave, reset, promote)."""
 
 
-__all__ = ["EmptyForm", "EventForm", "MailAttendeesForm", "OccurrenceForm", "RsvpForm", "parse_local"]
+__all__ = [
+    "DigestForm",
+    "EmptyForm",
+    "EventForm",
+    "MailAttendeesForm",
+    "OccurrenceForm",
+    "RsvpForm",
+    "parse_local",
+]

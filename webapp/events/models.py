@@ -217,8 +217,19 @@ class FeedToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
 
+class DigestPreference(db.Model):
+    """A member asked for a weekly mail of new events that fit them (sectors and place)."""
+
+    __tablename__ = "event_digest_preferences"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    weekly: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 __all__ = [
     "CATEGORIES",
+    "DigestPreference",
     "Event",
     "EventException",
     "EventGroup",

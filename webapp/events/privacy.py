@@ -14,7 +14,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from webapp.core.publishing import mark_changed
-from webapp.events.models import Event, EventGroup, FeedToken, GroupMember, Rsvp
+from webapp.events.models import DigestPreference, Event, EventGroup, FeedToken, GroupMember, Rsvp
 from webapp.extensions import db
 
 
@@ -57,6 +57,7 @@ def export_events(user: Any) -> dict[str, Any]:
         ],
         "created_groups": [{"id": g.id, "name": g.name} for g in groups],
         "feed_token": token.token if token else None,
+        "weekly_digest": bool((pref := db.session.get(DigestPreference, user.id)) and pref.weekly),
     }
 
 
@@ -73,9 +74,9 @@ def erase_events(user: Any) -> None:
             _promote_waiting(event)
     for row in db.session.scalars(select(GroupMember).where(GroupMember.user_id == user.id)):
         db.session.delete(row)
-    token = db.session.get(FeedToken, user.id)
-    if token is not None:
-        db.session.delete(token)
+    for row in (db.session.get(FeedToken, user.id), db.session.get(DigestPreference, user.id)):
+        if row is not None:
+            db.session.delete(row)
     for event in list(db.session.scalars(select(Event).where(Event.user_id == user.id))):
         if event.visibility == "draft" and event.organiser_kind == "member":
             db.session.delete(event)
@@ -98,7 +99,7 @@ def register(app: Flask) -> None:
         app,
         PersonalData(
             name="events",
-            models=[Rsvp, Event, EventGroup, GroupMember, FeedToken],
+            models=[Rsvp, Event, EventGroup, GroupMember, FeedToken, DigestPreference],
             export=export_events,
             erase=erase_events,
             order=30,

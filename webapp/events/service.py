@@ -453,6 +453,28 @@ def when_text(event: Event, lang: str, start: datetime | None = None) -> str:
     return f"{local(moment, event.timezone):%Y-%m-%d %H:%M} ({event.timezone})"
 
 
+# --- the weekly digest -----------------------------------------------------------------------------------
+
+DIGEST_EVERY = timedelta(days=7)
+
+
+def set_digest(user: Any, weekly: bool) -> None:
+    from webapp.events.models import DigestPreference
+
+    row = db.session.get(DigestPreference, user.id)
+    if row is None:
+        row = DigestPreference(user_id=user.id, weekly=weekly, last_sent_at=utcnow())
+        db.session.add(row)
+    row.weekly = weekly
+
+
+def wants_digest(user: Any) -> bool:
+    from webapp.events.models import DigestPreference
+
+    row = db.session.get(DigestPreference, user.id)
+    return bool(row and row.weekly)
+
+
 # --- groups ----------------------------------------------------------------------------------------------
 
 

@@ -27,6 +27,7 @@ from webapp.events import ics, service
 from webapp.events.documents import category_label, load_events
 from webapp.events.forms import (
     DATETIME_FORMAT,
+    DigestForm,
     EmptyForm,
     EventForm,
     MailAttendeesForm,
@@ -537,7 +538,21 @@ def mine():
         local=local,
         form=EmptyForm(),
         for_you=for_you(current_user, current_language()),
+        digest_form=DigestForm(weekly=service.wants_digest(current_user)),
     )
+
+
+@bp.post("/events/mine/digest")
+@login_required
+def digest():
+    """Switch the weekly mail of new events that fit me on or off."""
+    form = DigestForm()
+    if not form.validate_on_submit():
+        abort(400)
+    service.set_digest(current_user, bool(form.weekly.data))
+    db.session.commit()
+    flash(_("Your choice is saved."), "success")
+    return redirect(url_for("events.mine"))
 
 
 @bp.post("/events/mine/feed/reset")

@@ -213,8 +213,21 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "event_digest_preferences",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("weekly", sa.Boolean(), nullable=False),
+        sa.Column("last_sent_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name="fk_event_digest_preferences_user_id_users", ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("user_id", name="pk_event_digest_preferences"),
+    )
+
+
 def downgrade() -> None:
     for table in (
+        "event_digest_preferences",
         "event_feed_tokens",
         "event_rsvps",
         "event_exceptions",
