@@ -212,7 +212,6 @@ def upgrade() -> None:
         sa.UniqueConstraint("token", name="uq_event_feed_tokens_token"),
     )
 
-
     op.create_table(
         "event_digest_preferences",
         sa.Column("user_id", sa.Integer(), nullable=False),
