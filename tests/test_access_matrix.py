@@ -533,6 +533,7 @@ def _cases() -> list[Case]:
     }
     add("events", "GET", "/events", "/events", ALL_200)
     add("events.month", "GET", "/events", "/events?view=month&month=2030-03", ALL_200)
+    add("events.week", "GET", "/events", "/events?view=week&week=2030-03-04", ALL_200)
     add("events.new", "GET", "/events/new", "/events/new", E("200", anonymous="login", client="404"))
     add("events.new.post", "POST", "/events/new", "/events/new",
         E("redirect", anonymous="login", client="404"), data=event_form)

@@ -297,6 +297,7 @@ def test_pages_render_in_every_language(app, db, user, lang):
     for url in (
         "/events",
         "/events?view=month",
+        "/events?view=week",
         f"/events/{event.id}",
         "/events/new",
         f"/events/{event.id}/edit",
@@ -325,3 +326,13 @@ def test_near_me_and_events_that_fit_with_why(app, db, user):
     assert "Fotografen Gent" in section and "Fotografen Arlon" not in section.split("</section>")[0]
     assert "your sector: " in section and "km from Gent" in section
     assert "Koks Gent" not in section.split("</section>")[0]
+
+
+def test_week_view(app, db, user):
+    start = soon(days=10)
+    make_event(user, title="Weekoverzicht", start=start)
+    make_event(user, title="Volgende week", start=start + timedelta(days=7))
+    drain_search()
+    html = app.test_client().get(f"/events?view=week&week={start:%Y-%m-%d}").get_data(as_text=True)
+    assert "Weekoverzicht" in html and "Volgende week" not in html
+    assert app.test_client().get("/events?view=week&week=nonsense").status_code == 200

@@ -105,13 +105,24 @@ def index():
         args["from"], args["to"] = month.isoformat(), last.isoformat()
         args["per_page"] = "50"
         args.pop("page", None)
+    week = None
+    if view == "week":
+        try:
+            picked = date.fromisoformat(request.args.get("week", ""))
+        except ValueError:
+            picked = utcnow().date()
+        week = picked - timedelta(days=picked.weekday())
+        args["from"], args["to"] = week.isoformat(), (week + timedelta(days=6)).isoformat()
+        args["per_page"] = "50"
+        args.pop("page", None)
     error: ParamError | None = None
     page = None
     try:
         page = search_events(args, current_user, lang)
     except ParamError as exc:
         error = exc
-    grid = _month_grid(month, page.results if page else []) if month else None
+    results = page.results if page else []
+    grid = _month_grid(month, results) if month else (_week_grid(week, results) if week else None)
     html = render_template(
         "events/calendar.html",
         page=page,
@@ -123,6 +134,9 @@ def index():
         categories=[(c, category_label(c, lang)) for c in CATEGORIES],
         prev_month=_shift(month, -1) if month else None,
         next_month=_shift(month, 1) if month else None,
+        week=week,
+        prev_week=(week - timedelta(days=7)).isoformat() if week else None,
+        next_week=(week + timedelta(days=7)).isoformat() if week else None,
         feed_url=url_for("events.feed", **_feed_args(request.args), _external=True),
         webcal=ics.webcal,
         may_create=may_create_event(current_user),
@@ -141,10 +155,21 @@ def _feed_args(args: Any) -> dict[str, Any]:
     return {k: args.getlist(k) for k in keep if args.getlist(k)}
 
 
-def _month_grid(month: date, results: list[Any]) -> list[list[dict[str, Any]]]:
-    """Weeks (Monday first) of days, each with the occurrences falling on it in the event's zone."""
-    first_day = month
-    last_day = date(month.year, month.month, pycalendar.monthrange(month.year, month.month)[1])
+def _week_grid(week: date, results: list[Any]) -> list[list[dict[str, Any]]]:
+    """One row: the seven days from Monday ``week``, each with its occurrences."""
+    by_day = _occurrences_by_day(week, week + timedelta(days=6), results)
+    return [
+        [
+            {"day": d, "in_month": True, "entries": sorted(by_day.get(d, []), key=lambda i: i["time"])}
+            for d in (week + timedelta(days=n) for n in range(7))
+        ]
+    ]
+
+
+def _occurrences_by_day(
+    first_day: date, last_day: date, results: list[Any]
+) -> dict[date, list[dict[str, Any]]]:
+    """The occurrences of ``results`` on each day from ``first_day`` to ``last_day`` (event's zone)."""
     by_day: dict[date, list[dict[str, Any]]] = {}
     until = datetime.combine(last_day + timedelta(days=2), datetime.min.time(), UTC)
     for result in results:
@@ -160,6 +185,13 @@ def _month_grid(month: date, results: list[Any]) -> list[list[dict[str, Any]]]:
                         "moved": occ.moved,
                     }
                 )
+    return by_day
+
+
+def _month_grid(month: date, results: list[Any]) -> list[list[dict[str, Any]]]:
+    """Weeks (Monday first) of days, each with the occurrences falling on it in the event's zone."""
+    last_day = date(month.year, month.month, pycalendar.monthrange(month.year, month.month)[1])
+    by_day = _occurrences_by_day(month, last_day, results)
     weeks = []
     for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(month.year, month.month):
         weeks.append(
