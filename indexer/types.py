@@ -26,8 +26,20 @@ TEXT_FIELDS: dict[str, float] = {
 }
 
 #: Keyword fields every entity may fill; filterable and countable.
-#: ("kind" and "type": a listing's kind and whether it is an offer or a request.)
-FACET_FIELDS = ("sector", "function", "country", "region", "city", "language", "kind", "type")
+#: ("kind" and "type": a listing's kind and whether it is an offer or a request; "category" and
+#: "group": an event's category and sector group.)
+FACET_FIELDS = (
+    "sector",
+    "function",
+    "country",
+    "region",
+    "city",
+    "language",
+    "kind",
+    "type",
+    "category",
+    "group",
+)
 
 #: Range fields every entity may fill, and their kind. Values are lists of closed intervals
 #: [start, end]; dates are UTC epoch seconds, None is an open end, a number is (v, v).

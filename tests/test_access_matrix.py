@@ -64,6 +64,12 @@ class World:
     block: int = 0  # u_pub blocked "member"
     report: int = 0  # u_pub reported the message
     report_token: str = ""
+    EP: int = 0  # event, public, weekly (organiser u_pub); "u_com" going, "client" waiting
+    EC: int = 0  # event, community (organiser u_com)
+    ED: int = 0  # event, draft (organiser u_draft)
+    waiting: int = 0  # the waiting RSVP on EP
+    GP: int = 0  # sector group, public
+    GD: int = 0  # sector group, draft
     missing: int = 987654
     L_P: int = 0  # board listing, active public offer (owner u_pub)
     L_C: int = 0  # board listing, active community offer (owner u_com)
@@ -139,6 +145,7 @@ def build_world(data_dir: Path) -> World:
         world.message, world.block, world.report = message.id, block.id, report.id
         world.report_token = relay.report_token(message)
         _board_world(world, users)
+        _build_events(world, users)
         db.session.remove()
     return world
 
@@ -166,6 +173,54 @@ def _board_world(world: World, users: dict[str, Any]) -> None:
     service.change_booking(returned, "return", actor_id=users["u_pub"].id)
     db.session.commit()
     world.B, world.B_ACC, world.B_RET = booking.id, accepted.id, returned.id
+
+
+#: The world's events start here (a fixed local time, so a form can name an occurrence).
+EVENT_START = "2030-03-07T19:00"
+
+
+def _build_events(world: World, users: dict[str, Any]) -> None:
+    """Events of every visibility, a full one with a waiting list, and two groups."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from webapp.events import service as events
+    from webapp.events.models import EventGroup
+    from webapp.extensions import db
+
+    start = datetime.fromisoformat(EVENT_START).replace(tzinfo=ZoneInfo("Europe/Brussels"))
+    made = {}
+    for key, visibility in (("u_pub", "public"), ("u_com", "community"), ("u_draft", "draft")):
+        data = events.EventData(
+            texts=[("en", f"Event of {key}", "A meetup.")],
+            category="networking",
+            languages=["en"],
+            sectors=[],
+            timezone="Europe/Brussels",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            rrule="FREQ=WEEKLY;COUNT=5" if key == "u_pub" else None,
+            capacity=1 if key == "u_pub" else None,
+        )
+        event = events.create_event(users[key], data)
+        events.set_status(
+            event,
+            "draft" if visibility == "draft" else "published",
+            visibility if visibility != "draft" else "community",
+            actor_id=users[key].id,
+        )
+        made[key] = event
+    groups = {}
+    for key, visibility in (("public", "public"), ("draft", "draft")):
+        group = EventGroup(name=f"Group {key}", visibility=visibility)
+        db.session.add(group)
+        groups[key] = group
+    db.session.commit()
+    events.rsvp(made["u_pub"].id, users["u_com"], True)
+    waiting = events.rsvp(made["u_pub"].id, users["client"], True)
+    world.EP, world.EC, world.ED = made["u_pub"].id, made["u_com"].id, made["u_draft"].id
+    world.waiting = waiting.id
+    world.GP, world.GD = groups["public"].id, groups["draft"].id
 
 
 def snapshot(world: World) -> dict[str, Any]:
@@ -580,6 +635,72 @@ def _cases() -> list[Case]:
         E("200", anonymous="404"), owner="u_com")
     add("api.listing.draft", "GET", api_member, lambda w: f"/api/v1/listings/{w.L_D}", E("404"),
         owner="u_draft")
+    # --- events (owner = the organiser; others, staff included, get 404 on what they do not organise)
+    ev_page = "/events/<int:event_id>"
+    ev_edit = "/events/<int:event_id>/edit"
+    ev_ics = "/events/<int:event_id>.ics"
+    ev_group = "/events/groups/<int:group_id>"
+    event_form = {
+        "lang_1": "en", "title_1": "Edited event", "category": "networking", "organiser": "member",
+        "languages": "en", "timezone": "Europe/Brussels", "start": EVENT_START, "end": "2030-03-07T21:00",
+        "status": "draft", "visibility": "community", "place": "",
+    }
+    add("events", "GET", "/events", "/events", ALL_200)
+    add("events.month", "GET", "/events", "/events?view=month&month=2030-03", ALL_200)
+    add("events.week", "GET", "/events", "/events?view=week&week=2030-03-04", ALL_200)
+    add("events.new", "GET", "/events/new", "/events/new", E("200", anonymous="login", client="404"))
+    add("events.new.post", "POST", "/events/new", "/events/new",
+        E("redirect", anonymous="login", client="404"), data=event_form)
+    add("event.public", "GET", ev_page, lambda w: f"/events/{w.EP}", ALL_200)
+    add("event.community", "GET", ev_page, lambda w: f"/events/{w.EC}", E("200", anonymous="404"),
+        owner="u_com")
+    add("event.draft", "GET", ev_page, lambda w: f"/events/{w.ED}", E("404", owner="200"), owner="u_draft")
+    add("event.missing", "GET", ev_page, lambda w: f"/events/{w.missing}", E("404"))
+    add("event.edit", "GET", ev_edit, lambda w: f"/events/{w.EP}/edit", OWNER_ONLY_GET)
+    add("event.edit.post", "POST", ev_edit, lambda w: f"/events/{w.EP}/edit", OWNER_ONLY_POST,
+        data=event_form)
+    add("event.edit.draft.post", "POST", ev_edit, lambda w: f"/events/{w.ED}/edit", OWNER_ONLY_POST,
+        owner="u_draft", data=event_form)
+    add("event.occurrence.post", "POST", "/events/<int:event_id>/occurrence",
+        lambda w: f"/events/{w.EP}/occurrence", OWNER_ONLY_POST,
+        data={"original": "2030-03-14T18:00:00+00:00", "action": "cancel"})
+    add("event.rsvp.post", "POST", "/events/<int:event_id>/rsvp", lambda w: f"/events/{w.EP}/rsvp",
+        E("redirect", anonymous="login"), data={"going": "yes"})
+    add("event.rsvp.draft.post", "POST", "/events/<int:event_id>/rsvp", lambda w: f"/events/{w.ED}/rsvp",
+        E("404", anonymous="login"), owner="u_draft", data={"going": "yes"})
+    add("event.attendees", "GET", "/events/<int:event_id>/attendees", lambda w: f"/events/{w.EP}/attendees",
+        OWNER_ONLY_GET)
+    add("event.attendees.csv", "GET", "/events/<int:event_id>/attendees.csv",
+        lambda w: f"/events/{w.EP}/attendees.csv", OWNER_ONLY_GET)
+    add("event.promote.post", "POST", "/events/<int:event_id>/attendees/<int:rsvp_id>/promote",
+        lambda w: f"/events/{w.EP}/attendees/{w.waiting}/promote", OWNER_ONLY_POST)
+    add("event.mail.post", "POST", "/events/<int:event_id>/mail", lambda w: f"/events/{w.EP}/mail",
+        OWNER_ONLY_POST, data={"subject": "Hello", "body": "See you there."})
+    add("event.ics.public", "GET", ev_ics, lambda w: f"/events/{w.EP}.ics", ALL_200)
+    add("event.ics.community", "GET", ev_ics, lambda w: f"/events/{w.EC}.ics", E("200", anonymous="404"),
+        owner="u_com")
+    add("event.ics.draft", "GET", ev_ics, lambda w: f"/events/{w.ED}.ics", E("404"), owner="u_draft")
+    add("events.feed", "GET", "/events/feed.ics", "/events/feed.ics?category=networking", ALL_200)
+    add("events.private_feed.bad", "GET", "/events/me/<token>.ics", "/events/me/not-a-token.ics", E("404"))
+    add("events.mine", "GET", "/events/mine", "/events/mine", SIGNED_IN_PAGE)
+    add("events.digest.post", "POST", "/events/mine/digest", "/events/mine/digest",
+        E("redirect", anonymous="login"), data={"weekly": "y"})
+    add("events.reset_feed.post", "POST", "/events/mine/feed/reset", "/events/mine/feed/reset",
+        E("redirect", anonymous="login"))
+    add("events.groups", "GET", "/events/groups", "/events/groups", ALL_200)
+    add("events.group.public", "GET", ev_group, lambda w: f"/events/groups/{w.GP}", ALL_200)
+    add("events.group.draft", "GET", ev_group, lambda w: f"/events/groups/{w.GD}", E("404"))
+    add("events.join.post", "POST", "/events/groups/<int:group_id>/join",
+        lambda w: f"/events/groups/{w.GP}/join", E("redirect", anonymous="login"))
+    add("events.join.draft.post", "POST", "/events/groups/<int:group_id>/join",
+        lambda w: f"/events/groups/{w.GD}/join", E("404", anonymous="login"))
+    add("events.leave.post", "POST", "/events/groups/<int:group_id>/leave",
+        lambda w: f"/events/groups/{w.GP}/leave", E("redirect", anonymous="login"))
+    add("api.events.search", "GET", api_search, "/api/v1/events/search?category=networking", ALL_200)
+    add("api.event.public", "GET", api_member, lambda w: f"/api/v1/events/{w.EP}", ALL_200)
+    add("api.event.community", "GET", api_member, lambda w: f"/api/v1/events/{w.EC}",
+        E("200", anonymous="404"), owner="u_com")
+    add("api.event.draft", "GET", api_member, lambda w: f"/api/v1/events/{w.ED}", E("404"), owner="u_draft")
 
     # --- taxonomy: place autocomplete (public reference data)
     add("places.suggest", "GET", "/places/suggest", "/places/suggest?q=Gan&lang=fr", ALL_200)
@@ -743,6 +864,12 @@ PUBLIC_GET = {
     "taxonomy.functions_suggest",
     "p2p.index",
     "p2p.listing",
+    "events.index",
+    "events.event",
+    "events.event_ics",
+    "events.feed",
+    "events.groups",
+    "events.group",
 }
 
 
@@ -770,6 +897,9 @@ def _fillers(world: World) -> dict[str, list[str]]:
         "listing_id": [str(world.L_P), str(world.L_C), str(world.L_D), str(world.missing)],
         "booking_id": [str(world.B), str(world.B_ACC), str(world.missing)],
         "action": ["accept", "delete"],
+        "event_id": [str(world.EP), str(world.EC), str(world.ED), str(world.missing)],
+        "rsvp_id": [str(world.waiting)],
+        "group_id": [str(world.GP), str(world.GD), str(world.missing)],
     }
 
 
@@ -787,6 +917,18 @@ def _public_object(world: World, endpoint: str, values: dict[str, str]) -> bool:
 
                 listing = db.session.get(Listing, int(values.get("listing_id") or values["item_id"]))
                 return listing is not None and listing.visibility == "public"
+            if endpoint in ("events.event", "events.event_ics") or (
+                endpoint == "api.detail" and values.get("collection") == "events"
+            ):
+                from webapp.events.models import Event
+
+                event = db.session.get(Event, int(values.get("event_id") or values["item_id"]))
+                return event is not None and event.visibility == "public"
+            if endpoint == "events.group":
+                from webapp.events.models import EventGroup
+
+                group = db.session.get(EventGroup, int(values["group_id"]))
+                return group is not None and group.visibility == "public"
             if endpoint == "api.detail" and values.get("collection") != "members":
                 return False  # no such collection: nothing is public there
             if endpoint in ("directory.member", "api.detail"):

@@ -17,6 +17,7 @@ MODULES = (
     "webapp.accounts",
     "webapp.directory",
     "webapp.p2p",
+    "webapp.events",
     "webapp.api",
     "webapp.demo",
 )

@@ -16,6 +16,7 @@ from typing import Any, Iterable
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
+from webapp.core.legal import current_policy_version
 from webapp.core.mail import external_url, send_template
 from webapp.core.models import audit, set_links, utcnow
 from webapp.core.places import place_values
@@ -38,8 +39,6 @@ from webapp.p2p.models import (
     Review,
 )
 
-#: Version of the board's publication terms a listing is published under (the audit records it).
-POLICY_VERSION = "p2p-2026-1"
 TITLE_MAX = 160
 DESCRIPTION_MAX = 4000
 CONDITIONS_MAX = 1000
@@ -81,7 +80,7 @@ def sync_visibility(listing: Listing, *, actor_id: int | None, via: str = "web")
         effective_visibility(listing),
         actor_id=actor_id,
         action="p2p.listing",
-        policy=POLICY_VERSION,
+        policy=current_policy_version(),
         via=via,
         touch=False,
         listing_id=listing.id,
