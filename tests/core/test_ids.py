@@ -77,7 +77,11 @@ def test_the_migrated_database_never_reuses_ids(db):
 
 
 def _found(words: str) -> set[str]:
-    query = SearchQuery(entity="member", text=words, visibility=("public", "community"), limit=50)
+    # Lexical: which cards hold these words (semantic would also rank the other card, weakly, as the
+    # nearest in meaning once the best card clears the similarity gate).
+    query = SearchQuery(
+        entity="member", text=words, visibility=("public", "community"), limit=50, mode="lexical"
+    )
     return {hit.id for hit in run_search(query).hits}
 
 
