@@ -111,6 +111,33 @@ CONTEXTS: dict[str, list[dict[str, Any]]] = {
             "settings_url": f"{BASE}/board/mine",
         }
     ],
+    # The events calendar (webapp.events.service / digest).
+    "events/mail/promoted.txt": [
+        {"title": "Illustrators' breakfast", "when": "18 March 2027, 08:30", "url": f"{BASE}/events/7"}
+    ],
+    "events/mail/reminder.txt": [
+        {
+            "title": "Illustrators' breakfast",
+            "when": "18 March 2027, 08:30",
+            "where": "Café Labo, Gent",
+            "url": f"{BASE}/events/7",
+        },
+        {"title": "Online info session", "when": "18 March 2027, 19:00", "where": "", "url": f"{BASE}/events/8"},
+    ],
+    "events/mail/organiser.txt": [
+        {
+            "subject_line": "Room change",
+            "title": "Illustrators' breakfast",
+            "message": MESSAGE,
+            "url": f"{BASE}/events/7",
+        }
+    ],
+    "events/mail/digest.txt": [
+        {
+            "events": "Illustrators' breakfast · 18 March 2027 · Gent\nSound meetup · 25 March 2027 · Eupen",
+            "url": f"{BASE}/events/mine",
+        }
+    ],
 }
 #: Context values that choose a branch of the text (a booking's state), not text the mail shows.
 CONTROL_KEYS = {"status", "moment"}

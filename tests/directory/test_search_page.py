@@ -380,9 +380,12 @@ def test_divider_between_the_recognised_trade_and_other_trades(web):
     # The Ghent musician first, then the divider, then the Ghent photographer.
     assert labels == ["Tom Wouters", "|", "Anna Peeters"]
     assert "Other trades nearby" in html
-    # Nobody of the trade within the radius: the divider heads the list.
+    # Nobody of the trade within the radius: other trades (if any match at all) only under the
+    # divider, and the page offers the wider radius with its counts.
     html = get(web, "/directory?q=photographer+in+Brussels")
-    assert html.index('<li class="divider">') < html.index('<li class="result">')
+    if '<li class="result">' in html:
+        assert html.index('<li class="divider">') < html.index('<li class="result">')
+    assert "Photographer: nothing within 25 km of Brussels" in visible_text(html)
     # Without a place the divider says so without "nearby"; every card above it is a photographer.
     html = get(web, "/directory?q=fotograaf&per_page=50")
     assert "Other trades</h2>" in html and "Other trades nearby" not in html

@@ -260,7 +260,7 @@ def test_filters_fold_behind_a_button_on_the_phone(
     page = visitor.page
     page.set_viewport_size({"width": 390, "height": 844})
     visitor.goto("/directory?q=fotograaf+Gent&country=BE")
-    select = page.locator("#f-function")
+    select = page.locator("#f-place")
     assert not select.is_visible(), "the filters are open on the phone"
     summary = page.locator("details.filters > summary")
     assert "1" in summary.inner_text(), "the summary does not count the active filter"
@@ -275,7 +275,7 @@ def test_filters_fold_behind_a_button_on_the_phone(
 
     page.set_viewport_size({"width": 1280, "height": 800})
     visitor.goto("/directory")
-    assert page.locator("#f-function").is_visible(), "the filters are hidden on a wide screen"
+    assert page.locator("#f-place").is_visible(), "the filters are hidden on a wide screen"
     assert page.evaluate("() => document.querySelector('details.filters').open"), "shown but announced closed"
     aside = page.locator("aside.facets").bounding_box()
     results = page.locator("li.result").first.bounding_box()
