@@ -15,8 +15,11 @@ setup: ## Install everything into .venv
 run: setup ## Install, then serve the site on http://127.0.0.1:$${PORT:-5000} (SQLite + embedded search, demo data on first start)
 	$(BIN)/flask --app wsgi serve
 
-# Which tests also run on PostgreSQL: all of them (`make test PG_TESTS="-m db"`: only the database-sensitive ones).
-PG_TESTS ?=
+# Which tests also run on PostgreSQL: every test that reaches the database. The browser tests, the
+# relevance sets, the indexer and the taxonomy never do (they run once, on SQLite), which keeps
+# the suite inside CI's budget; `make test PG_TESTS=` runs everything again, `PG_TESTS="-m db"`
+# only the database-sensitive tests.
+PG_TESTS ?= --ignore=tests/e2e --ignore=tests/relevance --ignore=tests/indexer --ignore=tests/taxonomy
 test: setup ## Install, then lint, run the whole test suite on SQLite and again on PostgreSQL
 	@scripts/setup-test
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

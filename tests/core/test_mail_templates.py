@@ -122,7 +122,12 @@ CONTEXTS: dict[str, list[dict[str, Any]]] = {
             "where": "Café Labo, Gent",
             "url": f"{BASE}/events/7",
         },
-        {"title": "Online info session", "when": "18 March 2027, 19:00", "where": "", "url": f"{BASE}/events/8"},
+        {
+            "title": "Online info session",
+            "when": "18 March 2027, 19:00",
+            "where": "",
+            "url": f"{BASE}/events/8",
+        },
     ],
     "events/mail/organiser.txt": [
         {
