@@ -16,7 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from indexer.types import Document
-from webapp.core.search.documents import builder, place_phrase, row_document, rows_by_id, taxonomy_labels
+from webapp.core.search.documents import (
+    builder,
+    named_functions,
+    place_phrase,
+    row_document,
+    rows_by_id,
+    taxonomy_labels,
+)
 from webapp.core.search.params import LOCAL_ZONE
 from webapp.core.text import truncate
 from webapp.extensions import db
@@ -106,7 +113,12 @@ def listing_document(listing: Listing, blocked: list[Booking] | None = None) -> 
         name=listing.title,
         fields={
             "title": listing.title,
-            "labels": taxonomy_labels(("sector", code) for code in listing.sectors),
+            # Sectors, and the trades the texts name ("graphic designers", "traducteurs"), in
+            # the four languages: a Dutch "grafisch ontwerper" meets an English mentor's title.
+            "labels": taxonomy_labels(
+                [("sector", code) for code in listing.sectors]
+                + [("function", code) for code in named_functions(listing.title, listing.description)]
+            ),
             "headline": f"{KIND_WORDS[listing.kind]} | {TYPE_WORDS[listing.type]}",
             "body": listing.description or "",
         },
