@@ -103,8 +103,6 @@ def index():
         month = _month(request.args.get("month", ""))
         last = date(month.year, month.month, pycalendar.monthrange(month.year, month.month)[1])
         args["from"], args["to"] = month.isoformat(), last.isoformat()
-        args["per_page"] = "50"
-        args.pop("page", None)
     week = None
     if view == "week":
         try:
@@ -113,15 +111,17 @@ def index():
             picked = utcnow().date()
         week = picked - timedelta(days=picked.weekday())
         args["from"], args["to"] = week.isoformat(), (week + timedelta(days=6)).isoformat()
-        args["per_page"] = "50"
-        args.pop("page", None)
     error: ParamError | None = None
     page = None
+    results: list[Any] = []
     try:
-        page = search_events(args, current_user, lang)
+        if month or week:
+            page, results = _whole_period(args, lang)
+        else:
+            page = search_events(args, current_user, lang)
+            results = page.results
     except ParamError as exc:
         error = exc
-    results = page.results if page else []
     grid = _month_grid(month, results) if month else (_week_grid(week, results) if week else None)
     html = render_template(
         "events/calendar.html",
@@ -143,6 +143,32 @@ def index():
         near_me=near_card is not None,
     )
     return html, (400 if error else 200)
+
+
+#: A month or week view shows every event of its period, fetched this many per search page,
+#: up to PERIOD_MAX events (the search's deepest page is far beyond).
+PERIOD_PAGE = 50
+PERIOD_MAX = 2000
+
+
+def _whole_period(args: Any, lang: str) -> tuple[Any, list[Any]]:
+    """The first search page (facets, notices) and the results of every page of the period."""
+    args = args.copy()
+    args["per_page"] = str(PERIOD_PAGE)
+    first = None
+    results: list[Any] = []
+    seen: set[int] = set()
+    for number in range(1, PERIOD_MAX // PERIOD_PAGE + 1):
+        args["page"] = str(number)
+        page = search_events(args, current_user, lang)
+        first = first or page
+        for result in page.results:
+            if result.id not in seen:
+                seen.add(result.id)
+                results.append(result)
+        if number >= page.pages or not page.results:
+            break
+    return first, results
 
 
 def _shift(month: date, n: int) -> str:
