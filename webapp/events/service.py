@@ -581,7 +581,8 @@ class GroupData:
 
 def _apply_group(group: EventGroup, data: GroupData) -> None:
     group.name = data.name
-    group.description = data.description or None
+    # Browsers send a textarea's line breaks as CRLF; paragraphs are split on blank lines.
+    group.description = (data.description or "").replace("\r\n", "\n").strip() or None
     for key, value in place_values(data.place).items():
         setattr(group, key, value)
     set_links(group.sector_links, GroupSector, "sector_code", list(data.sectors), ordered=True)
