@@ -20,6 +20,7 @@ from webapp.core.search import ApiSpec, EntitySpec, PageSpec, register_entity
 from webapp.core.search.page import Result, SearchPage, run
 from webapp.core.search.params import ParamError, RangeParam, choice_filter, parse_ranges
 from webapp.events.documents import build_events, category_label, event_ids, event_tags, load_events
+from webapp.events.fallback import search_events_in_database
 from webapp.events.models import CATEGORIES, Event, EventGroup
 from webapp.events.recurrence import Occurrence, local, next_occurrence
 from webapp.events.service import display_title
@@ -170,6 +171,7 @@ ENTITY = EntitySpec(
     build=build_events,
     all_ids=event_ids,
     load=load_events,
+    fallback=search_events_in_database,
     page=EVENT_PAGE,
     api=EVENT_API,
     document_version=2,  # 2: the trades the texts name (labels), who it is for in the embedded text
