@@ -633,6 +633,7 @@ def listing_records(members: list[Any], count: int, seed: int) -> list[dict[str,
 def _bookings(listings: list[Any], members: list[Any], seed: int) -> tuple[int, int]:
     """Bookings (some accepted, some returned with reviews) for demo offers without any yet."""
     from webapp.p2p.models import Booking, Review
+    from webapp.p2p.service import whole_days
 
     made = reviews = 0
     for listing in listings:
@@ -648,6 +649,7 @@ def _bookings(listings: list[Any], members: list[Any], seed: int) -> tuple[int, 
             if borrower.user_id == listing.user_id:
                 continue
             length = rng.randrange(1, 5)
+            starts_at, ends_at = whole_days(day, day + timedelta(days=length - 1))
             booking = Booking(
                 listing_id=listing.id,
                 listing_title=listing.title,
@@ -655,6 +657,8 @@ def _bookings(listings: list[Any], members: list[Any], seed: int) -> tuple[int, 
                 borrower_id=borrower.user_id,
                 starts_on=day,
                 ends_on=day + timedelta(days=length - 1),
+                starts_at=starts_at,
+                ends_at=ends_at,
                 status=status,
                 pickup_reminded=True,
                 return_reminded=True,
