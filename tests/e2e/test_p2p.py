@@ -178,6 +178,9 @@ def test_the_booking_form_marks_a_booked_day_and_the_server_refuses_it(
         asker.submit("form[action$='/book'] button", expect_status=400)
         assert refusal["taken"] in page.inner_text("#starts_on-errors")
         assert asker.page.locator(f"td[data-day='{booked.isoformat()}']").count() == 1
+        # The listing form with its weekly-slot rows fits too.
+        check_layout(asker, "/board/new", name=f"board-new-{width}", lang=lang, width=width)
+        assert page.locator("fieldset.slot-row select[name$='-weekday']").count() >= 3
 
     # The mentoring offer: its slots, a partly booked Tuesday, the held time refused, a free one taken.
     asker.page.set_viewport_size({"width": 390, "height": 844})
