@@ -62,6 +62,10 @@ def export_board(user: Any) -> dict[str, Any]:
                 **_row(listing, ("user_id",)),
                 "sectors": listing.sectors,
                 "windows": [{"from": w.starts_on, "to": w.ends_on} for w in listing.windows],
+                "slots": [
+                    {"weekday": s.weekday, "from": f"{s.starts_at:%H:%M}", "to": f"{s.ends_at:%H:%M}"}
+                    for s in listing.slots
+                ],
             }
             for listing in listings
         ],

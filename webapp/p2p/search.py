@@ -143,6 +143,11 @@ def api_detail(listing: Listing) -> dict[str, Any]:
             }
             for w in listing.windows
         ],
+        # Weekly slots: 0 = Monday, local times in Europe/Brussels.
+        "slots": [
+            {"weekday": s.weekday, "from": s.starts_at.strftime("%H:%M"), "to": s.ends_at.strftime("%H:%M")}
+            for s in listing.slots
+        ],
         "visibility": listing.visibility,
         "url": external_url("p2p.listing", listing_id=listing.id),
     }
