@@ -169,7 +169,7 @@ ENTITY = EntitySpec(
     fallback=fallback(LISTING_FALLBACK),
     page=LISTING_PAGE,
     api=LISTING_API,
-    document_version=2,  # 2: the trades a listing's texts name, in the labels field
+    document_version=3,  # 2: the trades a listing's texts name, in the labels field; 3: blocked = held instants
 )
 
 #: The board's own fusion values (indexer.fusion.ENTITY_TUNABLE), tuned on the tune split of
