@@ -77,3 +77,19 @@ def test_a_choice_filter_takes_only_its_values(app):
         with pytest.raises(ParamError) as raised:
             parse_params({"kind": "spaceship"}, ("kind",), "en", kinds)
         assert raised.value.parameter == "kind"
+
+
+def test_the_last_representable_day_is_a_period_not_a_crash():
+    """available_to=9999-12-31 (a real date) once raised OverflowError, a 500, on every search page."""
+    _args, filters = parse_ranges(
+        {"available_from": "9999-12-31", "available_to": "9999-12-31"}, (AVAILABLE,)
+    )
+    start, end = filters[0].start, filters[0].end
+    assert start == ts(9999, 12, 31)
+    assert ts(9999, 12, 31, 23, 59) < end < ts(9999, 12, 31) + 24 * 3600
+
+
+def test_the_last_day_of_the_calendar_is_searchable_through_the_api(client):
+    for collection, low, high in (("listings", "available_from", "available_to"), ("events", "from", "to")):
+        response = client.get(f"/api/v1/{collection}/search?{low}=9999-12-31&{high}=9999-12-31")
+        assert response.status_code == 200, (collection, response.get_data(as_text=True))

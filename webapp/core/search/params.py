@@ -267,18 +267,23 @@ def _bound(raw: str, name: str, kind: str, *, end: bool) -> float:
         if not math.isfinite(value):
             raise ParamError(name, _("must be a number"))
         return value
+    # A whole end day ends just before the next one starts (bounds are closed).
+    before_next_day = False
     try:
         if "T" in raw or " " in raw:
             moment = datetime.fromisoformat(raw)
         else:
             day = date.fromisoformat(raw)
-            moment = datetime.combine(day + timedelta(days=1) if end else day, time())
+            if end and day == date.max:  # no next day to end before: the day's last second
+                moment = datetime.combine(day, time(23, 59, 59))
+            else:
+                moment = datetime.combine(day + timedelta(days=1) if end else day, time())
+                before_next_day = end
     except ValueError:
         raise ParamError(name, _("must be a date such as 2027-03-18")) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=LOCAL_ZONE)
-    # A whole end day ends just before the next one starts (bounds are closed).
-    return moment.timestamp() - (1e-3 if end and "T" not in raw and " " not in raw else 0.0)
+    return moment.timestamp() - (1e-3 if before_next_day else 0.0)
 
 
 def parse_ranges(
