@@ -211,3 +211,44 @@ def test_mentoring_offer_shows_the_mentors_card(app, db, user):
     listing = make_listing(user, title="Mentoring for starting designers", kind="mentoring")
     html = app.test_client().get(f"/board/listings/{listing.id}").get_data(as_text=True)
     assert "Mira Mentor" in html and "/directory/members/" in html
+
+
+def test_dates_at_the_calendars_edge_are_refused_not_a_500(app, db, user, other_user):
+    """Year 9999 (a real date) once broke the listing page, the booking form and the index."""
+    from webapp.core.text import InputError
+    from webapp.p2p import service
+    from webapp.p2p.models import Listing
+
+    client = sign_in(app.test_client(), user)
+    response = post_form(
+        client,
+        "/board/new",
+        {
+            "type": "offer",
+            "kind": "equipment",
+            "title": "Van for a day",
+            "description": "Kept description text",
+            "language": "en",
+            "audience": "public",
+            "available_from": "9999-12-30",
+            "available_to": "9999-12-31",
+        },
+        token_from="/board/new",
+    )
+    assert response.status_code == 400
+    assert "Kept description text" in response.get_data(as_text=True)
+    assert db.session.scalars(select(Listing)).all() == []
+    with pytest.raises(InputError):
+        service.parse_windows([("2027-01-01", "9999-12-31")])
+
+    listing = make_listing(user)
+    for month in ("9999-12", "0001-01", "1-1"):
+        assert client.get(f"/board/listings/{listing.id}?month={month}").status_code == 200, month
+    borrower = sign_in(app.test_client(), other_user)
+    response = post_form(
+        borrower,
+        f"/board/listings/{listing.id}/book",
+        {"starts_on": "9999-12-30", "ends_on": "9999-12-31"},
+        token_from=f"/board/listings/{listing.id}",
+    )
+    assert response.status_code == 400

@@ -45,6 +45,12 @@ def _after_start(form, field) -> None:  # noqa: ANN001 - WTForms validator
         raise ValidationError(_l("The last day comes before the first."))
 
 
+def _in_calendar(form, field) -> None:  # noqa: ANN001 - WTForms validator
+    if field.data and not service.FIRST_DAY <= field.data <= service.LAST_DAY:
+        first, last = service.FIRST_DAY.year, service.LAST_DAY.year
+        raise ValidationError(_l("Choose a date from %(first)d to %(last)d.", first=first, last=last))
+
+
 _MONDAY = date(2024, 1, 1)  # a Monday: day names in the reader's language
 
 
@@ -97,8 +103,8 @@ class ListingForm(PlaceFields, FlaskForm):
     pickup_address = TextAreaField(
         _l("Pick-up address"), filters=[strip], validators=[Optional(), Length(max=service.ADDRESS_MAX)]
     )
-    available_from = DateField(_l("Available from"), validators=[Optional()])
-    available_to = DateField(_l("Available until"), validators=[Optional(), _after_start])
+    available_from = DateField(_l("Available from"), validators=[Optional(), _in_calendar])
+    available_to = DateField(_l("Available until"), validators=[Optional(), _after_start, _in_calendar])
     slots = FieldList(FormField(SlotForm), min_entries=SLOT_ROWS_EMPTY, max_entries=service.SLOTS_MAX + 5)
     audience = SelectField(_l("Who sees it once active"), validators=[InputRequired()])
 

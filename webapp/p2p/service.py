@@ -57,6 +57,9 @@ SESSION_MIN_MINUTES = 15
 SESSION_MAX_HOURS = 8
 #: How far ahead a booking may be asked for, and how long it may last.
 BOOKING_HORIZON_DAYS = 366
+#: The days a listing's availability may name: past the last one a day has no next day (date.max)
+#: and an instant near the calendar's edge overflows, so farther dates are refused as input.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
 BOOKING_MAX_DAYS = 90
 #: A review may be changed for this long after it was written.
 REVIEW_EDIT_DAYS = 14
@@ -100,11 +103,15 @@ def parse_day(value: Any, what: str) -> date | None:
     if value in (None, ""):
         return None
     if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InputError(f"{what}: not a date (YYYY-MM-DD): {str(value)[:40]!r}") from None
+        day = value
+    else:
+        try:
+            day = date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise InputError(f"{what}: not a date (YYYY-MM-DD): {str(value)[:40]!r}") from None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise InputError(f"{what}: a date from {FIRST_DAY.year} to {LAST_DAY.year}: {day.isoformat()}")
+    return day
 
 
 def parse_windows(pairs: Iterable[tuple[Any, Any]]) -> list[tuple[date | None, date | None]]:

@@ -302,13 +302,20 @@ def _listing_context(item: Listing, month: date) -> dict[str, Any]:
     }
 
 
+def _shown_month(day: date | None) -> date:
+    """The month the calendar shows for a day: this month when none, or at the calendar's edge."""
+    if day is None or not service.FIRST_DAY <= day <= service.LAST_DAY:
+        day = date.today()
+    return day.replace(day=1)
+
+
 def _month_arg() -> date:
     raw = request.args.get("month", "")
     try:
         year, month = (int(x) for x in raw.split("-", 1))
-        return date(year, month, 1)
+        return _shown_month(date(year, month, 1))
     except ValueError:
-        return date.today().replace(day=1)
+        return _shown_month(None)
 
 
 @bp.get("/board/listings/<int:listing_id>")
@@ -564,7 +571,7 @@ def book(listing_id: int):
             flash(_("Your request was sent to the owner."), "success")
             return redirect(url_for("p2p.booking", booking_id=booking.id))
     picked = form.day.data if timed else form.starts_on.data
-    month = (picked if isinstance(picked, date) else date.today()).replace(day=1)
+    month = _shown_month(picked if isinstance(picked, date) else None)
     return render_template(
         "p2p/listing.html",
         **_listing_context(item, month),
