@@ -336,3 +336,21 @@ def test_week_view(app, db, user):
     html = app.test_client().get(f"/events?view=week&week={start:%Y-%m-%d}").get_data(as_text=True)
     assert "Weekoverzicht" in html and "Volgende week" not in html
     assert app.test_client().get("/events?view=week&week=nonsense").status_code == 200
+
+
+def test_a_start_in_year_9999_is_refused_not_a_500(app, db, user):
+    """A year-9999 event once saved, then broke its page (500) and stayed failing in the search outbox."""
+    from webapp.events.forms import parse_local
+
+    client = sign_in(app.test_client(), user)
+    response = post_form(
+        client,
+        "/events/new",
+        _form(start="9999-12-31T19:00", end="9999-12-31T21:00", rrule=""),
+        token_from="/events/new",
+    )
+    assert response.status_code == 400
+    assert "Netwerkavond illustratoren" in response.get_data(as_text=True)
+    assert db.session.scalar(_db.select(_db.func.count()).select_from(Event)) == 0
+    assert parse_local("0001-01-01T00:00", "Europe/Brussels") is None
+    assert parse_local("2027-03-18T19:00", "Europe/Brussels") is not None

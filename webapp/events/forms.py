@@ -50,6 +50,10 @@ TIMEZONES = (
 )
 
 
+#: The years an event may start or end in (a start in 9999 once broke its page and its indexing).
+YEARS = (2000, 2999)
+
+
 def parse_local(value: str | None, tz_name: str) -> datetime | None:
     """ "2027-03-18T19:00" in the event's zone → an aware datetime (None for empty / bad)."""
     if not value:
@@ -58,6 +62,8 @@ def parse_local(value: str | None, tz_name: str) -> datetime | None:
         naive = datetime.strptime(value.strip()[:16], DATETIME_FORMAT)
     except ValueError:
         return None
+    if not YEARS[0] <= naive.year <= YEARS[1]:
+        return None  # near the calendar's edge, instants and recurrences overflow
     return naive.replace(tzinfo=zone(tz_name))
 
 
