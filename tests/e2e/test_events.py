@@ -69,12 +69,56 @@ def test_organiser_creates_member_rsvps_calendar_shows_it(
         return texts["title"] in member.page.locator("li.result h3 a").all_inner_texts()
 
     poll(listed, timeout=60, what="the event in the calendar list")
-    member.goto(f"/events?view=month&month={start:%Y-%m}")
+    _second_event_same_evening(live_server, start, texts["title"] + " (2)")
+    month_path = f"/events?view=month&month={start:%Y-%m}"
+
+    def both_in_month() -> bool:
+        member.goto(month_path)
+        items = member.page.locator("a.month-item").all_inner_texts()
+        return any(texts["title"] + " (2)" in item for item in items)
+
+    poll(both_in_month, timeout=60, what="the second event in the month view")
     assert texts["title"] in member.record()
+    _assert_month_grid_reads(member, start, lang, texts["title"])
     organiser.goto(event_path.rstrip("/") + "/attendees")
     assert "goer-" + lang in organiser.record()
     for visitor in (organiser, member):
         visitor.assert_clean()
+
+
+def _second_event_same_evening(live_server: LiveServer, start: datetime, title: str) -> None:
+    """A second public event an hour later on the same day, so a month cell holds two."""
+    from tests.events.helpers import make_event
+
+    with live_server.app.app_context():
+        make_event(title=title, start=start + timedelta(hours=1), city="Liège")
+
+
+def _assert_month_grid_reads(member, start: datetime, lang: str, title: str) -> None:  # noqa: ANN001
+    """The month view is a calendar, not a run-on table: the month is named in the reader's
+    language, the seven day columns are equally wide, two events of a day are on separate
+    lines, and at 390 px the page does not scroll sideways."""
+    from babel.dates import format_date
+
+    from tests.e2e.conftest import check_layout
+
+    page = member.page
+    assert page.locator(".month-nav h2").inner_text() == format_date(start, "MMMM yyyy", locale=lang)
+    widths = page.locator("table.month-grid thead th").evaluate_all(
+        "cells => cells.map(c => c.getBoundingClientRect().width)"
+    )
+    assert len(widths) == 7 and max(widths) - min(widths) <= 2, widths
+    cell = page.locator("table.month-grid td", has=page.locator(f"a.month-item:text-is('19:00 {title}')"))
+    boxes = cell.locator("a.month-item").evaluate_all(
+        "items => items.map(i => i.getBoundingClientRect().toJSON())"
+    )
+    assert len(boxes) >= 2, boxes  # this test's two events (and other languages' runs on that day)
+    stacked = sorted(boxes, key=lambda b: b["top"])
+    for above, below in zip(stacked, stacked[1:], strict=False):
+        assert below["top"] >= above["bottom"] - 1, boxes  # each event on its own line(s)
+    check_layout(
+        member, f"/events?view=month&month={start:%Y-%m}", name="calendar-month", lang=lang, width="phone"
+    )
 
 
 GROUP_TEXTS = {
