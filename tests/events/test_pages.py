@@ -354,3 +354,27 @@ def test_a_start_in_year_9999_is_refused_not_a_500(app, db, user):
     assert db.session.scalar(_db.select(_db.func.count()).select_from(Event)) == 0
     assert parse_local("0001-01-01T00:00", "Europe/Brussels") is None
     assert parse_local("2027-03-18T19:00", "Europe/Brussels") is not None
+
+
+def test_dates_read_in_the_readers_language(app, db, user):
+    """Pages and mails said "2027-03-04 19:00" in every language; the booking pages already name the day."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from webapp.events.service import when_text
+
+    start = datetime(2027, 3, 4, 19, 0, tzinfo=ZoneInfo("Europe/Brussels"))
+    event = make_event(user, start=start, rrule="FREQ=MONTHLY;BYDAY=1TH;COUNT=3")
+    client = app.test_client()
+    expected = {
+        "fr": "jeudi 4 mars 2027 19:00",
+        "nl": "donderdag 4 maart 2027 19:00",
+        "de": "4. März 2027 19:00",
+    }
+    for lang, text in expected.items():
+        html = client.get(f"/events/{event.id}", headers={"Accept-Language": lang}).get_data(as_text=True)
+        assert text in html, lang
+    html = client.get(f"/events/{event.id}", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "jeudi 1 avril 2027 19:00" in html  # the list of dates too
+    with app.test_request_context("/"):
+        assert when_text(event, "nl", start).startswith("donderdag 4 maart 2027 19:00")

@@ -536,12 +536,20 @@ def send_reminders(now: datetime | None = None, *, window: timedelta = timedelta
 
 
 def when_text(event: Event, lang: str, start: datetime | None = None) -> str:
-    """ "2027-03-18 19:00 (Europe/Brussels)" in the event's zone."""
+    """ "donderdag 18 maart 2027 19:00 (Europe/Brussels)": in the event's zone, the day in ``lang``."""
     from webapp.events.recurrence import local
 
     occ = next_occurrence(event) if start is None else None
     moment = start or (occ.start if occ else event.starts_at)
-    return f"{local(moment, event.timezone):%Y-%m-%d %H:%M} ({event.timezone})"
+    return f"{day_and_time(local(moment, event.timezone), lang)} ({event.timezone})"
+
+
+def day_and_time(moment: datetime, lang: str, width: str = "full") -> str:
+    """A wall-clock time as the reader says it ("jeudi 18 mars 2027 19:00"), never converted:
+    ``moment`` is already in the event's zone."""
+    from babel.dates import format_date
+
+    return f"{format_date(moment.date(), width, locale=lang)} {moment:%H:%M}"
 
 
 # --- the weekly digest -----------------------------------------------------------------------------------

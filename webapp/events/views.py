@@ -56,6 +56,16 @@ from webapp.extensions import db
 from webapp.taxonomy.labels import taxonomy_label
 
 bp = Blueprint("events", __name__, template_folder="templates")
+
+
+@bp.app_template_filter("event_when")
+def event_when(moment: datetime, width: str = "full") -> str:
+    """An event time on a page, in the reader's language and the event's own zone."""
+    from flask_babel import get_locale
+
+    return service.day_and_time(moment, str(get_locale() or "en"), width)
+
+
 UTC = UTC
 FEED_MAX = 500
 
