@@ -378,3 +378,18 @@ def test_dates_read_in_the_readers_language(app, db, user):
     assert "jeudi 1 avril 2027 19:00" in html  # the list of dates too
     with app.test_request_context("/"):
         assert when_text(event, "nl", start).startswith("donderdag 4 maart 2027 19:00")
+
+
+@pytest.mark.parametrize("rule", ["FREQ=SECONDLY", "FREQ=MINUTELY;COUNT=5", "FREQ=HOURLY;INTERVAL=2"])
+def test_a_rule_repeating_within_the_day_is_refused(app, db, user, rule):
+    """An event every second was saved and sent to calendar apps in its feed: repeat daily or longer."""
+    from webapp.events.recurrence import check_rrule
+
+    with pytest.raises(ValueError):
+        check_rrule(rule)
+    assert check_rrule("freq=weekly;count=3") == "FREQ=WEEKLY;COUNT=3"
+    client = sign_in(app.test_client(), user)
+    response = post_form(client, "/events/new", _form(rrule=rule), token_from="/events/new")
+    assert response.status_code == 400
+    assert "repetition rule is not valid" in response.get_data(as_text=True)
+    assert db.session.scalar(_db.select(_db.func.count()).select_from(Event)) == 0

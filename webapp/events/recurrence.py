@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil.rrule import rrulestr
+from dateutil.rrule import DAILY, rrulestr
 
 MAX_OCCURRENCES = 400
 #: How far ahead an open-ended rule is expanded (search documents, feeds, the month view).
@@ -53,7 +53,11 @@ def check_rrule(rule: str) -> str:
         return ""
     if "\n" in value or "\r" in value:
         raise ValueError("one line")
-    rrulestr(value, dtstart=datetime(2027, 1, 1, 19, 0))
+    rule = rrulestr(value, dtstart=datetime(2027, 1, 1, 19, 0))
+    # Events repeat by the day or longer: an hourly rule's occurrences overlap each other, and a
+    # calendar app reading FREQ=SECONDLY from the feed would show one every second for ever.
+    if getattr(rule, "_freq", DAILY) > DAILY:
+        raise ValueError("repeats within a day")
     return value
 
 
