@@ -66,13 +66,15 @@ LANG_WEIGHTS: dict[str | None, dict[str, float]] = {
 OTHER_VECTOR_WEIGHT = 1.0
 
 #: Multiplier of the lexical weight by the number of the user's content words
-#: (upper bound inclusive → factor; the last entry catches everything longer).
+#: (upper bound inclusive → factor; the last entry catches everything longer). Long requests
+#: keep half their lexical weight (0.3 before the concept lexicon gave their object words a way
+#: into cards of other languages).
 LEXICAL_LENGTH_FACTORS: tuple[tuple[float, float], ...] = (
     (1, 2.0),
     (2, 1.6),
     (4, 0.8),
-    (7, 0.5),
-    (math.inf, 0.3),
+    (7, 0.6),
+    (math.inf, 0.5),
 )
 
 #: Weight of an expansion term (e.g. the English labels of a recognised Dutch trade name)
@@ -91,7 +93,11 @@ FUZZY_MAX_TERMS = 3
 LEXICAL_MATCH_FLOOR = 0.1
 #: How much a lexical match's share of the query's idf mass counts (``normalise_lexical``):
 #: 0 = relative BM25 only (the old behaviour), 1 = proportional to the coverage.
-LEXICAL_COVERAGE_EXPONENT = 1.0
+#: 0.5 since the concept lexicon (webapp/taxonomy/concepts.py): a request's intent words now reach
+#: cards in other languages through expansions, which cover less of the request's own words than
+#: a same-language card does; the square root keeps that from hiding them (tuned on the large
+#: set's tune split, see tests/relevance/README.md "Figures").
+LEXICAL_COVERAGE_EXPONENT = 0.5
 
 #: Vector neighbours considered per leg: they count as matches (total, facets) and the
 #: similarity at this rank is the 0 of the leg's normalised score.
