@@ -148,6 +148,20 @@ TRADE_TIER = 10.0
 #: where proximity only decides between matches of about the same relevance.
 NEAR_GAIN_IN_FILTER = 0.1
 
+#: A leg's confident hits keep a place in the fused top (issue 8: hybrid lost, on German
+#: requests, cards the lexical leg alone ranked 1st-3rd, because the fused sum follows USE's
+#: weight; descriptions lost MRR the same way). Each leg's best ``GUARANTEE_TOP`` hits whose
+#: normalised score is at least ``GUARANTEE_MIN_VALUE`` (the lexical leg's is scaled by its
+#: coverage of the request, so a one-word match of a long request does not qualify; a vector
+#: leg's best is 1 by construction) are lifted, when lower, to just above the fused score at
+#: rank ``GUARANTEE_RANK`` – in their leg's order, before boosts and proximity. Only legs with
+#: at least ``GUARANTEE_MIN_SHARE`` of the query's weight take part (MiniLM's token weight on
+#: nl/fr/de requests does not). 0 = off. Tuned on the large set's tune split.
+GUARANTEE_TOP = 3
+GUARANTEE_RANK = 3
+GUARANTEE_MIN_VALUE = 0.7
+GUARANTEE_MIN_SHARE = 0.2
+
 _TUNABLE = (
     "LANG_WEIGHTS",
     "OTHER_VECTOR_WEIGHT",
@@ -172,6 +186,10 @@ _TUNABLE = (
     "NEAR_SCALE_KM",
     "TRADE_FIRST_MAX_WORDS",
     "TRADE_TIER",
+    "GUARANTEE_TOP",
+    "GUARANTEE_RANK",
+    "GUARANTEE_MIN_VALUE",
+    "GUARANTEE_MIN_SHARE",
 )
 
 
@@ -373,6 +391,7 @@ def fuse(
     legs = {leg: ranked for leg, ranked in legs.items() if leg == LEXICAL or leg in counted}
     total_weight = sum(w for leg, w in weights.items() if leg in legs and w > 0) or 1.0
     hits: dict[str, FusedHit] = {}
+    normalised: dict[str, dict[str, float]] = {}
     for leg, ranked in legs.items():
         weight = weights.get(leg, 0.0)
         if weight <= 0 or not ranked:
@@ -393,6 +412,19 @@ def fuse(
             contribution = weight * float(value) / total_weight
             hit.contributions[leg] = contribution
             hit.score += contribution
+            normalised.setdefault(leg, {})[doc_id] = float(value)
+    if hits and normalised:
+        order = list(hits)
+        lifted = guarantee_leg_tops(
+            np.array([hits[d].score for d in order], dtype=np.float32),
+            {
+                leg: np.array([values.get(d, 0.0) for d in order], dtype=np.float32)
+                for leg, values in normalised.items()
+            },
+            weights,
+        )
+        for doc_id, value in zip(order, lifted, strict=True):
+            hits[doc_id].score = float(value)
     for doc_id, bonus in (bonuses or {}).items():
         if doc_id in hits:
             hits[doc_id].score += bonus
@@ -421,4 +453,42 @@ def fuse_dense(
         out = term if out is None else out + term
     if out is None:
         raise ValueError("no leg with a positive weight")
+    return guarantee_leg_tops(out, normalised, weights)
+
+
+def guarantee_leg_tops(
+    score: np.ndarray, normalised: dict[str, np.ndarray], weights: dict[str, float]
+) -> np.ndarray:
+    """``score`` (the fused sum per document) with each qualifying leg's best hits lifted into the
+    fused top ``GUARANTEE_RANK`` (see ``GUARANTEE_TOP``). Documents no leg matched stay as
+    they are; a lifted document lands just above the score at that rank, in its leg's order, so
+    the lift moves it into the top without reordering what is already there."""
+    n = int(score.size)
+    if GUARANTEE_TOP <= 0 or n == 0:
+        return score
+    total = sum(w for leg, w in weights.items() if leg in normalised and w > 0) or 1.0
+    picks: list[tuple[int, int]] = []
+    for leg, values in normalised.items():
+        weight = weights.get(leg, 0.0)
+        if weight <= 0 or weight / total < GUARANTEE_MIN_SHARE:
+            continue
+        m = min(GUARANTEE_TOP, n)
+        rows = np.argpartition(-values, m - 1)[:m]
+        rows = rows[np.lexsort((rows, -values[rows]))]
+        picks += [
+            (rank, int(row))
+            for rank, row in enumerate(rows)
+            if values[row] > 0 and values[row] >= GUARANTEE_MIN_VALUE
+        ]
+    if not picks:
+        return score
+    k = min(GUARANTEE_RANK, n)
+    threshold = float(np.partition(score, n - k)[n - k])
+    out = score.copy()
+    step = 1e-4
+    for rank, row in sorted(picks):
+        floor = threshold + step * (GUARANTEE_TOP - rank)
+        if out[row] < floor:
+            # Same leg rank: the better fused score first (``score`` is below the threshold).
+            out[row] = floor + step * 0.5 * float(score[row]) / max(threshold, 1e-6)
     return out

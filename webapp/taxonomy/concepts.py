@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import json
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from webapp.taxonomy.text import ALL_STOPWORDS, LANGS, Token, normalize
+from webapp.taxonomy.text import ALL_STOPWORDS, LANGS, Token, normalize, tokenize
 
 DATA = Path(__file__).resolve().parent / "data" / "concepts.json"
 
@@ -43,6 +43,10 @@ class Concept:
     id: str
     #: lang → the concept's words (as written, for the expansions).
     words: dict[str, tuple[str, ...]]
+    #: lang → words that name the concept only in a text of that language ("Ton" is sound in
+    #: German, a pronoun in French, a barrel in Dutch): never expansions, never read in a text
+    #: of another or an unknown language.
+    only: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def expansions(self) -> list[str]:
         """Every word of the concept, English first."""
@@ -56,6 +60,7 @@ class Lexicon:
         self.concepts = concepts
         self.phrases: dict[tuple[str, ...], list[Concept]] = {}
         self.parts: dict[str, list[Concept]] = {}
+        self.only: dict[str, dict[str, list[Concept]]] = {}
         for concept in concepts:
             for lang, forms in concept.words.items():
                 for form in forms:
@@ -65,6 +70,11 @@ class Lexicon:
                     self.phrases.setdefault(key, []).append(concept)
                     if lang in COMPOUND_LANGS and len(key) == 1 and len(key[0]) >= COMPOUND_MIN_TAIL:
                         self.parts.setdefault(key[0], []).append(concept)
+            for lang, forms in concept.only.items():
+                for form in forms:
+                    key = normalize(form)
+                    if key:
+                        self.only.setdefault(lang, {}).setdefault(key, []).append(concept)
         self.max_words = max((len(k) for k in self.phrases), default=1)
 
     def _word(self, folded: str) -> list[Concept]:
@@ -102,9 +112,17 @@ class Lexicon:
                 return self.parts[stem]
         return []
 
-    def find(self, tokens: list[Token], skip: list[tuple[int, int]] = ()) -> list[Concept]:
-        """The concepts named in these tokens, in order, each once; tokens starting inside a
-        ``skip`` span (a recognised trade or place) are not read."""
+    def find(
+        self,
+        tokens: list[Token],
+        skip: list[tuple[int, int]] = (),
+        limit: int | None = MAX_CONCEPTS,
+        lang: str | None = None,
+    ) -> list[Concept]:
+        """The concepts named in these tokens, in order, each once (at most ``limit``; None: all);
+        tokens starting inside a ``skip`` span (a recognised trade or place) are not read. A
+        text known to be in ``lang`` also reads that language's ``only`` words."""
+        only = self.only.get(lang, {}) if lang else {}
         out: dict[str, Concept] = {}
         tokens = [t for t in tokens if not any(s <= t.start < e for s, e in skip)]
         i = 0
@@ -122,12 +140,35 @@ class Lexicon:
                 continue
             folded = tokens[i].folded
             i += 1
-            if folded in ALL_STOPWORDS or not folded.isalpha():
+            if folded in only:
+                found = only[folded]
+            elif folded in ALL_STOPWORDS or not folded.isalpha():
                 continue
-            found = self._word(folded) or self._compound(folded)
+            else:
+                found = self._word(folded) or self._compound(folded)
             for c in found:
                 out.setdefault(c.id, c)
-        return list(out.values())[:MAX_CONCEPTS]
+        found = list(out.values())
+        return found if limit is None else found[:limit]
+
+    def card_words(self, *texts: str | None, lang: str | None = None) -> str:
+        """The words of every concept a card's texts name, in the four languages, one concept a
+        line (the indexed ``concepts`` field). Card side of the same lexicon: a Dutch card
+        offering "huwelijksreportages" gets wedding / mariage / Hochzeit, so "someone to film our
+        wedding" reaches it by the request's own word, in any language, not only through an
+        expansion of the request."""
+        concepts: dict[str, Concept] = {}
+        for text in texts:
+            if text:
+                for concept in self.find(tokenize(text), limit=None, lang=lang):
+                    concepts.setdefault(concept.id, concept)
+        lines = []
+        for concept in concepts.values():
+            seen: dict[str, str] = {}
+            for word in concept.expansions():
+                seen.setdefault(normalize(word), word)
+            lines.append(" | ".join(seen.values()))
+        return "\n".join(lines)
 
 
 _lock = threading.Lock()
@@ -137,7 +178,11 @@ _lexicon: Lexicon | None = None
 def load_lexicon(path: Path = DATA) -> Lexicon:
     data = json.loads(path.read_text(encoding="utf-8"))
     concepts = [
-        Concept(entry["id"], {lang: tuple(entry.get(lang, ())) for lang in LANGS})
+        Concept(
+            entry["id"],
+            {lang: tuple(entry.get(lang, ())) for lang in LANGS},
+            {lang: tuple(words) for lang, words in entry.get("only", {}).items()},
+        )
         for entry in data["concepts"]
     ]
     return Lexicon(concepts)

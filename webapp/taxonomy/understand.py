@@ -451,7 +451,7 @@ class Understander:
         skip = [(t.start, t.end) for t in terms]
         if hit is not None:
             skip.append((tokens[hit.start_token].start, tokens[hit.end_token - 1].end))
-        result.concepts = get_lexicon().find(tokens, skip)
+        result.concepts = get_lexicon().find(tokens, skip, lang=lang)
         typed = {t.folded for t in tokens} | {normalize(e) for e in result.expansions}
         for concept in result.concepts:
             for word in concept.expansions():
