@@ -92,6 +92,8 @@ def words(text: str) -> list[str]:
 
 #: Fields indexed as folded words without stemming: names are not inflected words.
 UNSTEMMED_FIELDS = frozenset({"title"})
+#: Fields holding words in all four languages (stemmed as each of them).
+MULTILINGUAL_FIELDS = frozenset({"labels", "concepts"})
 
 
 @lru_cache(maxsize=400_000)
@@ -116,10 +118,10 @@ def stems(word: str, langs: tuple[str, ...]) -> tuple[str, ...]:
 
 def doc_langs(lang: str | None, field: str) -> tuple[str, ...]:
     """Stemmer languages for a document field: none for names, all four for the multilingual
-    labels (and for cards of unknown language), else the card's language."""
+    labels and concepts (and for cards of unknown language), else the card's language."""
     if field in UNSTEMMED_FIELDS:
         return ()
-    if field == "labels" or lang not in _stemmers:
+    if field in MULTILINGUAL_FIELDS or lang not in _stemmers:
         return LANGS
     return (lang,)
 

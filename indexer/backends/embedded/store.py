@@ -39,7 +39,7 @@ SNAPSHOT_MIN_DOCS = 2000
 SNAPSHOT_STALE_SHARE = 0.05
 #: Bumped whenever what a snapshot holds changes (its arrays, or the analysis): an older snapshot is
 #: ignored and the index re-analysed from the SQLite file. 2: fold spells ø, æ, ł… in ASCII; 3: ranges.
-SNAPSHOT_VERSION = 4  # 4: the "type", "category" and "group" facet fields (board, events)
+SNAPSHOT_VERSION = 5  # 4: the "type", "category" and "group" facet fields (board, events); 5: "concepts"
 #: Idle read connections kept per index.
 READ_POOL = 4
 
