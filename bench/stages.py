@@ -3,13 +3,13 @@
 ``GET /api/v1/members/search?mode=hybrid`` through the Flask test client over the text
 queries of ``bench.common.QUERY_MIX``, every call a new query (the per-query caches are
 emptied first, as in ``bench.api``). Each stage of the request path is wrapped for the run
-and its *inclusive* time summed: CPU time of the calling thread (``time.thread_time``, what
-a stage costs whatever else shares the machine) and wall time. Printed per stage: ms per
+and its *inclusive* time summed: CPU time of the process (``time.process_time``: the
+request's thread plus the threads it waits for, the second query encoder and the vector
+scans; nothing else runs in the bench process) and wall time. Printed per stage: ms per
 request (CPU, wall), calls per request and the share of the request's CPU time.
 
-Why thread time: on the shared 2-core machine wall figures stretch with the load, the CPU
-time of the request's thread barely does (the query encoders run in it, one intra-op thread
-each). The wrappers cost about a microsecond per call (``highlight`` runs ~60 times per
+Why CPU time: on the shared 2-core machine wall figures stretch with the load, CPU time far
+less (what a stage costs whatever else shares the machine). The wrappers cost about a microsecond per call (``highlight`` runs ~60 times per
 request: ~0.1 ms of the figures).
 
     python -m bench.stages [--n 1000] [--repeat 3]
@@ -32,7 +32,7 @@ STAGES: tuple[tuple[str, str, str, str | None], ...] = (
     ("  understanding (taxonomy, gazetteer)", "webapp.core.search.page", "_understand", None),
     ("  outbox lag exclusions (DB)", "webapp.core.search.page", "hidden_while_lagging", None),
     ("  run_search (service)", "webapp.core.search.page", "run_search", None),
-    ("    query vectors (both encoders)", "indexer.service", "_query_vector", "SearchService"),
+    ("    query vectors (both encoders)", "indexer.service", "_query_vectors", "SearchService"),
     ("    backend.search", "indexer.backends.embedded", "search", "EmbeddedBackend"),
     ("      filters + geo", "indexer.backends.embedded.search", "_filter", "_Searcher"),
     ("      query words (stems, typos)", "indexer.backends.embedded.search", "_query_words", "_Searcher"),
@@ -63,11 +63,11 @@ class Meter:
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not self.on:
                 return fn(*args, **kwargs)
-            c0, w0 = time.thread_time(), time.perf_counter()
+            c0, w0 = time.process_time(), time.perf_counter()
             try:
                 return fn(*args, **kwargs)
             finally:
-                self.cpu[label] += time.thread_time() - c0
+                self.cpu[label] += time.process_time() - c0
                 self.wall[label] += time.perf_counter() - w0
                 self.calls[label] += 1
 
@@ -132,12 +132,12 @@ def main(argv: list[str] | None = None) -> int:
             call(q)
         meter.on = True
         requests = 0
-        c0, w0 = time.thread_time(), time.perf_counter()
+        c0, w0 = time.process_time(), time.perf_counter()
         for _ in range(args.repeat):
             for q in texts:
                 call(q)
                 requests += 1
-        total_cpu, total_wall = time.thread_time() - c0, time.perf_counter() - w0
+        total_cpu, total_wall = time.process_time() - c0, time.perf_counter() - w0
         for owner, attr, original in undo:
             setattr(owner, attr, original)
     print(
