@@ -9,8 +9,10 @@ page's cards from the database, explanations, facets, JSON). Same query mix as
 Every call is a *new* query as far as the caches go: before each call the service's
 query-vector cache and every per-query cache of the request path
 (``webapp.core.search.clear_query_caches``) are emptied, so a figure never profits from having
-seen the same text before. ``--warm-caches`` measures the repeated-query case (paging, the
-same query from several users) instead.
+seen the same text before. The embedded backend's cache of stored documents is per document,
+not per query, and stays (popular cards recur across queries); ``--cold-docs`` empties it too.
+``--warm-caches`` measures the repeated-query case (paging, the same query from several users)
+instead.
 
 Next to each size's figures: the **bare encode + scan** of the same text queries, i.e. for
 each encoder the hybrid query uses, ``encode_query`` + one float32 matmul over the index's
@@ -55,6 +57,10 @@ GOAL_P50_1K = 12.0
 GOAL_P95_1K = 25.0
 
 
+#: ``--cold-docs``: also empty the embedded backend's cache of stored documents before each call.
+COLD_DOCS = {"on": False}
+
+
 def _clear(service: Any, warm: bool) -> None:
     if warm:
         return
@@ -64,6 +70,11 @@ def _clear(service: Any, warm: bool) -> None:
     clear = getattr(page, "clear_query_caches", None)
     if clear is not None:  # (absent before the request-path caches: nothing else to clear)
         clear()
+    if COLD_DOCS["on"]:
+        for index in getattr(service.backend, "_indexes", {}).values():
+            forget = getattr(index, "forget_docs", None)
+            if forget is not None:  # (absent before the document cache)
+                forget()
 
 
 def measure(app: Any, repeat: int, warm: bool = False, profile_path: Any = None) -> dict[str, Any]:
@@ -132,7 +143,9 @@ def measure(app: Any, repeat: int, warm: bool = False, profile_path: Any = None)
     out["hybrid_by_kind"] = {k: t.as_dict() for k, t in sorted(by_kind.items())}
     out["ratio_hybrid_vs_bare_p50"] = round(timings["hybrid"].p50 / bare.p50, 2)
     out["ratio_hybrid_vs_bare_p95"] = round(timings["hybrid"].p95 / bare.p95, 2)
-    out["caches"] = "warm" if warm else "cleared before each call"
+    out["caches"] = (
+        "warm" if warm else "cleared before each call" + (", documents too" if COLD_DOCS["on"] else "")
+    )
     if profile_path is not None:
         out.update(_profile(client, service, warm, profile_path))
     return out
@@ -234,7 +247,13 @@ def main(argv: list[str] | None = None) -> int:
         "--profile", action="store_true", help="cProfile the hybrid calls at the smallest size"
     )
     parser.add_argument("--build", action="store_true", help="build missing data dirs (slow)")
+    parser.add_argument(
+        "--cold-docs",
+        action="store_true",
+        help="also empty the backend's stored-document cache before each call (its worst case)",
+    )
     args = parser.parse_args(argv)
+    COLD_DOCS["on"] = args.cold_docs
     sizes = sorted(int(s) for s in args.sizes.split(",") if s)
     for n in sizes:
         run_size(n, args.repeat, args.warm_caches, args.profile and n == sizes[0], args.build)

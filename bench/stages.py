@@ -9,8 +9,10 @@ scans; nothing else runs in the bench process) and wall time. Printed per stage:
 request (CPU, wall), calls per request and the share of the request's CPU time.
 
 Why CPU time: on the shared 2-core machine wall figures stretch with the load, CPU time far
-less (what a stage costs whatever else shares the machine). The wrappers cost about a microsecond per call (``highlight`` runs ~60 times per
-request: ~0.1 ms of the figures).
+less (what a stage costs whatever else shares the machine). The wrappers cost about a
+microsecond per call (``highlight`` runs ~60 times per request: ~0.1 ms of the figures).
+Inner stages running in a pool thread (the second encoder) count in "query vectors" but not
+in the per-function rows below it.
 
     python -m bench.stages [--n 1000] [--repeat 3]
 """
