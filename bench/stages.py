@@ -35,6 +35,8 @@ STAGES: tuple[tuple[str, str, str, str | None], ...] = (
     ("  outbox lag exclusions (DB)", "webapp.core.search.page", "hidden_while_lagging", None),
     ("  run_search (service)", "webapp.core.search.page", "run_search", None),
     ("    query vectors (both encoders)", "indexer.service", "_query_vectors", "SearchService"),
+    # (the same stages as named before issue 8's speed work, to profile older code alike)
+    ("    query vectors (both encoders)", "indexer.service", "_query_vector", "SearchService"),
     ("    backend.search", "indexer.backends.embedded", "search", "EmbeddedBackend"),
     ("      filters + geo", "indexer.backends.embedded.search", "_filter", "_Searcher"),
     ("      query words (stems, typos)", "indexer.backends.embedded.search", "_query_words", "_Searcher"),
@@ -44,6 +46,7 @@ STAGES: tuple[tuple[str, str, str, str | None], ...] = (
     ("      order (sort, page)", "indexer.backends.embedded.search", "_order", "_Searcher"),
     ("      hits (stored fields, ranks, why)", "indexer.backends.embedded.search", "_hits", "_Searcher"),
     ("        highlight", "indexer.backends.embedded.search", "highlight_marks", None),
+    ("        highlight", "indexer.backends.embedded.search", "highlight", None),
     ("  hydrate", "webapp.core.search.page", "_hydrate", None),
     ("    rows from the DB (one query)", "webapp.directory.search", "result_rows", None),
     ("    explanations (why)", "webapp.core.search.page", "explain", None),
@@ -83,10 +86,10 @@ def install(meter: Meter) -> list[tuple[Any, str, Any]]:
     undo = []
     for label, module_name, attr, cls in STAGES:
         owner: Any = importlib.import_module(module_name)
-        if cls is None and not hasattr(owner, attr):  # (a stage named otherwise in older code)
-            continue
         if cls is not None:
             owner = getattr(owner, cls)
+        if attr not in vars(owner):  # a stage named otherwise in this version of the code
+            continue
         original = owner.__dict__[attr] if cls is not None else getattr(owner, attr)
         undo.append((owner, attr, original))
         setattr(owner, attr, meter.wrap(label, original))
@@ -152,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         f"  {'test client → response (all)':44s} {total_cpu * 1000 / requests:10.2f}"
         f" {total_wall * 1000 / requests:11.2f} {'':>9s} {100:8.0f}%"
     )
-    for label, *_ in STAGES:
+    for label in dict.fromkeys(label for label, *_ in STAGES):
         if not meter.calls.get(label):
             continue
         cpu = meter.cpu[label] * 1000 / requests

@@ -186,3 +186,17 @@ def test_a_callers_change_to_a_hit_does_not_reach_the_cache(backend):
     hit.payload["n"] = "changed by a caller"
     again = next(h for h in hybrid(backend, "number12").hits if h.id == "d12")
     assert again.payload["n"] == 12
+
+
+@pytest.mark.parametrize("depth", [1000, 7])
+def test_leg_ranks_of_a_page_are_its_rows_places_among_the_candidates(monkeypatch, depth):
+    """Hit.legs ranks, looked up for the page's rows only (issue 8): 1 + the candidates scoring
+    higher, inside the partial sort's depth and beyond it."""
+    monkeypatch.setattr(embedded_search, "RANK_DEPTH", depth)
+    rnd = np.random.default_rng(depth)
+    scores = rnd.permutation(500).astype(np.float32)  # distinct scores: one right answer
+    candidates = np.flatnonzero(rnd.random(500) < 0.6)
+    page = rnd.choice(candidates, size=20, replace=False)
+    ranks = embedded_search._Searcher._leg_ranks(scores, candidates, page)
+    assert ranks == {int(r): int(np.count_nonzero(scores[candidates] > scores[r])) + 1 for r in page}
+    assert any(rank > depth for rank in ranks.values()) or depth == 1000

@@ -525,16 +525,21 @@ class _Searcher:
         top RANK_DEPTH (one partial sort), counted for the rare hit beyond it."""
         values = leg_scores[cand_rows]
         out: dict[int, int] = {}
+        page_ranks = np.zeros(page.size, dtype=np.int64)
         if values.size:
             k = min(RANK_DEPTH, values.size)
             top = np.argpartition(-values, k - 1)[:k]
             top = top[np.argsort(-values[top], kind="stable")]
-            rank_of = dict(zip(cand_rows[top].tolist(), range(1, k + 1), strict=True))
-        else:
-            rank_of = {}
-        for row in page.tolist():
-            rank = rank_of.get(row)
-            out[row] = rank if rank is not None else int(np.count_nonzero(values > leg_scores[row])) + 1
+            # Each page row's position in that order, looked up for the page's rows only (no
+            # dictionary of the whole top): 0 where a row is not in it.
+            in_top = cand_rows[top]
+            where = {row: i for i, row in enumerate(page.tolist())}
+            hits = np.flatnonzero(np.isin(in_top, page))
+            for i in hits.tolist():
+                page_ranks[where[int(in_top[i])]] = i + 1
+        for i, row in enumerate(page.tolist()):
+            rank = int(page_ranks[i])
+            out[row] = rank if rank else int(np.count_nonzero(values > leg_scores[row])) + 1
         return out
 
     def _hits(
