@@ -38,9 +38,10 @@ RANK_DEPTH = 1000
 #: Vector legs of one query are scanned in parallel on this many threads.
 SCAN_THREADS = 2
 #: Below this many rows the legs are scanned one after the other in the request's thread: a scan
-#: of a few thousand vectors takes microseconds, handing it to a pool thread (a wake-up, the
-#: GIL back and forth) costs more, and on a loaded machine far more.
-PARALLEL_SCAN_ROWS = 20_000
+#: of a thousand vectors takes tens of microseconds, handing it to a pool thread (a wake-up, the
+#: GIL back and forth) costs more, and on a loaded machine far more; from 10k rows on a scan
+#: takes milliseconds and two side by side save one.
+PARALLEL_SCAN_ROWS = 5_000
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
