@@ -169,7 +169,8 @@ ENTITY = EntitySpec(
     fallback=fallback(LISTING_FALLBACK),
     page=LISTING_PAGE,
     api=LISTING_API,
-    document_version=3,  # 2: the trades a listing's texts name, in the labels field; 3: blocked = held instants
+    # 2: the trades a listing's texts name, in the labels field; 3: blocked ranges are held instants
+    document_version=3,
 )
 
 #: The board's own fusion values (indexer.fusion.ENTITY_TUNABLE), tuned on the tune split of
