@@ -134,6 +134,7 @@ def load_listings(ids: Sequence[int]) -> dict[int, Listing]:
         selectinload(Listing.sector_links),
         selectinload(Listing.windows),
         selectinload(Listing.user),
+        selectinload(Listing.photos),
     )
 
 

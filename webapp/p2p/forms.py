@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
@@ -73,6 +74,12 @@ class ListingForm(PlaceFields, FlaskForm):
                 ("public", _l("Everyone, and the public API")),
             )
         )
+
+
+class PhotoForm(FlaskForm):
+    """One photo added to a listing (its own form on the edit page: a refused photo loses nothing)."""
+
+    photo = FileField(_l("Add a photo (JPEG, PNG or WebP)"))
 
 
 class BookingForm(FlaskForm):

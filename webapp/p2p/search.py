@@ -72,6 +72,8 @@ def _present(listing: Listing, lang: str) -> dict[str, Any]:
         "kind_label": kind_label(listing.kind),
         "type_label": type_label(listing.type),
         "owner_name": owner_name(listing),
+        # The first photo as the result's thumbnail (served under the listing's own visibility).
+        "photo": listing.photos[0].filename if listing.photos else None,
     }
 
 
