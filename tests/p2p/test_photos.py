@@ -282,3 +282,30 @@ def test_the_export_lists_the_photos_and_erasure_deletes_them(app, db, owner, si
 
 def _files_by_name(app) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in _files(app)}
+
+
+def test_after_erasure_no_file_holds_the_listing_or_its_photos(app, db, owner, signed_owner):
+    """CHECKLIST 31 on the raw bytes: the database (its WAL, or a dump on PostgreSQL), the search
+    index and the photo folder hold neither the listing's words nor its photos' names."""
+    from tests.databases import dump_database
+    from webapp.core.privacy import erase_user
+
+    listing = make_listing(owner, title="Zwerfkeibrander to lend", description="Olgazwerfkei special.")
+    assert _upload(signed_owner, listing.id, image_bytes()).status_code == 302
+    [name] = _photo_names(listing.id)
+    index_now()
+    needles = [b"zwerfkeibrander", b"olgazwerfkei", name.lower().encode()]
+
+    def traces() -> list[str]:
+        data_dir = Path(app.config["DATA_DIR"])
+        blobs = {str(p): p.read_bytes().lower() for p in data_dir.rglob("*") if p.is_file()}
+        url = app.config["SQLALCHEMY_DATABASE_URI"]
+        if not url.startswith("sqlite"):
+            blobs["database"] = dump_database(url).encode().lower()
+        return sorted({f"{n.decode()} in {k}" for n in needles for k, blob in blobs.items() if n in blob})
+
+    assert traces()  # the listing is in the database and the index, the photo named in both
+    erase_user(db.session.get(type(owner), owner.id))
+    index_now()
+    assert traces() == []
+    assert _files(app) == []
