@@ -402,15 +402,17 @@ def add_photo(listing_id: int):
             else:
                 filename = photos.store_processed(payload, PHOTO_FOLDER)
                 try:
-                    if service.add_photo(item, filename) is None:
-                        raise RuntimeError("photo limit reached")  # a concurrent upload won
+                    added = service.add_photo(item, filename)
                     db.session.commit()
                 except Exception:
                     db.session.rollback()
                     photos.delete_photo(filename, PHOTO_FOLDER)
                     raise
-                flash(_("The photo is added."), "success")
-                return redirect(url_for("p2p.edit", listing_id=item.id))
+                if added is not None:
+                    flash(_("The photo is added."), "success")
+                    return redirect(url_for("p2p.edit", listing_id=item.id))
+                photos.delete_photo(filename, PHOTO_FOLDER)  # another upload took the last place
+                error = _("A listing has at most %(n)d photos: remove one first.", n=PHOTOS_MAX)
     else:
         abort(400)
     photo_form.photo.errors = [error]
