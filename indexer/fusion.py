@@ -168,6 +168,15 @@ _TUNABLE = (
     "TRADE_TIER",
 )
 
+#: What an entity may set for itself (``set_entity_tuning``): a factor on the lexical leg's weight
+#: and the proximity gains. The constants above were tuned on the members' judged sets; events and
+#: listings have their own judged sets (tests/events/relevance_set, tests/p2p/relevance/judged)
+#: and are not cards: one goes to an event in person, so a meetup 200 km away is a poor match
+#: for "illustrators Ghent" however close its text is. An entity without an entry uses the
+#: module's values.
+ENTITY_TUNABLE = ("LEXICAL_SCALE", "NEAR_GAIN", "NEAR_GAIN_IN_FILTER")
+ENTITY_TUNING: dict[str, dict[str, float]] = {}
+
 
 def set_tuning(**values: object) -> None:
     """Override tuning constants by name (for the relevance bench); unknown names raise."""
@@ -186,6 +195,23 @@ def tuning(**values: object) -> Iterator[None]:
         yield
     finally:
         globals().update(saved)
+
+
+def set_entity_tuning(entity: str, **values: float) -> None:
+    """Set an entity's own values of ``ENTITY_TUNABLE`` (the web layer's entity specs do, at
+    start); unknown names raise, an empty call resets the entity to the module's values."""
+    unknown = set(values) - set(ENTITY_TUNABLE)
+    if unknown:
+        raise KeyError(f"unknown entity tuning: {sorted(unknown)}")
+    ENTITY_TUNING[entity] = {name: float(value) for name, value in values.items()}
+
+
+def entity_value(entity: str, name: str) -> float:
+    """The entity's value of an ``ENTITY_TUNABLE`` name, else the module's (LEXICAL_SCALE: 1)."""
+    own = ENTITY_TUNING.get(entity, {})
+    if name in own:
+        return own[name]
+    return 1.0 if name == "LEXICAL_SCALE" else float(globals()[name])
 
 
 def _by_length(table: tuple[tuple[float, float], ...], n_words: int) -> float:
@@ -224,7 +250,7 @@ def closeness(km: np.ndarray | float, radius_km: float) -> np.ndarray:
 def near_gain(query: SearchQuery) -> float:
     """NEAR_GAIN for a proximity preference, NEAR_GAIN_IN_FILTER when the query also has a
     radius filter (the page passes the filter's place as ``near`` too)."""
-    return NEAR_GAIN if query.geo is None else NEAR_GAIN_IN_FILTER
+    return entity_value(query.entity, "NEAR_GAIN" if query.geo is None else "NEAR_GAIN_IN_FILTER")
 
 
 def decay(km: np.ndarray | float) -> np.ndarray:
@@ -266,7 +292,9 @@ def leg_weights(query: SearchQuery, embedder_names: Sequence[str]) -> dict[str, 
         n_words = len(words(query.text))
         if n_words or query.expansions:
             weights[LEXICAL] = table.get(LEXICAL, 1.0) * (
-                length_factor(n_words) if query.mode == "hybrid" else 1.0
+                length_factor(n_words) * entity_value(query.entity, "LEXICAL_SCALE")
+                if query.mode == "hybrid"
+                else 1.0
             )
     if query.mode in ("hybrid", "semantic"):
         for name in embedder_names:

@@ -216,7 +216,7 @@ def _build_events(world: World, users: dict[str, Any]) -> None:
     from zoneinfo import ZoneInfo
 
     from webapp.events import service as events
-    from webapp.events.models import EventGroup
+    from webapp.events.models import EventGroup, GroupMember
     from webapp.extensions import db
 
     start = datetime.fromisoformat(EVENT_START).replace(tzinfo=ZoneInfo("Europe/Brussels"))
@@ -246,6 +246,10 @@ def _build_events(world: World, users: dict[str, Any]) -> None:
         group = EventGroup(name=f"Group {key}", visibility=visibility)
         db.session.add(group)
         groups[key] = group
+    db.session.flush()
+    # u_pub organises the public group, u_com is a plain member of it.
+    db.session.add(GroupMember(group_id=groups["public"].id, user_id=users["u_pub"].id, role="organiser"))
+    db.session.add(GroupMember(group_id=groups["public"].id, user_id=users["u_com"].id, role="member"))
     db.session.commit()
     events.rsvp(made["u_pub"].id, users["u_com"], True)
     waiting = events.rsvp(made["u_pub"].id, users["client"], True)
@@ -743,6 +747,22 @@ def _cases() -> list[Case]:
         lambda w: f"/events/groups/{w.GD}/join", E("404", anonymous="login"))
     add("events.leave.post", "POST", "/events/groups/<int:group_id>/leave",
         lambda w: f"/events/groups/{w.GP}/leave", E("redirect", anonymous="login"))
+    group_form = {"name": "Edited group", "description": "A group.", "place": "", "visibility": "public"}
+    ev_group_edit = "/events/groups/<int:group_id>/edit"
+    add("events.new_group", "GET", "/events/groups/new", "/events/groups/new",
+        E("200", anonymous="login", client="404"))
+    add("events.new_group.post", "POST", "/events/groups/new", "/events/groups/new",
+        E("redirect", anonymous="login", client="404"), data=group_form)
+    add("events.edit_group", "GET", ev_group_edit, lambda w: f"/events/groups/{w.GP}/edit", OWNER_ONLY_GET)
+    add("events.edit_group.post", "POST", ev_group_edit, lambda w: f"/events/groups/{w.GP}/edit",
+        OWNER_ONLY_POST, data=group_form)
+    add("events.edit_group.draft", "GET", ev_group_edit, lambda w: f"/events/groups/{w.GD}/edit",
+        E("404", anonymous="login"))
+    # Nobody may name a non-member organiser (the owner's own appointments: tests/events/test_groups.py).
+    add("events.group_role.post", "POST", "/events/groups/<int:group_id>/organisers",
+        lambda w: f"/events/groups/{w.GP}/organisers", E("404", anonymous="login"),
+        data={"member": "999999", "role": "organiser"})
+    add("events.my_groups", "GET", "/events/groups/mine", "/events/groups/mine", SIGNED_IN_PAGE)
     add("api.events.search", "GET", api_search, "/api/v1/events/search?category=networking", ALL_200)
     add("api.event.public", "GET", api_member, lambda w: f"/api/v1/events/{w.EP}", ALL_200)
     add("api.event.community", "GET", api_member, lambda w: f"/api/v1/events/{w.EC}",

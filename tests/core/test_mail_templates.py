@@ -137,6 +137,16 @@ CONTEXTS: dict[str, list[dict[str, Any]]] = {
             "url": f"{BASE}/events/7",
         }
     ],
+    "events/mail/cancelled.txt": [
+        {
+            "title": "Illustrators' breakfast",
+            "when": "2027-03-18 08:30 (Europe/Brussels)",
+            "url": f"{BASE}/events/7",
+        }
+    ],
+    "events/mail/occurrence_cancelled.txt": [
+        {"title": "Sound meetup", "when": "2027-04-01 19:00 (Europe/Brussels)", "url": f"{BASE}/events/8"}
+    ],
     "events/mail/digest.txt": [
         {
             "events": "Illustrators' breakfast · 18 March 2027 · Gent\nSound meetup · 25 March 2027 · Eupen",

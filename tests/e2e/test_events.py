@@ -75,3 +75,78 @@ def test_organiser_creates_member_rsvps_calendar_shows_it(
     assert "goer-" + lang in organiser.record()
     for visitor in (organiser, member):
         visitor.assert_clean()
+
+
+GROUP_TEXTS = {
+    "nl": {
+        "name": "Illustratoren Gent",
+        "saved": "De groep is opgeslagen.",
+        "updated": "De organisatoren zijn bijgewerkt.",
+    },
+    "fr": {
+        "name": "Illustrateurs de Gand",
+        "saved": "Le groupe est enregistré.",
+        "updated": "Les organisateurs sont mis à jour.",
+    },
+    "de": {
+        "name": "Illustratoren Gent",
+        "saved": "Die Gruppe ist gespeichert.",
+        "updated": "Die Organisatoren sind aktualisiert.",
+    },
+    "en": {
+        "name": "Illustrators Ghent",
+        "saved": "The group is saved.",
+        "updated": "The organisers are updated.",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr", "de", "en"])
+def test_member_starts_a_group_and_names_a_second_organiser(
+    live_server: LiveServer, browsers: Browsers, lang: str
+):
+    """A member starts a sector group, another joins and is made organiser; the group pages hold
+    their layout at desktop and 390 px (axe too) in every language."""
+    from tests.e2e.conftest import check_layout
+
+    texts = GROUP_TEXTS[lang]
+    founder_email, joiner_email = f"founder-{lang}@example.org", f"joiner-{lang}@example.org"
+    make_account(live_server, founder_email, locale=lang)
+    make_account(live_server, joiner_email, locale=lang)
+
+    founder = browsers.new(f"founder-{lang}", locale=lang)
+    sign_in(founder, founder_email)
+    founder.goto("/events/groups")
+    founder.submit("a.button[href$='/events/groups/new']")
+    page = founder.page
+    page.fill("#name", texts["name"])
+    page.fill("#place", "Gent")
+    page.fill("#description", "Tekenen, drukken, uitgeven.\n\nElke maand samen.")
+    founder.submit("#save-group")
+    html = founder.record()
+    assert texts["saved"] in html and texts["name"] in html
+    group_path = founder.path()
+
+    joiner = browsers.new(f"joiner-{lang}", locale=lang)
+    sign_in(joiner, joiner_email)
+    joiner.goto(group_path)
+    joiner.submit(f"form[action='{group_path}/join'] button")
+    assert joiner.page.locator(f"a[href='{group_path}/edit']").count() == 0
+
+    founder.goto(group_path)
+    founder.submit(f"form[action='{group_path}/organisers'] button")
+    assert texts["updated"] in founder.record()
+    joiner.goto(group_path)
+    assert joiner.page.locator(f"a[href='{group_path}/edit']").count() == 1
+
+    for width in ("desktop", "phone"):
+        for name, path in (
+            ("group", group_path),
+            ("group-edit", group_path + "/edit"),
+            ("group-new", "/events/groups/new"),
+            ("my-groups", "/events/groups/mine"),
+            ("groups", "/events/groups"),
+        ):
+            check_layout(founder, path, name=name, lang=lang, width=width)
+    for visitor in (founder, joiner):
+        visitor.assert_clean()

@@ -1,14 +1,16 @@
 """The board's main flow in a real browser (Debian's Chromium, strict CSP checked on every page):
 a member posts an offer and makes it active, another member finds it and asks for days, the owner
-accepts, the borrower then sees the pick-up address. In English and in Dutch."""
+accepts, the borrower then sees the pick-up address. The booking form marks a booked day and the
+server refuses it with the clear message; a mentoring offer shows its weekly slots and takes a
+session at a time. In English and in Dutch, at desktop and 390 px."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 
-from tests.e2e.conftest import Browsers, LiveServer, poll
+from tests.e2e.conftest import Browsers, LiveServer, check_layout, poll
 from tests.e2e.test_browser_flows import make_account, sign_in
 
 pytestmark = pytest.mark.browser
@@ -85,6 +87,118 @@ def test_post_an_offer_book_it_and_accept(live_server: LiveServer, browsers: Bro
     sign_in(stranger, f"stranger-{lang}@example.org")
     stranger.goto(booking_path, expect_status=404)
     browsers.assert_clean()
+
+
+#: What the booking form and the listing page say, per UI language.
+REFUSALS = {
+    "en": {
+        "closed": "This day cannot be asked for",
+        "taken": "Those days are already booked",
+        "slots": "Tuesday 14:00–18:00",
+        "taken_time": "That time is already booked",
+    },
+    "nl": {
+        "closed": "Deze dag kan niet worden aangevraagd",
+        "taken": "Die dagen zijn al geboekt",
+        "slots": "dinsdag 14:00–18:00",
+        "taken_time": "Dat tijdstip is al geboekt",
+    },
+}
+
+
+def _next(weekday: int, after: int) -> date:
+    day = date.today() + timedelta(days=after)
+    return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def _board_rows(live: LiveServer, owner_id: int, holder_id: int, lang: str) -> tuple[int, int, date, date]:
+    """An equipment offer with an accepted booking, and a mentoring offer (Tuesdays 14:00–18:00)
+    with an accepted 14:00–15:00 session; made through the services."""
+    from webapp.accounts.models import User
+    from webapp.extensions import db
+    from webapp.p2p import service
+
+    booked = date.today() + timedelta(days=4)
+    tuesday = _next(1, 8)
+    with live.app.app_context():
+        owner, holder = db.session.get(User, owner_id), db.session.get(User, holder_id)
+        ids = []
+        for kind, title, slots in (
+            ("equipment", f"Camera body {lang} to lend", None),
+            ("mentoring", f"Portfolio mentoring {lang}", [(1, "14:00", "18:00")]),
+        ):
+            data = service.clean_listing_data(
+                {
+                    "type": "offer",
+                    "kind": kind,
+                    "title": title,
+                    "description": "Ask me.",
+                    "language": "en",
+                    "audience": "public",
+                    "slots": slots,
+                }
+            )
+            listing = service.save_listing(None, data, user_id=owner.id)
+            service.set_status(listing, "active", actor_id=owner.id)
+            db.session.commit()
+            if slots:
+                held = service.request_session(listing, holder, tuesday, time(14), time(15))
+            else:
+                held = service.request_booking(listing, holder, booked, booked + timedelta(days=1))
+            db.session.commit()
+            service.accept_booking(held.id, actor_id=owner.id)
+            ids.append(listing.id)
+        db.session.remove()
+    return ids[0], ids[1], booked, tuesday
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_booking_form_marks_a_booked_day_and_the_server_refuses_it(
+    live_server: LiveServer, browsers: Browsers, lang: str
+) -> None:
+    words, refusal = WORDS[lang], REFUSALS[lang]
+    emails = [f"{who}-cal-{lang}@example.org" for who in ("owner", "holder", "asker")]
+    owner_id, holder_id, _asker = (make_account(live_server, e, locale=lang) for e in emails)
+    camera, mentoring, booked, tuesday = _board_rows(live_server, owner_id, holder_id, lang)
+
+    asker = browsers.new("asker", locale=words["lang"])
+    sign_in(asker, emails[2])
+    for width in ("desktop", "phone"):
+        path = f"/board/listings/{camera}?month={booked:%Y-%m}"
+        check_layout(asker, path, name=f"board-calendar-{width}", lang=lang, width=width)
+        page = asker.page
+        cell = page.locator(f"#listing-calendar td[data-day='{booked.isoformat()}']")
+        assert cell.get_attribute("data-state") == "booked" and "✕" in cell.inner_text()
+        # Picking the booked day: the form says so at once (board.js), before anything is sent.
+        page.fill("#starts_on", booked.isoformat())
+        page.dispatch_event("#starts_on", "change")
+        assert refusal["closed"] in page.inner_text("#starts_on-closed")
+        assert page.get_attribute("#starts_on", "aria-invalid") == "true"
+        page.fill("#ends_on", (booked + timedelta(days=1)).isoformat())
+        asker.submit("form[action$='/book'] button", expect_status=400)
+        assert refusal["taken"] in page.inner_text("#starts_on-errors")
+        assert asker.page.locator(f"td[data-day='{booked.isoformat()}']").count() == 1
+        # The listing form with its weekly-slot rows fits too.
+        check_layout(asker, "/board/new", name=f"board-new-{width}", lang=lang, width=width)
+        assert page.locator("fieldset.slot-row select[name$='-weekday']").count() >= 3
+
+    # The mentoring offer: its slots, a partly booked Tuesday, the held time refused, a free one taken.
+    asker.page.set_viewport_size({"width": 390, "height": 844})
+    asker.goto(f"/board/listings/{mentoring}?month={tuesday:%Y-%m}")
+    page = asker.page
+    assert refusal["slots"] in page.inner_text("#weekly-slots")
+    assert page.get_attribute(f"td[data-day='{tuesday.isoformat()}']", "data-state") == "partial"
+    page.fill("#day", tuesday.isoformat())
+    page.fill("#start_time", "14:30")
+    page.fill("#end_time", "15:30")
+    asker.submit("form[action$='/book'] button", expect_status=400)
+    assert refusal["taken_time"] in page.inner_text("#day-errors")
+    page.fill("#start_time", "15:00")
+    page.fill("#end_time", "16:00")
+    asker.submit("form[action$='/book'] button")
+    assert asker.path().startswith("/board/bookings/")
+    assert "15:00–16:00" in page.inner_text("#booking-when")
+    assert words["requested"] in page.inner_text("#booking-status")
 
 
 # --- listing photos -------------------------------------------------------------------------------

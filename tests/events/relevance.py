@@ -9,6 +9,10 @@ more) are held back: tune on "dev", quote "heldout".
     .venv/bin/python -m tests.events.relevance [--split dev|heldout|all]
 
 prints nDCG@10, MRR@10 and recall@10 per mode (lexical, semantic, hybrid) for anonymous searches.
+
+The larger set written and judged by hand, independently of the demo (``relevance_set/``, see its
+README; splits tune/heldout), runs with ``--set judged [--split tune|heldout|all]`` through
+``GET /api/v1/events/search`` and prints the figures per query language too.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import json
 import math
 import tempfile
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 #: (query, trade sector or None, group city, category, split)
 JUDGED = (
@@ -36,6 +42,7 @@ JUDGED = (
 )
 MODES = ("lexical", "semantic", "hybrid")
 K = 10
+JUDGED_DIR = Path(__file__).resolve().parent / "relevance_set"
 
 
 def grade(event, sector, city, category) -> int:
@@ -58,10 +65,103 @@ def ndcg(gains: list[int], ideal: list[int]) -> float:
     return dcg / best if best else 0.0
 
 
+def load_judged(name: str) -> list[dict[str, Any]]:
+    text = (JUDGED_DIR / name).read_text(encoding="utf-8")
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def build_judged(app: Any) -> dict[int, str]:
+    """Import the judged events through the real importer and index them; ids → external ids."""
+    from sqlalchemy import select
+
+    from webapp.core.search import drain_search
+    from webapp.events.importer import import_lines
+    from webapp.events.models import Event
+    from webapp.extensions import db
+
+    with app.test_request_context("/"):
+        report = import_lines(json.dumps(r, ensure_ascii=False) for r in load_judged("events.jsonl"))
+        assert not report.errors, report.errors
+        while drain_search(force=True).processed:
+            pass
+        return {e.id: e.external_id for e in db.session.scalars(select(Event))}
+
+
+def score_judged(ranked: list[str], relevant: dict[str, int]) -> dict[str, float]:
+    top = ranked[:K]
+    gains = [relevant.get(key, 0) for key in top]
+    first = next((i for i, g in enumerate(gains) if g), None)
+    return {
+        "ndcg": ndcg(gains, list(relevant.values())),
+        "mrr": 1 / (first + 1) if first is not None else 0.0,
+        "recall": sum(1 for g in gains if g) / min(K, len(relevant)),
+    }
+
+
+def evaluate_judged(app: Any, ids: dict[int, str]) -> list[tuple[dict[str, Any], str, dict[str, float]]]:
+    """(query, mode, metrics) for every judged query in every mode, as anonymous API searches."""
+    client = app.test_client()
+    out = []
+    for query in load_judged("queries.jsonl"):
+        for mode in MODES:
+            body = client.get(
+                "/api/v1/events/search", query_string={"q": query["q"], "mode": mode, "per_page": K}
+            ).get_json()
+            ranked = [ids.get(r["id"], "?") for r in body["results"]]
+            out.append((query, mode, score_judged(ranked, query["relevant"])))
+    return out
+
+
+def mean(rows: list[tuple[dict[str, Any], str, dict[str, float]]], by: tuple[str, ...] = ("split",)) -> dict:
+    """(*query[field] for field in by, mode) → mean metrics."""
+    sums: dict[tuple, dict[str, float]] = {}
+    counts: dict[tuple, int] = {}
+    for query, mode, metrics in rows:
+        key = (*(query[f] for f in by), mode)
+        sums.setdefault(key, dict.fromkeys(metrics, 0.0))
+        for name, value in metrics.items():
+            sums[key][name] += value
+        counts[key] = counts.get(key, 0) + 1
+    return {key: {name: v / counts[key] for name, v in metrics.items()} for key, metrics in sums.items()}
+
+
+def main_judged(split: str) -> None:
+    from tests.conftest import app_settings
+    from webapp import create_app
+
+    data_dir = tempfile.mkdtemp(prefix="kring-ev-judged-")
+    settings = app_settings(data_dir)
+    settings["DATABASE_URL"] = f"sqlite:///{data_dir}/app.db"
+    app = create_app(settings)
+    with app.app_context():
+        rows = evaluate_judged(app, build_judged(app))
+    queries = load_judged("queries.jsonl")
+    overall, by_lang = mean(rows), mean(rows, ("split", "lang"))
+    for name in ("tune", "heldout") if split == "all" else (split,):
+        n = sum(q["split"] == name for q in queries)
+        print(f"{name} ({n} queries, {len(load_judged('events.jsonl'))} judged events)")
+        for mode in MODES:
+            m = overall[(name, mode)]
+            print(f"  {mode:9s} nDCG@10 {m['ndcg']:.3f}  MRR@10 {m['mrr']:.3f}  recall@10 {m['recall']:.3f}")
+        for lang in ("nl", "fr", "de", "en"):
+            cells = "  ".join(
+                f"{mode[:3]} "
+                + "/".join(f"{by_lang[(name, lang, mode)][k]:.2f}" for k in ("ndcg", "mrr", "recall"))
+                for mode in MODES
+            )
+            print(f"    {lang}  (nDCG/MRR/R@10)  {cells}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--split", default="heldout", choices=("dev", "heldout", "all"))
+    parser.add_argument("--set", default="demo", choices=("demo", "judged"))
+    parser.add_argument("--split", default="heldout", choices=("dev", "tune", "heldout", "all"))
     args = parser.parse_args()
+    if args.set == "judged":
+        main_judged("tune" if args.split == "dev" else args.split)
+        return
+    if args.split == "tune":
+        parser.error("the demo set's splits are dev and heldout")
     from sqlalchemy import select
 
     from tests.conftest import app_settings

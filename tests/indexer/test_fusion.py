@@ -7,7 +7,7 @@ import pytest
 
 from indexer import fusion
 from indexer.fusion import LEXICAL, MINILM, USE_M3, fuse, fuse_dense, leg_weights
-from indexer.types import SearchQuery
+from indexer.types import GeoFilter, SearchQuery
 
 NAMES = [USE_M3, MINILM]
 
@@ -213,3 +213,32 @@ def test_elasticsearch_preferences_mirror_the_fusion_rules():
     assert eq.preference_tier(query, source) == fusion.TRADE_TIER
     assert eq.preference_tier(query, {"function": ["baker"]}) == 0.0
     assert eq.preference_factor(query, {}) == 1.0
+
+
+def test_an_entity_weighs_its_lexical_leg_and_proximity_on_its_own():
+    """Events and listings set their own values (webapp/*/search.py FUSION); others keep the module's."""
+    saved = {entity: dict(values) for entity, values in fusion.ENTITY_TUNING.items()}
+    try:
+        fusion.ENTITY_TUNING.clear()
+        thing = SearchQuery(entity="thing", text="fotograaf", lang="nl")
+        member = SearchQuery(entity="member", text="fotograaf", lang="nl")
+        before = leg_weights(thing, NAMES)
+        assert before == leg_weights(member, NAMES)
+        assert fusion.near_gain(thing) == fusion.NEAR_GAIN
+        fusion.set_entity_tuning("thing", LEXICAL_SCALE=2.0, NEAR_GAIN=3.0, NEAR_GAIN_IN_FILTER=0.5)
+        after = leg_weights(thing, NAMES)
+        assert after[LEXICAL] == 2.0 * before[LEXICAL]
+        assert {k: v for k, v in after.items() if k != LEXICAL} == {
+            k: v for k, v in before.items() if k != LEXICAL
+        }
+        assert fusion.near_gain(thing) == 3.0
+        assert fusion.near_gain(SearchQuery(entity="thing", text="x", geo=GeoFilter(50.8, 4.3, 25))) == 0.5
+        assert leg_weights(member, NAMES) == before and fusion.near_gain(member) == fusion.NEAR_GAIN
+        # A "lexical" search is the lexical leg alone: the scale only weighs it against vectors.
+        lexical = SearchQuery(entity="thing", text="fotograaf", lang="nl", mode="lexical")
+        assert leg_weights(lexical, NAMES) == {LEXICAL: 1.0}
+        with pytest.raises(KeyError):
+            fusion.set_entity_tuning("thing", VECTOR_DEPTH=5)
+    finally:
+        fusion.ENTITY_TUNING.clear()
+        fusion.ENTITY_TUNING.update(saved)

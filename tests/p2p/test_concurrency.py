@@ -1,12 +1,14 @@
 """Two overlapping bookings can never both be accepted, even when accepted at the same instant by
 several workers: 50 overlapping requests accepted from 8 threads → exactly one accepted, every
-other refused with the clear "already booked" answer. Runs on SQLite (BEGIN IMMEDIATE) and on
-PostgreSQL (the ex_bookings_no_overlap exclusion constraint)."""
+other refused with the clear "already booked" answer; the same for timed sessions, while sessions
+of one day that do not overlap are all accepted. Runs on SQLite (BEGIN IMMEDIATE) and on
+PostgreSQL (the ex_bookings_no_overlap exclusion constraint on the bookings' time ranges)."""
 
 from __future__ import annotations
 
 import itertools
 import threading
+from datetime import time, timedelta
 
 import pytest
 from sqlalchemy import select, update
@@ -36,6 +38,21 @@ def test_fifty_overlapping_requests_accepted_from_eight_threads_give_exactly_one
     db.session.commit()
     owner_id = owner.id
 
+    outcomes = _accept_from_threads(app, ids, owner_id)
+    db.session.expire_all()
+    accepted = list(db.session.scalars(select(Booking.id).where(Booking.status == "accepted")))
+    assert len(outcomes["accepted"]) == 1 and accepted == outcomes["accepted"], outcomes
+    assert len(outcomes["taken"]) == REQUESTS - 1 and outcomes["other"] == []
+    from webapp.p2p.views import refusal_message
+
+    with app.test_request_context():
+        assert "already booked" in refusal_message("taken")
+
+
+def _accept_from_threads(app, ids: list[int], owner_id: int) -> dict[str, list[int]]:
+    """The owner accepts every request at once from THREADS workers; who got what."""
+    from webapp.p2p import service
+
     queue = iter(ids)
     lock = threading.Lock()
     outcomes: dict[str, list[int]] = {"accepted": [], "taken": [], "other": []}
@@ -55,6 +72,46 @@ def test_fifty_overlapping_requests_accepted_from_eight_threads_give_exactly_one
                 outcomes[key].append(booking_id)
 
     in_threads(app, work, THREADS)
+    return outcomes
+
+
+def _mentoring_on(owner, weekday: int):
+    """A mentoring offer with one weekly slot, 09:00–17:00 on ``weekday``."""
+    from webapp.extensions import db
+    from webapp.p2p import service
+
+    listing = make_listing(owner, title="Mentoring sessions", kind="mentoring")
+    data = service.clean_listing_data(
+        {
+            "type": "offer",
+            "kind": "mentoring",
+            "title": listing.title,
+            "language": "en",
+            "audience": "public",
+            "slots": [(weekday, "09:00", "17:00")],
+        }
+    )
+    service.save_listing(listing, data, user_id=owner.id, keep_place=True)
+    db.session.commit()
+    return listing
+
+
+def test_fifty_overlapping_sessions_accepted_from_eight_threads_give_exactly_one(app, db):
+    from webapp.p2p import service
+    from webapp.p2p.models import Booking
+
+    owner = make_user("mentor@example.org")
+    day = soon(10)
+    listing = _mentoring_on(owner, day.weekday())
+    ids = []
+    for n in range(REQUESTS):
+        borrower = make_user(f"mentee{n}@example.org")
+        # Every session holds 14:45–15:00: it starts 14:00 to 14:45 and lasts an hour.
+        start = time(14, 15 * (n % 4))
+        end = time(15, 15 * (n % 4))
+        ids.append(service.request_session(listing, borrower, day, start, end).id)
+    db.session.commit()
+    outcomes = _accept_from_threads(app, ids, owner.id)
     db.session.expire_all()
     accepted = list(db.session.scalars(select(Booking.id).where(Booking.status == "accepted")))
     assert len(outcomes["accepted"]) == 1 and accepted == outcomes["accepted"], outcomes
@@ -62,7 +119,32 @@ def test_fifty_overlapping_requests_accepted_from_eight_threads_give_exactly_one
     from webapp.p2p.views import refusal_message
 
     with app.test_request_context():
-        assert "already booked" in refusal_message("taken")
+        assert "already booked" in refusal_message("taken", timed=True)
+
+
+def test_sessions_of_one_day_that_do_not_overlap_are_all_accepted_at_once(app, db):
+    """Eight hours of one day, each asked for twice, accepted from 8 threads at once: each hour
+    once (eight accepted, touching ends are no overlap), each second ask refused."""
+    from webapp.p2p import service
+    from webapp.p2p.models import Booking
+
+    owner = make_user("mentor@example.org")
+    day = soon(10)
+    listing = _mentoring_on(owner, day.weekday())
+    ids = []
+    for n in range(16):
+        hour = 9 + n % 8
+        borrower = make_user(f"mentee{n}@example.org")
+        ids.append(service.request_session(listing, borrower, day, time(hour), time(hour + 1)).id)
+    db.session.commit()
+    outcomes = _accept_from_threads(app, ids, owner.id)
+    db.session.expire_all()
+    held = db.session.scalars(
+        select(Booking).where(Booking.status == "accepted").order_by(Booking.starts_at)
+    ).all()
+    assert len(held) == 8 and len(outcomes["taken"]) == 8 and outcomes["other"] == [], outcomes
+    assert all(a.ends_at == b.starts_at for a, b in itertools.pairwise(held))
+    assert held[-1].ends_at - held[0].starts_at == timedelta(hours=8)
 
 
 def test_the_database_itself_refuses_a_second_overlapping_accepted_booking(app, db):
@@ -95,3 +177,32 @@ def test_the_database_itself_refuses_a_second_overlapping_accepted_booking(app, 
         "requested",
         "accepted",
     ]
+
+
+def test_the_database_itself_refuses_a_second_overlapping_accepted_session(app, db):
+    """On PostgreSQL the constraint is on the bookings' time ranges: an overlapping session is
+    refused by the database, a session that only touches the first one is not."""
+    from sqlalchemy.exc import IntegrityError
+
+    from webapp.p2p import service
+    from webapp.p2p.models import Booking
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("the exclusion constraint exists on PostgreSQL only")
+    owner, a, b = (make_user(f"{x}@example.org") for x in ("o", "a", "b"))
+    day = soon(10)
+    listing = _mentoring_on(owner, day.weekday())
+    first = service.request_session(listing, a, day, time(10), time(11))
+    clash = service.request_session(listing, b, day, time(10, 30), time(11, 30))
+    touching = service.request_session(listing, b, day, time(11), time(12))
+    db.session.commit()
+    db.session.execute(update(Booking).where(Booking.id == first.id).values(status="accepted"))
+    db.session.commit()
+    with pytest.raises(IntegrityError, match="ex_bookings_no_overlap"):
+        db.session.execute(update(Booking).where(Booking.id == clash.id).values(status="accepted"))
+        db.session.commit()
+    db.session.rollback()
+    db.session.execute(update(Booking).where(Booking.id == touching.id).values(status="accepted"))
+    db.session.commit()
+    statuses = list(db.session.scalars(select(Booking.status).order_by(Booking.id)))
+    assert statuses == ["accepted", "requested", "accepted"]

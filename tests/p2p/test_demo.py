@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from webapp.core.search.params import LOCAL_ZONE
+
 
 def test_demo_load_fills_the_board_deterministically_and_idempotently(app, db):
     from webapp.demo.service import load_demo
@@ -31,7 +33,18 @@ def test_demo_load_fills_the_board_deterministically_and_idempotently(app, db):
     for a in held:
         for b in held:
             if a.id < b.id and a.listing_id == b.listing_id:
-                assert a.ends_on < b.starts_on or b.ends_on < a.starts_on, (a, b)
+                assert a.ends_at <= b.starts_at or b.ends_at <= a.starts_at, (a, b)
+    # Mentors and coaches keep weekly slots, and their bookings are sessions inside them.
+    from webapp.p2p.service import in_slot, is_timed
+
+    mentors = [x for x in listings if x.kind in ("mentoring", "coaching") and x.type == "offer"]
+    assert mentors and all(x.slots for x in mentors)
+    sessions = db.session.scalars(select(Booking).where(Booking.timed.is_(True))).all()
+    assert len(sessions) > 5
+    for session in sessions:
+        local = session.starts_at.astimezone(LOCAL_ZONE), session.ends_at.astimezone(LOCAL_ZONE)
+        assert is_timed(session.listing) and local[0].date() == local[1].date() == session.starts_on
+        assert in_slot(session.listing, session.starts_on, local[0].time(), local[1].time()), session
 
     from webapp.core.models import SearchOutboxEntry
 

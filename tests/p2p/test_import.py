@@ -82,3 +82,44 @@ def test_import_is_idempotent_and_reports_bad_lines(app, db, user, tmp_path):
     )
     hits = app.test_client().get("/api/v1/listings/search?q=sono").get_json()["results"]
     assert [h["external_id"] for h in hits] == ["pl-1"] and hits[0]["owner_name"] == "Sophie Son"
+
+
+def test_import_takes_weekly_slots_idempotently_and_reports_bad_ones(app, db, user, tmp_path):
+    from webapp.p2p.models import Listing
+
+    card = member_card(user, visibility="public", display_name="Sophie Son")
+    card.external_id = "m-1"
+    db.session.commit()
+    slots = [
+        {"weekday": "0-4", "from": "09:00", "to": "12:00"},
+        {"weekday": 1, "from": "14:00", "to": "18:00"},
+    ]
+    lines = [
+        _line(external_id="pl-m", kind="mentoring", title="Mentorat en graphisme", slots=slots),
+        _line(external_id="pl-x", kind="mentoring", slots=[{"weekday": 1, "from": "18:00", "to": "14:00"}]),
+        _line(external_id="pl-y", kind="equipment", slots=slots),
+        _line(external_id="pl-z", kind="mentoring", slots="Tuesdays"),
+    ]
+    path = tmp_path / "slots.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["p2p", "import", str(path)])
+    assert "1 created, 0 updated, 0 unchanged, 3 bad lines" in result.output, result.output
+    assert "line 2: a weekly slot ends before it starts" in result.output
+    assert "line 3: weekly slots are for workspace, mentoring and coaching" in result.output
+    assert "line 4: slots:" in result.output
+    listing = db.session.scalar(select(Listing).where(Listing.external_id == "pl-m"))
+    assert [(s.weekday, f"{s.starts_at:%H:%M}") for s in listing.slots] == [
+        (0, "09:00"),
+        (1, "09:00"),
+        (1, "14:00"),
+        (2, "09:00"),
+        (3, "09:00"),
+        (4, "09:00"),
+    ]
+    again = runner.invoke(args=["p2p", "import", str(path)])
+    assert "0 created, 0 updated, 1 unchanged" in again.output
+    path.write_text(_line(external_id="pl-m", kind="mentoring", title="Mentorat en graphisme") + "\n")
+    assert "1 unchanged" in runner.invoke(args=["p2p", "import", str(path)]).output  # no key: kept
+    detail = app.test_client().get(f"/api/v1/listings/{listing.id}").get_json()
+    assert {"weekday": 1, "from": "14:00", "to": "18:00"} in detail["slots"]

@@ -15,10 +15,18 @@ from sqlalchemy.orm import selectinload
 
 from indexer.types import Document
 from webapp.core.publishing import PUBLISHED
-from webapp.core.search.documents import builder, place_phrase, row_document, rows_by_id, taxonomy_labels
+from webapp.core.search.documents import (
+    builder,
+    named_functions,
+    place_phrase,
+    row_document,
+    rows_by_id,
+    taxonomy_labels,
+)
 from webapp.events.models import Event
 from webapp.events.recurrence import occurrences
 from webapp.extensions import db
+from webapp.taxonomy.labels import taxonomy_label
 
 #: The category in each content language, with the words people search it by.
 CATEGORY_WORDS: dict[str, dict[str, str]] = {
@@ -73,13 +81,34 @@ def load_events(ids: Sequence[int]) -> dict[int, Event]:
     )
 
 
+def event_embed_text(event: Event, functions: Sequence[str] = ()) -> str:
+    """What the encoders read: the English text when the event has one (the English encoder reads
+    only English), the category, and who it is for in English (the trades it names, its sectors),
+    so a Dutch "Workshop vertaalgeheugens" still reads as a translators' event to both encoders."""
+    text = next((t for t in event.texts if t.lang == "en"), event.texts[0])
+    audience = [taxonomy_label("function", code, "en") for code in functions] + [
+        taxonomy_label("sector", code, "en") for code in event.sectors
+    ]
+    parts = (
+        text.title,
+        CATEGORY_WORDS.get(event.category, {}).get("en", ""),
+        ("For " + ", ".join(dict.fromkeys(audience))) if audience else "",
+        (text.description or "")[:300],
+        place_phrase(event),
+    )
+    return ". ".join(p for p in parts if p)
+
+
 def event_document(event: Event) -> Document | None:
     if event.cancelled:
         return None
     texts = event.texts
     if not texts:
         return None
-    tags = [("sector", code) for code in event.sectors]
+    # The trades its texts name ("illustratoren", "Tontechniker") with the sectors: their labels in
+    # the four languages let a query in another language meet the title word for word.
+    named = named_functions(*(t.title for t in texts), *(t.description for t in texts))
+    tags = [("sector", code) for code in event.sectors] + [("function", code) for code in named]
     group = event.group
     keywords = " | ".join(
         [CATEGORY_WORDS.get(event.category, {}).get(lang, "") for lang in ("nl", "fr", "de", "en")]
@@ -90,16 +119,7 @@ def event_document(event: Event) -> Document | None:
     if not spans:
         return None
     first = texts[0]
-    embed = ". ".join(
-        p
-        for p in (
-            first.title,
-            CATEGORY_WORDS.get(event.category, {}).get("en", ""),
-            (first.description or "")[:300],
-            place_phrase(event),
-        )
-        if p
-    )
+    embed = event_embed_text(event, named)
     return row_document(
         event,
         name=first.title,

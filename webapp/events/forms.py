@@ -204,6 +204,47 @@ class DigestForm(FlaskForm):
     weekly = BooleanField(_l("Mail me once a week the new events that fit my sectors and place"))
 
 
+GROUP_NAME_MAX = 160
+GROUP_DESCRIPTION_MAX = 4000
+
+
+class GroupForm(PlaceFields, FlaskForm):
+    """A sector group: name, sectors, region (a gazetteer place), description, who sees it."""
+
+    name = StringField(
+        _l("Name"),
+        filters=[strip],
+        validators=[DataRequired(), Length(max=GROUP_NAME_MAX), single_line(_l("One line, please."))],
+    )
+    sectors = sectors_field()
+    description = TextAreaField(
+        _l("Description"), filters=[strip], validators=[Optional(), Length(max=GROUP_DESCRIPTION_MAX)]
+    )
+    visibility = SelectField(_l("Who may see it"), choices=[], default="public")
+
+    def setup(self, lang: str) -> GroupForm:
+        self.sectors.choices = sector_choices(lang)
+        self.visibility.choices = choices(
+            [
+                ("public", _l("Everyone")),
+                ("community", _l("Members and clients (signed in)")),
+                ("draft", _l("Draft (only organisers see it)")),
+            ]
+        )
+        self.place.label.text = _l("Region or place")
+        return self
+
+    def validate_sectors(self, field: Any) -> None:
+        validate_sector_count(self, field)
+
+
+class GroupRoleForm(FlaskForm):
+    """Appoint a member organiser, or make an organiser a plain member again."""
+
+    member = IntegerField(validators=[DataRequired(), NumberRange(min=1)])
+    role = SelectField(choices=choices([("organiser", "organiser"), ("member", "member")]))
+
+
 class EmptyForm(FlaskForm):
     """A POST with nothing but its CSRF token (join, leave, reset, promote)."""
 
@@ -212,6 +253,8 @@ __all__ = [
     "DigestForm",
     "EmptyForm",
     "EventForm",
+    "GroupForm",
+    "GroupRoleForm",
     "MailAttendeesForm",
     "OccurrenceForm",
     "RsvpForm",

@@ -76,12 +76,26 @@ def may_see_group(user: Any, group: EventGroup | None) -> bool:
     return is_group_organiser(user, group.id) or group.visibility in visible_visibilities(user)
 
 
+def may_create_group(user: Any) -> bool:
+    """Verified members and staff start sector groups (clients and unverified accounts do not)."""
+    if not signed_in(user) or not getattr(user, "is_verified", False):
+        return False
+    return bool(getattr(user, "is_member", False)) or is_staff(user)
+
+
+def can_edit_group(user: Any, group: EventGroup | None) -> bool:
+    """Its organisers only (staff included only when they are one)."""
+    return group is not None and is_group_organiser(user, group.id)
+
+
 def may_rsvp(user: Any, event: Event) -> bool:
     return signed_in(user) and may_see_event(user, event) and event.is_published and not event.cancelled
 
 
 __all__ = [
     "can_edit_event",
+    "can_edit_group",
+    "may_create_group",
     "is_group_member",
     "is_group_organiser",
     "may_create_event",

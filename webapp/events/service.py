@@ -37,6 +37,7 @@ from webapp.events.models import (
     EventText,
     FeedToken,
     GroupMember,
+    GroupSector,
     Rsvp,
 )
 from webapp.events.recurrence import next_occurrence
@@ -123,6 +124,8 @@ def set_status(event: Event, status: str, visibility: str, *, actor_id: int | No
         raise ValueError("unknown visibility")
     cancelled = status == "cancelled"
     changed = cancelled != event.cancelled
+    if cancelled and changed and event.visibility != "draft" and _claim_cancellation(event):
+        _mail_cancelled(event)
     event.cancelled = cancelled
     if changed:
         audit(
@@ -157,13 +160,102 @@ def set_occurrence(
     """Cancel one occurrence (EXDATE) or move it (RECURRENCE-ID); cancelling nothing restores it."""
     original_start = original_start.astimezone(UTC)
     exc = next((e for e in event.exceptions if e.original_start == original_start), None)
+    was = None
     if exc is None:
         exc = EventException(original_start=original_start)
         event.exceptions.append(exc)
+        newly_cancelled = cancelled
+    else:
+        was = (exc.starts_at, exc.ends_at)
+        newly_cancelled = cancelled and _claim_occurrence_cancellation(exc)
+    if newly_cancelled:
+        _mail_occurrence_cancelled(event, original_start, was)
     exc.cancelled = cancelled
     exc.starts_at = None if cancelled else starts_at
     exc.ends_at = None if cancelled else ends_at
     mark_changed(event)
+
+
+# --- cancellation mails: once per person and cancellation, in their language, in the event's zone
+
+
+def _claim_cancellation(event: Event) -> bool:
+    """Mark the event cancelled in the database unless it already is: True for the one
+    transaction that made the change (two organisers cancelling at once send one set of mails:
+    the second UPDATE waits for the first's lock, then matches no row)."""
+    result = db.session.execute(
+        update(Event)
+        .where(Event.id == event.id, Event.cancelled.is_(False))
+        .values(cancelled=True)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _claim_occurrence_cancellation(exc: EventException) -> bool:
+    """The same for a moved occurrence being cancelled (a new exception row is claimed by the
+    table's unique constraint on (event, original start))."""
+    if exc.cancelled:
+        return False
+    if exc.id is None:
+        return True
+    result = db.session.execute(
+        update(EventException)
+        .where(EventException.id == exc.id, EventException.cancelled.is_(False))
+        .values(cancelled=True)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _mail_cancelled(event: Event) -> int:
+    """Those going and those waiting, when the event still lies ahead (a past one needs no news)."""
+    occ = next_occurrence(event)
+    if occ is None:
+        return 0
+    rows = [r for r in attendees(event) if r.status in ("going", "waiting")]
+    for row in rows:
+        user = row.user
+        lang = user.locale or "en"
+        send_template(
+            user.email,
+            "events/mail/cancelled.txt",
+            lang=lang,
+            kind="events.cancelled",
+            user_id=user.id,
+            title=display_title(event, lang),
+            when=when_text(event, lang, occ.start),
+            url=external_url("events.event", event_id=event.id),
+        )
+    return len(rows)
+
+
+def _mail_occurrence_cancelled(
+    event: Event, original_start: datetime, moved: tuple[datetime | None, datetime | None] | None
+) -> int:
+    """Those going, about the one date (where it had been moved to, if it had), when it is ahead
+    and the event itself is on: drafts and cancelled events mail nobody."""
+    if event.visibility == "draft" or event.cancelled:
+        return 0
+    start = (moved[0] if moved and moved[0] else None) or original_start
+    end = (moved[1] if moved and moved[1] else None) or start + (event.ends_at - event.starts_at)
+    if end < utcnow():
+        return 0
+    rows = attendees(event, "going")
+    for row in rows:
+        user = row.user
+        lang = user.locale or "en"
+        send_template(
+            user.email,
+            "events/mail/occurrence_cancelled.txt",
+            lang=lang,
+            kind="events.occurrence_cancelled",
+            user_id=user.id,
+            title=display_title(event, lang),
+            when=when_text(event, lang, start),
+            url=external_url("events.event", event_id=event.id),
+        )
+    return len(rows)
 
 
 def restore_occurrence(event: Event, original_start: datetime) -> None:
@@ -475,6 +567,127 @@ def wants_digest(user: Any) -> bool:
 
 
 # --- groups ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class GroupData:
+    """What the group form sets: name, description, sectors, a gazetteer place (or None)."""
+
+    name: str
+    description: str | None
+    sectors: list[str]
+    place: Any = None
+
+
+def _apply_group(group: EventGroup, data: GroupData) -> None:
+    group.name = data.name
+    # Browsers send a textarea's line breaks as CRLF; paragraphs are split on blank lines.
+    group.description = (data.description or "").replace("\r\n", "\n").strip() or None
+    for key, value in place_values(data.place).items():
+        setattr(group, key, value)
+    set_links(group.sector_links, GroupSector, "sector_code", list(data.sectors), ordered=True)
+
+
+def _reindex_group_events(group: EventGroup) -> None:
+    """The group's name is in its events' search documents (not in their feeds: no new SEQUENCE)."""
+    from webapp.core.search import queue_index
+
+    for event_id in db.session.scalars(select(Event.id).where(Event.group_id == group.id)):
+        queue_index("event", event_id)
+
+
+def create_group(user: Any, data: GroupData, visibility: str) -> EventGroup:
+    """A new group; its creator is its first organiser (audit: events.group_create)."""
+    group = EventGroup(user_id=user.id, visibility="draft")
+    _apply_group(group, data)
+    db.session.add(group)
+    db.session.flush()
+    db.session.add(GroupMember(group_id=group.id, user_id=user.id, role="organiser"))
+    audit("events.group_create", actor_id=user.id, subject_user_id=user.id, group_id=group.id)
+    set_group_visibility(group, visibility, actor_id=user.id)
+    return group
+
+
+def update_group(group: EventGroup, data: GroupData, visibility: str, *, actor_id: int) -> None:
+    renamed = group.name != data.name
+    _apply_group(group, data)
+    audit("events.group_edit", actor_id=actor_id, subject_user_id=None, group_id=group.id)
+    set_group_visibility(group, visibility, actor_id=actor_id)
+    if renamed:
+        db.session.flush()
+        _reindex_group_events(group)
+
+
+def set_group_visibility(group: EventGroup, visibility: str, *, actor_id: int | None) -> None:
+    """draft (its organisers only) / community / public; audit events.group.publish/unpublish."""
+    set_visibility(
+        group,
+        visibility,
+        actor_id=actor_id,
+        action="events.group",
+        policy=current_policy_version(),
+        touch=False,
+        group_id=group.id,
+    )
+
+
+class GroupRoleError(ValueError):
+    """Why a role change was refused (not a member, the last organiser)."""
+
+
+def organiser_count(group: EventGroup) -> int:
+    return int(
+        db.session.scalar(
+            select(db.func.count())
+            .select_from(GroupMember)
+            .where(GroupMember.group_id == group.id, GroupMember.role == "organiser")
+        )
+        or 0
+    )
+
+
+def set_group_role(group: EventGroup, user_id: int, role: str, *, actor_id: int) -> GroupMember:
+    """Appoint a member organiser, or make an organiser a plain member again; a group keeps at
+    least one organiser. Audit-logged (events.group_role) like other organiser actions.
+
+    The group's organiser rows are locked first (PostgreSQL: FOR UPDATE; SQLite: the write lock
+    of the first UPDATE), so two organisers stepping down at once cannot leave nobody."""
+    if role not in ("organiser", "member"):
+        raise GroupRoleError("role")
+    db.session.execute(
+        update(GroupMember)
+        .where(GroupMember.group_id == group.id, GroupMember.role == "organiser")
+        .values(role="organiser")
+        .execution_options(synchronize_session=False)
+    )
+    row = db.session.get(GroupMember, (group.id, user_id), populate_existing=True)
+    if row is None:
+        raise GroupRoleError("not a member")
+    if row.role == role:
+        return row
+    if role == "member" and organiser_count(group) <= 1:
+        raise GroupRoleError("last organiser")
+    previous, row.role = row.role, role
+    audit(
+        "events.group_role",
+        actor_id=actor_id,
+        subject_user_id=user_id,
+        group_id=group.id,
+        role=role,
+        previous=previous,
+    )
+    return row
+
+
+def group_members(group: EventGroup) -> list[GroupMember]:
+    """Everyone in the group, organisers first, then by joining date (for its organisers)."""
+    return list(
+        db.session.scalars(
+            select(GroupMember)
+            .where(GroupMember.group_id == group.id)
+            .order_by(GroupMember.role != "organiser", GroupMember.created_at, GroupMember.user_id)
+        )
+    )
 
 
 def join_group(group: EventGroup, user: Any) -> None:

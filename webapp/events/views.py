@@ -30,6 +30,8 @@ from webapp.events.forms import (
     DigestForm,
     EmptyForm,
     EventForm,
+    GroupForm,
+    GroupRoleForm,
     MailAttendeesForm,
     OccurrenceForm,
     RsvpForm,
@@ -38,9 +40,11 @@ from webapp.events.forms import (
 from webapp.events.models import CATEGORIES, Event, EventGroup, GroupMember, Rsvp
 from webapp.events.permissions import (
     can_edit_event,
+    can_edit_group,
     is_group_member,
     is_group_organiser,
     may_create_event,
+    may_create_group,
     may_organise_as,
     may_rsvp,
     may_see_event,
@@ -49,6 +53,7 @@ from webapp.events.permissions import (
 from webapp.events.recurrence import local, next_occurrence, occurrences
 from webapp.events.search import NEAR_ME_KM, for_you, member_place, search_events
 from webapp.extensions import db
+from webapp.taxonomy.labels import taxonomy_label
 
 bp = Blueprint("events", __name__, template_folder="templates")
 UTC = UTC
@@ -103,8 +108,6 @@ def index():
         month = _month(request.args.get("month", ""))
         last = date(month.year, month.month, pycalendar.monthrange(month.year, month.month)[1])
         args["from"], args["to"] = month.isoformat(), last.isoformat()
-        args["per_page"] = "50"
-        args.pop("page", None)
     week = None
     if view == "week":
         try:
@@ -113,15 +116,17 @@ def index():
             picked = utcnow().date()
         week = picked - timedelta(days=picked.weekday())
         args["from"], args["to"] = week.isoformat(), (week + timedelta(days=6)).isoformat()
-        args["per_page"] = "50"
-        args.pop("page", None)
     error: ParamError | None = None
     page = None
+    results: list[Any] = []
     try:
-        page = search_events(args, current_user, lang)
+        if month or week:
+            page, results = _whole_period(args, lang)
+        else:
+            page = search_events(args, current_user, lang)
+            results = page.results
     except ParamError as exc:
         error = exc
-    results = page.results if page else []
     grid = _month_grid(month, results) if month else (_week_grid(week, results) if week else None)
     html = render_template(
         "events/calendar.html",
@@ -143,6 +148,32 @@ def index():
         near_me=near_card is not None,
     )
     return html, (400 if error else 200)
+
+
+#: A month or week view shows every event of its period, fetched this many per search page,
+#: up to PERIOD_MAX events (the search's deepest page is far beyond).
+PERIOD_PAGE = 50
+PERIOD_MAX = 2000
+
+
+def _whole_period(args: Any, lang: str) -> tuple[Any, list[Any]]:
+    """The first search page (facets, notices) and the results of every page of the period."""
+    args = args.copy()
+    args["per_page"] = str(PERIOD_PAGE)
+    first = None
+    results: list[Any] = []
+    seen: set[int] = set()
+    for number in range(1, PERIOD_MAX // PERIOD_PAGE + 1):
+        args["page"] = str(number)
+        page = search_events(args, current_user, lang)
+        first = first or page
+        for result in page.results:
+            if result.id not in seen:
+                seen.add(result.id)
+                results.append(result)
+        if number >= page.pages or not page.results:
+            break
+    return first, results
 
 
 def _shift(month: date, n: int) -> str:
@@ -612,7 +643,106 @@ def groups():
             .order_by(EventGroup.name)
         )
     )
-    return render_template("events/groups.html", groups=rows)
+    return render_template("events/groups.html", groups=rows, may_create=may_create_group(current_user))
+
+
+@bp.get("/events/groups/mine")
+@login_required
+def my_groups():
+    """The groups I am in, with my role, drafts of mine included."""
+    no_store()
+    roles = {
+        m.group_id: m.role
+        for m in db.session.scalars(select(GroupMember).where(GroupMember.user_id == current_user.id))
+    }
+    return render_template(
+        "events/my_groups.html",
+        groups=service.user_groups(current_user),
+        roles=roles,
+        may_create=may_create_group(current_user),
+    )
+
+
+def _group_form(grp: EventGroup | None) -> GroupForm:
+    form = GroupForm()
+    form.setup(current_language())
+    if request.method == "GET" and grp is not None:
+        form.name.data = grp.name
+        form.description.data = grp.description
+        form.sectors.data = grp.sectors
+        form.place.data = grp.place_name
+        form.visibility.data = grp.visibility
+    return form
+
+
+def _save_group(grp: EventGroup | None):
+    form = _group_form(grp)
+    resolution: PlaceResolution | None = None
+    if form.validate_on_submit():
+        resolution = resolve_place(form.place.data, choice=form.place_choice.data, current=grp)
+        if not place_error(form, resolution):
+            data = service.GroupData(
+                name=form.name.data,
+                description=form.description.data,
+                sectors=form.sectors.data or [],
+                place=resolution.place if resolution.status in ("ok", "kept") else None,
+            )
+            if grp is None:
+                grp = service.create_group(current_user, data, form.visibility.data)
+            else:
+                service.update_group(grp, data, form.visibility.data, actor_id=current_user.id)
+            _commit_and_wake()
+            flash(_("The group is saved."), "success")
+            return redirect(url_for("events.group", group_id=grp.id))
+    return render_template(
+        "events/group_edit.html", form=form, group=grp, place_choices=place_choices(resolution)
+    ), (400 if request.method == "POST" else 200)
+
+
+@bp.route("/events/groups/new", methods=["GET", "POST"])
+@login_required
+def new_group():
+    """Verified members and staff start a group; they become its first organiser."""
+    if not may_create_group(current_user):
+        abort(404)
+    no_store()
+    return _save_group(None)
+
+
+def _managed_group_or_404(group_id: int) -> EventGroup:
+    grp = db.session.get(EventGroup, group_id)
+    if not can_edit_group(current_user, grp):
+        abort(404)
+    no_store()
+    return grp  # type: ignore[return-value]
+
+
+@bp.route("/events/groups/<int:group_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_group(group_id: int):
+    """Only its organisers edit a group (others: 404, nothing changed)."""
+    return _save_group(_managed_group_or_404(group_id))
+
+
+@bp.post("/events/groups/<int:group_id>/organisers")
+@login_required
+def group_role(group_id: int):
+    """Appoint one of the group's members organiser, or step an organiser back (never the last)."""
+    grp = _managed_group_or_404(group_id)
+    form = GroupRoleForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        service.set_group_role(grp, form.member.data, form.role.data, actor_id=current_user.id)
+    except service.GroupRoleError as exc:
+        db.session.rollback()
+        if str(exc) == "not a member":
+            abort(404)
+        flash(_("A group keeps at least one organiser: name another one first."), "error")
+        return redirect(url_for("events.group", group_id=group_id))
+    db.session.commit()
+    flash(_("The organisers are updated."), "success")
+    return redirect(url_for("events.group", group_id=group_id))
 
 
 def _group_or_404(group_id: int) -> EventGroup:
@@ -644,13 +774,25 @@ def group(group_id: int):
         card = getattr(user, "member_profile", None)
         if card is not None and card.visibility in visible_visibilities(current_user):
             members.append(card)
+    organiser = is_group_organiser(current_user, grp.id)
+    roster = []
+    if organiser:  # organisers manage the whole list (names only, never addresses)
+        rows = service.group_members(grp)
+        users = {
+            u.id: u for u in db.session.scalars(select(User).where(User.id.in_([r.user_id for r in rows])))
+        }
+        roster = [(r, service.member_name(users[r.user_id])) for r in rows if r.user_id in users]
     return render_template(
         "events/group.html",
         group=grp,
         upcoming=service.upcoming(events),
         members=members,
         member=is_group_member(current_user, grp.id),
-        organiser=is_group_organiser(current_user, grp.id),
+        organiser=organiser,
+        roster=roster,
+        organisers=service.organiser_count(grp),
+        role_form=GroupRoleForm(),
+        sectors=[taxonomy_label("sector", code, current_language()) for code in grp.sectors],
         title=service.display_title,
         lang=current_language(),
         local=local,

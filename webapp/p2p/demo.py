@@ -10,7 +10,7 @@ members (``flask demo load`` makes them first); their cards give the places.
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -627,12 +627,37 @@ def listing_records(members: list[Any], count: int, seed: int) -> list[dict[str,
                 "visibility": "public" if rng.random() < 0.6 else "community",
             }
         )
+        if type_ == "offer" and kind in ("mentoring", "coaching", "workspace"):
+            slots = _demo_slots(kind, random.Random(f"p2p-demo-slots-{seed}-{n}"))
+            if slots:
+                records[-1]["slots"] = slots
     return records
+
+
+#: Weekly slots the demo's mentors, coaches and studios keep (weekday, from, until).
+DEMO_SLOTS = {
+    "mentoring": [
+        [(1, "14:00", "18:00")],
+        [(3, "09:00", "12:00"), (3, "13:00", "17:00")],
+        [(4, "16:00", "19:00")],
+    ],
+    "coaching": [[(0, "18:00", "21:00")], [("0-4", "12:00", "14:00")], [(2, "09:00", "12:00")]],
+    "workspace": [[("0-4", "09:00", "17:00")], [(5, "10:00", "18:00")]],
+}
+
+
+def _demo_slots(kind: str, rng: random.Random) -> list[dict[str, Any]]:
+    """Every mentoring and coaching offer has slots; half the workspaces (the rest go by the day)."""
+    if kind == "workspace" and rng.random() < 0.5:
+        return []
+    choice = rng.choice(DEMO_SLOTS[kind])
+    return [{"weekday": d, "from": a, "to": b} for d, a, b in choice]
 
 
 def _bookings(listings: list[Any], members: list[Any], seed: int) -> tuple[int, int]:
     """Bookings (some accepted, some returned with reviews) for demo offers without any yet."""
     from webapp.p2p.models import Booking, Review
+    from webapp.p2p.service import is_timed, local_instant, whole_days
 
     made = reviews = 0
     for listing in listings:
@@ -643,11 +668,21 @@ def _bookings(listings: list[Any], members: list[Any], seed: int) -> tuple[int, 
         if db.session.scalar(select(func.count()).where(Booking.listing_id == listing.id)):
             continue
         day = ANCHOR + timedelta(days=rng.randrange(-40, 40))
+        timed = is_timed(listing)
         for status in rng.sample(["returned", "accepted", "requested", "declined"], k=rng.randrange(1, 4)):
             borrower = members[rng.randrange(len(members))]
             if borrower.user_id == listing.user_id:
                 continue
             length = rng.randrange(1, 5)
+            starts_at, ends_at = whole_days(day, day + timedelta(days=length - 1))
+            if timed:  # a one-hour session at the start of a slot, on one of the slot's days
+                slot = listing.slots[rng.randrange(len(listing.slots))] if listing.slots else None
+                if slot is not None:
+                    day += timedelta(days=(slot.weekday - day.weekday()) % 7)
+                start = slot.starts_at if slot is not None else time(10)
+                starts_at = local_instant(day, start)
+                ends_at = starts_at + timedelta(hours=1)
+                length = 1
             booking = Booking(
                 listing_id=listing.id,
                 listing_title=listing.title,
@@ -655,6 +690,9 @@ def _bookings(listings: list[Any], members: list[Any], seed: int) -> tuple[int, 
                 borrower_id=borrower.user_id,
                 starts_on=day,
                 ends_on=day + timedelta(days=length - 1),
+                starts_at=starts_at,
+                ends_at=ends_at,
+                timed=timed,
                 status=status,
                 pickup_reminded=True,
                 return_reminded=True,

@@ -3,7 +3,8 @@
 Only active, published, not hidden listings are in the index: their ``visibility`` is "draft"
 otherwise (webapp.p2p.models), so they build to ``None`` and the outbox deletes them. Nothing
 private goes in: no pick-up address, no owner's e-mail. Availability windows become the
-``available`` range and the days held by accepted bookings the ``blocked`` range, so "available
+``available`` range and the instants held by accepted bookings (whole days, or a session's
+time) the ``blocked`` range, so "available
 from … to …" is one range filter in either backend.
 """
 
@@ -16,7 +17,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from indexer.types import Document
-from webapp.core.search.documents import builder, place_phrase, row_document, rows_by_id, taxonomy_labels
+from webapp.core.search.documents import (
+    builder,
+    named_functions,
+    place_phrase,
+    row_document,
+    rows_by_id,
+    taxonomy_labels,
+)
 from webapp.core.search.params import LOCAL_ZONE
 from webapp.core.text import truncate
 from webapp.extensions import db
@@ -106,7 +114,12 @@ def listing_document(listing: Listing, blocked: list[Booking] | None = None) -> 
         name=listing.title,
         fields={
             "title": listing.title,
-            "labels": taxonomy_labels(("sector", code) for code in listing.sectors),
+            # Sectors, and the trades the texts name ("graphic designers", "traducteurs"), in
+            # the four languages: a Dutch "grafisch ontwerper" meets an English mentor's title.
+            "labels": taxonomy_labels(
+                [("sector", code) for code in listing.sectors]
+                + [("function", code) for code in named_functions(listing.title, listing.description)]
+            ),
             "headline": f"{KIND_WORDS[listing.kind]} | {TYPE_WORDS[listing.type]}",
             "body": listing.description or "",
         },
@@ -121,7 +134,9 @@ def listing_document(listing: Listing, blocked: list[Booking] | None = None) -> 
         lang=listing.language,
         ranges={
             "available": available_ranges(listing),
-            "blocked": [(day_start(b.starts_on), day_end(b.ends_on)) for b in blocked],
+            # The instants each held booking holds (a whole day ends a millisecond before the next
+            # day, the closed end the search parameters give a day; a session at its end).
+            "blocked": [(b.starts_at.timestamp(), b.ends_at.timestamp() - 1e-3) for b in blocked],
         },
     )
 

@@ -4,7 +4,10 @@ A line: ``{"external_id": "pl-1", "owner": "<member external_id>", "type": "offe
 "kind": "equipment" | "workspace" | "mentoring" | "coaching" | "service", "title": "...",
 "description": "...", "sectors": [...], "place": "Gent", "country": "BE", "language": "nl",
 "available_from": "2027-01-01", "available_to": "2027-06-30", "status": "active" | "paused" |
-"closed" | "draft", "visibility": "public" | "community"}`` (without dates: open-ended).
+"closed" | "draft", "visibility": "public" | "community"}`` (without dates: open-ended), and for
+workspace, mentoring and coaching optionally ``"slots": [{"weekday": 1, "from": "14:00", "to":
+"18:00"}]`` (weekday 0 = Monday, or "0-4" for Monday to Friday; local times, Europe/Brussels;
+without the key the listing's slots stay as they are).
 Each line is its own savepoint: a bad line is reported by number, the others are imported.
 """
 
@@ -75,10 +78,11 @@ def _snapshot(listing: Listing) -> tuple:
         "user_id",
     )
     windows = tuple((w.starts_on, w.ends_on) for w in listing.windows)
-    return (*(getattr(listing, c) for c in columns), tuple(listing.sectors), windows)
+    slots = tuple((s.weekday, s.starts_at, s.ends_at) for s in listing.slots)
+    return (*(getattr(listing, c) for c in columns), tuple(listing.sectors), windows, slots)
 
 
-def _wanted(data: service.ListingData, place: Any, card: Any, status: str) -> tuple:
+def _wanted(data: service.ListingData, place: Any, card: Any, status: str, listing: Listing) -> tuple:
     """What ``_snapshot`` would read once the record is applied."""
     values = (
         data.type,
@@ -91,7 +95,12 @@ def _wanted(data: service.ListingData, place: Any, card: Any, status: str) -> tu
         data.audience,
         card.user_id,
     )
-    return (*values, tuple(data.sectors), tuple(data.windows or ()))
+    slots = (
+        tuple(data.slots)
+        if data.slots is not None
+        else tuple((s.weekday, s.starts_at, s.ends_at) for s in listing.slots)
+    )
+    return (*values, tuple(data.sectors), tuple(data.windows or ()), slots)
 
 
 def apply_record(record: Any) -> str:
@@ -106,12 +115,17 @@ def apply_record(record: Any) -> str:
         raise InputError("status must be one of " + ", ".join(STATUSES))
     raw = dict(record)
     raw["windows"] = [(record.get("available_from"), record.get("available_to"))]
+    if "slots" in record:
+        slots = record["slots"] or []
+        if not isinstance(slots, list) or not all(isinstance(x, dict) for x in slots):
+            raise InputError('slots: a list of {"weekday", "from", "to"} objects is needed')
+        raw["slots"] = [(x.get("weekday"), x.get("from"), x.get("to")) for x in slots]
     data = service.clean_listing_data(raw)
     card = _owner(record)
     place = _place(record, data.language)
     listing = db.session.scalar(select(Listing).where(Listing.external_id == external_id))
     before = _snapshot(listing) if listing is not None else None
-    if before is not None and before == _wanted(data, place, card, status):
+    if before is not None and before == _wanted(data, place, card, status, listing):
         return "unchanged"  # nothing written: no new version, no index churn
     outcome = "created" if listing is None else "updated"
     listing = service.save_listing(

@@ -11,7 +11,7 @@ absent everywhere at once through the platform's one rule.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sqlalchemy import (
     JSON,
@@ -22,6 +22,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    Time,
     UniqueConstraint,
     func,
     text,
@@ -46,6 +47,10 @@ REVIEW_ROLES = ("owner", "borrower")
 PHOTOS_MAX = 4
 #: Where the listings' photos live under DATA_DIR (the platform's upload rules, webapp.core.photos).
 PHOTO_FOLDER = "photos/listings"
+#: Kinds that may declare weekly slots (a studio's opening hours, a mentor's free afternoon).
+SLOT_KINDS = ("workspace", "mentoring", "coaching")
+#: Kinds booked as a session at a time, with or without slots (a workspace only with slots).
+TIMED_KINDS = ("mentoring", "coaching")
 
 _HOLDING_SQL = "status IN ('accepted', 'handed_over', 'returned')"
 
@@ -86,6 +91,11 @@ class Listing(PlaceMixin, PublishableMixin, SectorsMixin, db.Model):
     )
     photos: Mapped[list[ListingPhoto]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="ListingPhoto.id"
+    )
+    slots: Mapped[list[ListingSlot]] = relationship(
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="[ListingSlot.weekday, ListingSlot.starts_at]",
     )
 
     __table_args__ = (
@@ -141,11 +151,42 @@ class ListingPhoto(db.Model):
         return f"<ListingPhoto {self.id} listing={self.listing_id}>"
 
 
-class Booking(db.Model):
-    """A member asks for a listing for days; its owner accepts or declines.
+class ListingSlot(db.Model):
+    """A weekly slot ("Tuesdays 14:00–18:00"): day of week (0 = Monday) and local wall-clock times.
 
-    Two holding bookings (accepted, handed over, returned) of one listing never overlap: on
-    PostgreSQL an exclusion constraint says so (``ex_bookings_no_overlap``, btree_gist); on
+    Times are in the board's one zone, Europe/Brussels (``LOCAL_ZONE``), whatever the place: a
+    slot means the same hours in summer and winter. A listing with slots is booked by the session
+    (webapp.p2p.service.is_timed): a session lies inside one slot and inside a window."""
+
+    __tablename__ = "listing_slots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(
+        ForeignKey("listings.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    weekday: Mapped[int] = mapped_column(Integer, nullable=False)
+    starts_at: Mapped[time] = mapped_column(Time, nullable=False)
+    ends_at: Mapped[time] = mapped_column(Time, nullable=False)
+
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
+        CheckConstraint("ends_at > starts_at", name="times"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<ListingSlot {self.listing_id} {self.weekday} {self.starts_at}-{self.ends_at}>"
+
+
+class Booking(db.Model):
+    """A member asks for a listing for days, or for a session at a time; its owner accepts or
+    declines.
+
+    Every booking holds the instants ``[starts_at, ends_at)`` (UTC): a whole-day booking from its
+    first day's 00:00 to the day after its last, 00:00, in Europe/Brussels; a timed session
+    (``timed``) from its start to its end. ``starts_on``/``ends_on`` are its local days (a session:
+    its one day). Two holding bookings (accepted, handed over, returned) of one listing never
+    overlap in time: on PostgreSQL an exclusion constraint on their ``tsrange`` says so
+    (``ex_bookings_no_overlap``, btree_gist); on
     SQLite the acceptance runs under ``BEGIN IMMEDIATE`` (webapp.p2p.service.accept_booking).
     The listing may go (its owner erased their account): the booking stays for the other party,
     with the title it had.
@@ -161,6 +202,10 @@ class Booking(db.Model):
     borrower_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     starts_on: Mapped[date] = mapped_column(Date, nullable=False)
     ends_on: Mapped[date] = mapped_column(Date, nullable=False)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    #: A session at a time (mentoring, coaching, a workspace's slot), not whole days.
+    timed: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
     status: Mapped[str] = mapped_column(String(12), default="requested", nullable=False, index=True)
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
@@ -175,6 +220,7 @@ class Booking(db.Model):
 
     __table_args__ = (
         CheckConstraint("ends_on >= starts_on", name="dates"),
+        CheckConstraint("ends_at > starts_at", name="times"),
         CheckConstraint(
             "status IN ('requested', 'accepted', 'handed_over', 'returned', 'declined', 'cancelled', "
             "'no_show')",
@@ -182,7 +228,7 @@ class Booking(db.Model):
         ),
         ExcludeConstraint(
             (text("listing_id"), "="),
-            (func.daterange(text("starts_on"), text("ends_on"), text("'[]'")), "&&"),
+            (func.tsrange(text("starts_at"), text("ends_at"), text("'[)'")), "&&"),
             name="ex_bookings_no_overlap",
             using="gist",
             where=text(_HOLDING_SQL),
@@ -311,9 +357,12 @@ __all__ = [
     "ListingSector",
     "PHOTOS_MAX",
     "PHOTO_FOLDER",
+    "ListingSlot",
     "ListingWindow",
     "REVIEW_ROLES",
     "Review",
+    "SLOT_KINDS",
     "STATUSES",
+    "TIMED_KINDS",
     "TYPES",
 ]

@@ -64,6 +64,10 @@ def export_board(user: Any) -> dict[str, Any]:
                 **_row(listing, ("user_id",)),
                 "sectors": listing.sectors,
                 "windows": [{"from": w.starts_on, "to": w.ends_on} for w in listing.windows],
+                "slots": [
+                    {"weekday": s.weekday, "from": f"{s.starts_at:%H:%M}", "to": f"{s.ends_at:%H:%M}"}
+                    for s in listing.slots
+                ],
                 # The files themselves are in the ZIP export under these names (export_files).
                 "photos": [
                     {"file": f"p2p/{_photo_name(listing.id, n)}", "added_at": photo.created_at}

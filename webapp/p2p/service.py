@@ -10,7 +10,7 @@ the write under ``BEGIN IMMEDIATE``, which takes the database's one write lock b
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Iterable
 
 from sqlalchemy import or_, select
@@ -21,6 +21,7 @@ from webapp.core.mail import external_url, send_template
 from webapp.core.models import audit, set_links, utcnow
 from webapp.core.places import place_values
 from webapp.core.publishing import mark_changed, set_visibility
+from webapp.core.search.params import LOCAL_ZONE
 from webapp.core.text import InputError, clean_text
 from webapp.core.vocabulary import CONTENT_LANGUAGES, resolve_sectors
 from webapp.extensions import db
@@ -29,7 +30,9 @@ from webapp.p2p.models import (
     HOLDING,
     KINDS,
     PHOTOS_MAX,
+    SLOT_KINDS,
     STATUSES,
+    TIMED_KINDS,
     TYPES,
     Booking,
     BookingMessage,
@@ -37,6 +40,7 @@ from webapp.p2p.models import (
     ListingPhoto,
     ListingReport,
     ListingSector,
+    ListingSlot,
     ListingWindow,
     Review,
 )
@@ -49,6 +53,10 @@ NOTE_MAX = 1000
 MESSAGE_MAX = 2000
 REVIEW_MAX = 600
 WINDOWS_MAX = 12
+SLOTS_MAX = 21
+#: A session at a time lasts at least this long and at most this long (a slot bounds it too).
+SESSION_MIN_MINUTES = 15
+SESSION_MAX_HOURS = 8
 #: How far ahead a booking may be asked for, and how long it may last.
 BOOKING_HORIZON_DAYS = 366
 BOOKING_MAX_DAYS = 90
@@ -116,6 +124,55 @@ def parse_windows(pairs: Iterable[tuple[Any, Any]]) -> list[tuple[date | None, d
     return windows
 
 
+def parse_time(value: Any, what: str) -> time | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, time):
+        return value.replace(second=0, microsecond=0)
+    try:
+        return time.fromisoformat(str(value).strip()).replace(second=0, microsecond=0)
+    except ValueError:
+        raise InputError(f"{what}: not a time (HH:MM): {str(value)[:20]!r}") from None
+
+
+def parse_weekdays(value: Any) -> list[int]:
+    """0 (Monday) … 6, or a run "0-4" (Monday to Friday) → the days; "" → none."""
+    text = str(value if value is not None else "").strip()
+    if not text:
+        return []
+    try:
+        first, _sep, last = text.partition("-")
+        days = list(range(int(first), int(last or first) + 1))
+    except ValueError:
+        raise InputError(f"weekday: not a day of the week: {text[:10]!r}") from None
+    if not days or days[0] < 0 or days[-1] > 6:
+        raise InputError(f"weekday: not a day of the week: {text[:10]!r}")
+    return days
+
+
+def parse_slots(rows: Iterable[tuple[Any, Any, Any]]) -> list[tuple[int, time, time]]:
+    """(weekday or "0-4", from, to) rows → one slot per day; empty rows dropped; a half-filled,
+    reversed or overlapping slot raises InputError."""
+    slots: list[tuple[int, time, time]] = []
+    for weekday, start, end in rows:
+        days = parse_weekdays(weekday)
+        start_t, end_t = parse_time(start, "slot_from"), parse_time(end, "slot_to")
+        if not days and start_t is None and end_t is None:
+            continue
+        if not days or start_t is None or end_t is None:
+            raise InputError("a weekly slot needs a day, a start time and an end time")
+        if end_t <= start_t:
+            raise InputError("a weekly slot ends before it starts")
+        for day in days:
+            for other_day, other_start, other_end in slots:
+                if other_day == day and other_start < end_t and start_t < other_end:
+                    raise InputError("two weekly slots on the same day overlap")
+            slots.append((day, start_t, end_t))
+    if len(slots) > SLOTS_MAX:
+        raise InputError(f"at most {SLOTS_MAX} weekly slots")
+    return sorted(slots)
+
+
 @dataclass
 class ListingData:
     """A listing's fields, validated (forms and the importer both fill one)."""
@@ -130,6 +187,7 @@ class ListingData:
     pickup_address: str | None = None
     audience: str = "community"
     windows: list[tuple[date | None, date | None]] | None = None
+    slots: list[tuple[int, time, time]] | None = None
 
 
 def clean_listing_data(raw: dict[str, Any]) -> ListingData:
@@ -152,6 +210,9 @@ def clean_listing_data(raw: dict[str, Any]) -> ListingData:
         raise InputError("visibility must be community or public")
     sectors = resolve_sectors(raw.get("sectors") or [])
     windows = raw.get("windows")
+    slots = parse_slots(raw["slots"]) if raw.get("slots") is not None else None
+    if slots and kind not in SLOT_KINDS:
+        raise InputError("weekly slots are for workspace, mentoring and coaching")
     return ListingData(
         type=type_,
         kind=kind,
@@ -163,6 +224,7 @@ def clean_listing_data(raw: dict[str, Any]) -> ListingData:
         pickup_address=clean_text(raw.get("pickup_address"), multiline=True, max_len=ADDRESS_MAX),
         audience=audience,
         windows=parse_windows(windows) if windows is not None else None,
+        slots=slots,
     )
 
 
@@ -198,6 +260,10 @@ def save_listing(
     set_links(listing.sector_links, ListingSector, "sector_code", data.sectors, ordered=True)
     if data.windows is not None:
         listing.windows[:] = [ListingWindow(starts_on=s, ends_on=e) for s, e in data.windows]
+    if data.slots is not None:
+        listing.slots[:] = [ListingSlot(weekday=d, starts_at=s, ends_at=e) for d, s, e in data.slots]
+    elif listing.kind not in SLOT_KINDS and listing.slots:
+        listing.slots[:] = []  # a listing that became equipment or a service keeps no slots
     db.session.flush()
     sync_visibility(listing, actor_id=actor_id if actor_id is not None else user_id, via=via)
     return listing
@@ -313,37 +379,113 @@ def in_windows(listing: Listing, start: date, end: date) -> bool:
     return False
 
 
-def held_overlapping(listing_id: int, start: date, end: date, *, exclude: int | None = None) -> list[Booking]:
+def local_instant(day: date, at: time = time()) -> datetime:
+    """A local wall-clock time on a day (Europe/Brussels) as an aware UTC instant."""
+    return datetime.combine(day, at, LOCAL_ZONE).astimezone(UTC)
+
+
+def whole_days(start: date, end: date) -> tuple[datetime, datetime]:
+    """The instants a whole-day booking holds: [first day 00:00, the day after the last 00:00)."""
+    return local_instant(start), local_instant(end + timedelta(days=1))
+
+
+def is_timed(listing: Listing) -> bool:
+    """Booked by the session (a day, a start and an end time) rather than by whole days."""
+    return listing.kind in TIMED_KINDS or (listing.kind in SLOT_KINDS and bool(listing.slots))
+
+
+def in_slot(listing: Listing, day: date, start: time, end: time) -> bool:
+    """The session lies inside one weekly slot of that day (no slots: any time of any day)."""
+    if not listing.slots:
+        return True
+    return any(
+        s.weekday == day.weekday() and s.starts_at <= start and end <= s.ends_at for s in listing.slots
+    )
+
+
+def held_overlapping(
+    listing_id: int, starts_at: datetime, ends_at: datetime, *, exclude: int | None = None
+) -> list[Booking]:
+    """Holding bookings of a listing whose instants meet [starts_at, ends_at)."""
     query = select(Booking).where(
         Booking.listing_id == listing_id,
         Booking.status.in_(HOLDING),
-        Booking.starts_on <= end,
-        Booking.ends_on >= start,
+        Booking.starts_at < ends_at,
+        Booking.ends_at > starts_at,
     )
     if exclude is not None:
         query = query.where(Booking.id != exclude)
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(query.order_by(Booking.starts_at)))
+
+
+def _day_periods(listing: Listing, day: date) -> list[tuple[datetime, datetime]]:
+    """The instants of a day one may book: its slots, or (no slots) the whole day."""
+    if not listing.slots:
+        return [whole_days(day, day)]
+    return [
+        (local_instant(day, s.starts_at), local_instant(day, s.ends_at))
+        for s in listing.slots
+        if s.weekday == day.weekday()
+    ]
+
+
+def _uncovered_seconds(periods: list[tuple[datetime, datetime]], held: list[Booking]) -> float:
+    free = 0.0
+    for start, end in periods:
+        cursor = start
+        for booking in sorted(held, key=lambda b: b.starts_at):
+            if booking.ends_at <= cursor or booking.starts_at >= end:
+                continue
+            free += max(0.0, (booking.starts_at - cursor).total_seconds())
+            cursor = max(cursor, booking.ends_at)
+        free += max(0.0, (end - cursor).total_seconds())
+    return free
+
+
+#: A day's state in the calendar and the booking form.
+DAY_STATES = ("free", "partial", "booked", "unavailable")
 
 
 def day_states(listing: Listing, first: date, last: date) -> dict[date, str]:
-    """Each day of [first, last] as "free", "booked" or "unavailable" (the listing's calendar)."""
-    booked: set[date] = set()
-    for booking in held_overlapping(listing.id, first, last):
-        day = max(booking.starts_on, first)
-        while day <= min(booking.ends_on, last):
-            booked.add(day)
-            day += timedelta(days=1)
+    """Each day of [first, last]: "free"; "partial" (some of its time held, some still free: a
+    timed listing); "booked" (nothing left to ask for); "unavailable" (outside every window, or
+    not one of the weekly slots' days)."""
+    start, end = whole_days(first, last)
+    held = held_overlapping(listing.id, start, end)
     out = {}
     day = first
     while day <= last:
-        if day in booked:
-            out[day] = "booked"
-        elif not in_windows(listing, day, day):
-            out[day] = "unavailable"
+        day_start, day_end = whole_days(day, day)
+        held_day = [b for b in held if b.starts_at < day_end and b.ends_at > day_start]
+        periods = _day_periods(listing, day) if in_windows(listing, day, day) else []
+        if not periods:
+            out[day] = "booked" if held_day else "unavailable"
         else:
-            out[day] = "free"
+            free = _uncovered_seconds(periods, held_day)
+            total = sum((e - s).total_seconds() for s, e in periods)
+            out[day] = "booked" if free <= 0 else ("partial" if free < total else "free")
         day += timedelta(days=1)
     return out
+
+
+def closed_days(listing: Listing, first: date, last: date) -> list[tuple[date, date]]:
+    """Runs of days that cannot be asked for (booked or unavailable), for the booking form's
+    pickers (static/js/board.js): [(from, to)], both ends included."""
+    runs: list[tuple[date, date]] = []
+    for day, state in day_states(listing, first, last).items():
+        if state not in ("booked", "unavailable"):
+            continue
+        if runs and runs[-1][1] == day - timedelta(days=1):
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def held_sessions(listing: Listing, first: date, last: date) -> list[Booking]:
+    """The timed sessions already held in [first, last], for the listing page's "booked times"."""
+    start, end = whole_days(first, last)
+    return [b for b in held_overlapping(listing.id, start, end) if b.timed]
 
 
 def check_period(
@@ -363,7 +505,41 @@ def check_period(
         return "too_long"
     if not in_windows(listing, start, end):
         return "unavailable"
-    if held_overlapping(listing.id, start, end):
+    if held_overlapping(listing.id, *whole_days(start, end)):
+        return "taken"
+    return None
+
+
+def check_session(
+    listing: Listing,
+    day: date | None,
+    start: time | None,
+    end: time | None,
+    *,
+    now: datetime | None = None,
+) -> str | None:
+    """Why this session cannot be asked for (a code), or None: it must lie on one day, inside one
+    weekly slot and one window, in the future, and meet no held booking."""
+    now = now or utcnow()
+    if day is None or start is None or end is None:
+        return "session"
+    if end <= start:
+        return "reversed_time"
+    starts_at, ends_at = local_instant(day, start), local_instant(day, end)
+    if starts_at <= now:
+        return "past"
+    if (day - now.astimezone(LOCAL_ZONE).date()).days > BOOKING_HORIZON_DAYS:
+        return "horizon"
+    minutes = (ends_at - starts_at).total_seconds() / 60
+    if minutes < SESSION_MIN_MINUTES:
+        return "too_short"
+    if minutes > SESSION_MAX_HOURS * 60:
+        return "session_too_long"
+    if not in_windows(listing, day, day):
+        return "unavailable"
+    if not in_slot(listing, day, start, end):
+        return "no_slot"
+    if held_overlapping(listing.id, starts_at, ends_at):
         return "taken"
     return None
 
@@ -375,6 +551,14 @@ def _user(user_id: int | None) -> Any:
     from webapp.accounts.models import User
 
     return db.session.get(User, user_id) if user_id else None
+
+
+def _when(booking: Booking) -> dict[str, str]:
+    """The booking's days (or a session's day and local times) as the mails print them."""
+    if not booking.timed:
+        return {"starts_on": booking.starts_on.isoformat(), "ends_on": booking.ends_on.isoformat()}
+    start, end = booking.starts_at.astimezone(LOCAL_ZONE), booking.ends_at.astimezone(LOCAL_ZONE)
+    return {"starts_on": f"{start:%Y-%m-%d %H:%M}", "ends_on": f"{end:%Y-%m-%d %H:%M}"}
 
 
 def _mail_other(booking: Booking, recipient_id: int | None, template: str, **context: Any) -> None:
@@ -389,8 +573,7 @@ def _mail_other(booking: Booking, recipient_id: int | None, template: str, **con
         kind="p2p",
         user_id=recipient.id,
         title=booking.listing_title,
-        starts_on=booking.starts_on.isoformat(),
-        ends_on=booking.ends_on.isoformat(),
+        **_when(booking),
         url=external_url("p2p.booking", booking_id=booking.id),
         **context,
     )
@@ -399,16 +582,52 @@ def _mail_other(booking: Booking, recipient_id: int | None, template: str, **con
 def request_booking(
     listing: Listing, borrower: Any, start: date | None, end: date | None, note: str = ""
 ) -> Booking:
-    """A member asks for an offer's days; refused (BookingRefused) when they cannot be had."""
+    """A member asks for an offer's days; refused (BookingRefused) when they cannot be had (a
+    listing booked by the session takes request_session instead)."""
+    _check_bookable(listing, borrower)
+    if is_timed(listing):
+        raise BookingRefused("session")
+    problem = check_period(listing, start, end)
+    if problem:
+        raise BookingRefused(problem)
+    starts_at, ends_at = whole_days(start, end)  # type: ignore[arg-type]
+    return _new_booking(listing, borrower, start, end, starts_at, ends_at, timed=False, note=note)
+
+
+def request_session(
+    listing: Listing, borrower: Any, day: date | None, start: time | None, end: time | None, note: str = ""
+) -> Booking:
+    """A member asks for a session at a time (mentoring, coaching, a workspace's slot)."""
+    _check_bookable(listing, borrower)
+    if not is_timed(listing):
+        raise BookingRefused("dates")
+    problem = check_session(listing, day, start, end)
+    if problem:
+        raise BookingRefused(problem)
+    starts_at, ends_at = local_instant(day, start), local_instant(day, end)  # type: ignore[arg-type]
+    return _new_booking(listing, borrower, day, day, starts_at, ends_at, timed=True, note=note)
+
+
+def _check_bookable(listing: Listing, borrower: Any) -> None:
     if listing.type != "offer" or listing.visibility == "draft":
         raise BookingRefused("not_bookable")
     if listing.user_id is None:
         raise BookingRefused("no_owner")
     if listing.user_id == borrower.id:
         raise BookingRefused("own")
-    problem = check_period(listing, start, end)
-    if problem:
-        raise BookingRefused(problem)
+
+
+def _new_booking(
+    listing: Listing,
+    borrower: Any,
+    start: Any,
+    end: Any,
+    starts_at: datetime,
+    ends_at: datetime,
+    *,
+    timed: bool,
+    note: str,
+) -> Booking:
     booking = Booking(
         listing_id=listing.id,
         listing_title=listing.title,
@@ -416,6 +635,9 @@ def request_booking(
         borrower_id=borrower.id,
         starts_on=start,
         ends_on=end,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        timed=timed,
         status="requested",
         note=clean_text(note, multiline=True, max_len=NOTE_MAX),
     )
@@ -446,7 +668,7 @@ def accept_booking(booking_id: int, *, actor_id: int) -> Booking:
         if booking.status != "requested":
             raise BookingRefused("state")
         if booking.listing_id is None or held_overlapping(
-            booking.listing_id, booking.starts_on, booking.ends_on, exclude=booking.id
+            booking.listing_id, booking.starts_at, booking.ends_at, exclude=booking.id
         ):
             raise BookingRefused("taken")
         booking.status = "accepted"
@@ -586,7 +808,8 @@ def listing_reviews(listing_id: int) -> list[Review]:
 
 
 def send_reminders(today: date | None = None) -> int:
-    """The day before pick-up and before return, both parties get a reminder, once each."""
+    """The day before pick-up and before return, both parties get a reminder, once each (a timed
+    session: one reminder, the day before it)."""
     today = today or date.today()
     tomorrow = today + timedelta(days=1)
     sent = 0
@@ -596,14 +819,17 @@ def send_reminders(today: date | None = None) -> int:
         )
     )
     for booking in pickups:
+        moment = "session" if booking.timed else "pickup"
         for party in (booking.owner_id, booking.borrower_id):
-            _mail_other(booking, party, "p2p/mail/reminder.txt", moment="pickup")
+            _mail_other(booking, party, "p2p/mail/reminder.txt", moment=moment)
         booking.pickup_reminded = True
+        booking.return_reminded = booking.return_reminded or booking.timed
         sent += 1
     returns = db.session.scalars(
         select(Booking).where(
             Booking.status.in_(("accepted", "handed_over")),
             Booking.ends_on == tomorrow,
+            Booking.timed.is_(False),
             Booking.return_reminded.is_(False),
         )
     )
@@ -653,8 +879,19 @@ def _fold(line: str) -> str:
 
 
 def booking_ics(booking: Booking, *, domain: str) -> str:
-    """An all-day event over the booking's days (DTEND is the day after the last, per RFC 5545)."""
+    """An all-day event over the booking's days (DTEND is the day after the last, per RFC 5545), or
+    a timed session with its start and end in UTC."""
     stamp = utcnow().strftime("%Y%m%dT%H%M%SZ")
+    if booking.timed:
+        when = [
+            f"DTSTART:{booking.starts_at.astimezone(UTC):%Y%m%dT%H%M%SZ}",
+            f"DTEND:{booking.ends_at.astimezone(UTC):%Y%m%dT%H%M%SZ}",
+        ]
+    else:
+        when = [
+            f"DTSTART;VALUE=DATE:{booking.starts_on.strftime('%Y%m%d')}",
+            f"DTEND;VALUE=DATE:{(booking.ends_on + timedelta(days=1)).strftime('%Y%m%d')}",
+        ]
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -663,8 +900,7 @@ def booking_ics(booking: Booking, *, domain: str) -> str:
         "BEGIN:VEVENT",
         f"UID:booking-{booking.id}@{domain}",
         f"DTSTAMP:{stamp}",
-        f"DTSTART;VALUE=DATE:{booking.starts_on.strftime('%Y%m%d')}",
-        f"DTEND;VALUE=DATE:{(booking.ends_on + timedelta(days=1)).strftime('%Y%m%d')}",
+        *when,
         f"SUMMARY:{_ics_escape(booking.listing_title)}",
         "END:VEVENT",
         "END:VCALENDAR",
@@ -688,7 +924,7 @@ def my_bookings(user_id: int) -> list[Booking]:
         db.session.scalars(
             select(Booking)
             .where(or_(Booking.owner_id == user_id, Booking.borrower_id == user_id))
-            .order_by(Booking.starts_on.desc(), Booking.id.desc())
+            .order_by(Booking.starts_at.desc(), Booking.id.desc())
         )
     )
 
@@ -722,10 +958,15 @@ __all__ = [
     "can_review",
     "change_booking",
     "check_period",
+    "check_session",
     "clean_listing_data",
+    "closed_days",
     "day_states",
     "effective_visibility",
+    "held_sessions",
     "hide_listing",
+    "is_timed",
+    "local_instant",
     "my_bookings",
     "my_listings",
     "photo_by_filename",
@@ -733,8 +974,10 @@ __all__ = [
     "remove_photo",
     "report_listing",
     "request_booking",
+    "request_session",
     "save_listing",
     "save_review",
     "send_reminders",
     "set_status",
+    "whole_days",
 ]

@@ -23,7 +23,7 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import format_date
+from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -40,7 +40,17 @@ from webapp.core.security import no_store
 from webapp.core.text import InputError
 from webapp.extensions import db
 from webapp.p2p import service
-from webapp.p2p.forms import BookingForm, ListingForm, MessageForm, PhotoForm, ReportForm, ReviewForm
+from webapp.p2p.forms import (
+    SLOT_ROWS_EMPTY,
+    BookingForm,
+    ListingForm,
+    MessageForm,
+    PhotoForm,
+    ReportForm,
+    ReviewForm,
+    SessionForm,
+    weekday_name,
+)
 from webapp.p2p.models import KINDS, PHOTO_FOLDER, PHOTOS_MAX, STATUSES, TYPES, Booking, Listing, Review
 from webapp.p2p.permissions import can_book, can_create, can_edit, can_report, can_view, is_party, is_staff
 from webapp.p2p.search import kind_label, owner_name, type_label
@@ -52,7 +62,7 @@ bp = Blueprint("p2p", __name__, template_folder="templates")
 RADIUS_CHOICES = (5, 10, 25, 50, 100, 250)
 
 
-def refusal_message(code: str) -> str:
+def refusal_message(code: str, *, timed: bool = False) -> str:
     """Why a booking action could not happen, in words the member understands."""
     messages = {
         "taken": _(
@@ -72,8 +82,60 @@ def refusal_message(code: str) -> str:
         "state": _("This booking has changed in the meantime; nothing was done."),
         "not_found": _("This booking has changed in the meantime; nothing was done."),
         "review": _("You can no longer review this booking."),
+        "session": _("Choose the day and the start and end time of the session."),
+        "reversed_time": _("The session ends before it starts."),
+        "too_short": _("A session lasts at least %(n)d minutes.", n=service.SESSION_MIN_MINUTES),
+        "session_too_long": _("A session lasts at most %(n)d hours.", n=service.SESSION_MAX_HOURS),
+        "no_slot": _("Choose a time inside one of the weekly slots shown on this page."),
     }
+    if timed:
+        messages["taken"] = _(
+            "That time is already booked: another session was accepted for it. Choose another time."
+        )
+        messages["past"] = _("That time is in the past.")
+        messages["unavailable"] = _(
+            "The owner marked that day as unavailable. Choose a day inside the availability shown."
+        )
     return messages.get(code, messages["state"])
+
+
+# ------------------------------------------------------------------------------ weekly slots
+
+
+def slot_lines(listing: Listing) -> list[str]:
+    """The weekly slots as people say them: "Monday – Friday 09:00–17:00", "Tuesday 14:00–18:00".
+    Three or more days in a row with the same hours make one line."""
+    by_hours: dict[tuple[Any, Any], list[int]] = {}
+    for slot in listing.slots:
+        by_hours.setdefault((slot.starts_at, slot.ends_at), []).append(slot.weekday)
+    lines: list[tuple[int, str]] = []
+    for (start, end), days in by_hours.items():
+        hours = f"{start:%H:%M}–{end:%H:%M}"
+        runs: list[list[int]] = []
+        for day in sorted(days):
+            if runs and runs[-1][-1] == day - 1:
+                runs[-1].append(day)
+            else:
+                runs.append([day])
+        for run in runs:
+            if len(run) >= 3:
+                label = f"{weekday_name(run[0])} – {weekday_name(run[-1])}"
+                lines.append((run[0], f"{label} {hours}"))
+            else:
+                lines.extend((day, f"{weekday_name(day)} {hours}") for day in run)
+    return [text for _day, text in sorted(lines, key=lambda x: (x[0], x[1]))]
+
+
+def booking_when(booking: Booking, width: str = "full") -> str:
+    """A booking's days, or a session's day and local times, in the reader's language."""
+    if booking.timed:
+        return _(
+            "%(day)s, %(start)s–%(end)s",
+            day=format_date(booking.starts_on, width),
+            start=format_time(booking.starts_at, "HH:mm"),
+            end=format_time(booking.ends_at, "HH:mm"),
+        )
+    return f"{format_date(booking.starts_on, width)} – {format_date(booking.ends_on, width)}"
 
 
 def status_label(status: str) -> str:
@@ -111,6 +173,7 @@ def _helpers() -> dict[str, Any]:
         "p2p_status_label": status_label,
         "p2p_action_label": action_label,
         "p2p_photos_max": PHOTOS_MAX,
+        "p2p_when": booking_when,
     }
 
 
@@ -199,25 +262,40 @@ def month_grid(listing: Listing, month: date) -> list[list[tuple[date | None, st
     return weeks
 
 
-def _date_bounds(form: BookingForm, item: Listing) -> BookingForm:
-    """The date pickers offer no day before today, nor past the listing's last available day
-    (the server refuses whatever else is sent, with a message)."""
+def _booking_form(item: Listing, form: Any = None) -> Any:
+    """The listing's booking form (whole days, or a session at a time) with its pickers bounded:
+    no day before today, none past the last available day (the server refuses whatever else is
+    sent, with a message; static/js/board.js also marks the days that cannot be asked for)."""
+    timed = service.is_timed(item)
+    if form is None:
+        form = SessionForm() if timed else BookingForm()
     bounds = {"min": date.today().isoformat()}
     ends = [w.ends_on for w in item.windows]
     if ends and all(ends):
         bounds["max"] = max(ends).isoformat()  # type: ignore[type-var]
-    form.starts_on.render_kw = form.ends_on.render_kw = bounds
+    for name in ("day",) if timed else ("starts_on", "ends_on"):
+        getattr(form, name).render_kw = dict(bounds, **{"data-closed-days": "closed-days"})
     return form
+
+
+def _closed_days(item: Listing) -> str:
+    """Runs of days that cannot be asked for, from today to the booking horizon, as
+    "YYYY-MM-DD/YYYY-MM-DD" pairs (the board.js marks a picked day that falls in one)."""
+    today = date.today()
+    runs = service.closed_days(item, today, today + timedelta(days=service.BOOKING_HORIZON_DAYS))
+    return " ".join(f"{a.isoformat()}/{b.isoformat()}" for a, b in runs)
 
 
 def _listing_context(item: Listing, month: date) -> dict[str, Any]:
     """What the listing page shows besides its forms (shared by the page and a refused booking)."""
     lang = current_language()
-    monday = date(2024, 1, 1)  # a Monday: the week's day names in the reader's language
+    first = month.replace(day=1)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    timed = service.is_timed(item)
     return {
         "listing": item,
         "weeks": month_grid(item, month),
-        "weekdays": [format_date(monday + timedelta(days=i), "EEE") for i in range(7)],
+        "weekdays": [weekday_name(i, "EEE") for i in range(7)],
         "month": month,
         "prev_month": (month - timedelta(days=1)).replace(day=1),
         "next_month": (month + timedelta(days=32)).replace(day=1),
@@ -231,6 +309,10 @@ def _listing_context(item: Listing, month: date) -> dict[str, Any]:
         "sector_names": sector_labels(item.sectors, lang),
         "reviews": service.listing_reviews(item.id),
         "today": date.today(),
+        "timed": timed,
+        "slot_lines": slot_lines(item),
+        "booked_sessions": service.held_sessions(item, first, last) if timed else [],
+        "closed_days": _closed_days(item) if item.type == "offer" else "",
     }
 
 
@@ -262,7 +344,7 @@ def listing(listing_id: int):
     return render_template(
         "p2p/listing.html",
         **_listing_context(item, month),
-        booking_form=_date_bounds(BookingForm(), item),
+        booking_form=_booking_form(item),
         mentor_card=mentor_card,
         matches=matches_for(item, current_user),
     )
@@ -286,6 +368,12 @@ def _initial(listing: Listing | None, lang: str) -> dict[str, Any]:
         "place": place_name_label(listing, lang) or "",
         "available_from": window.starts_on if window else None,
         "available_to": window.ends_on if window else None,
+        # The listing's weekly slots, one row each, then empty rows to add more.
+        "slots": [
+            {"weekday": str(slot.weekday), "starts_at": slot.starts_at, "ends_at": slot.ends_at}
+            for slot in listing.slots
+        ]
+        + [{}] * SLOT_ROWS_EMPTY,
     }
 
 
@@ -313,10 +401,12 @@ def _edit(listing: Listing | None):
                 )
             }
             raw["windows"] = [(form.available_from.data, form.available_to.data)]
+            raw["slots"] = form.slot_rows()
             try:
                 data = service.clean_listing_data(raw)
             except InputError as exc:
-                form.title.errors = list(form.title.errors) + [str(exc)]
+                target = form.slots if "slot" in str(exc) else form.title
+                target.errors = list(target.errors) + [str(exc)]
             else:
                 created = listing is None
                 profile = getattr(current_user, "member_profile", None)
@@ -544,26 +634,41 @@ def staff_reports():
 @bp.post("/board/listings/<int:listing_id>/book")
 @login_required
 def book(listing_id: int):
-    """Ask for days; days unavailable or already booked are refused with a message."""
+    """Ask for days, or for a session at a time; what is unavailable or already booked is refused
+    with a message, and what was typed stays in the form."""
     item = _listing_or_404(listing_id)
     if not can_book(current_user, item):
         abort(404)
-    form = BookingForm()
+    timed = service.is_timed(item)
+    form = SessionForm() if timed else BookingForm()
     if form.validate_on_submit():
         try:
-            booking = service.request_booking(
-                item, current_user, form.starts_on.data, form.ends_on.data, form.note.data or ""
-            )
+            if timed:
+                booking = service.request_session(
+                    item,
+                    current_user,
+                    form.day.data,
+                    form.start_time.data,
+                    form.end_time.data,
+                    form.note.data or "",
+                )
+            else:
+                booking = service.request_booking(
+                    item, current_user, form.starts_on.data, form.ends_on.data, form.note.data or ""
+                )
         except service.BookingRefused as exc:
-            form.starts_on.errors = list(form.starts_on.errors) + [refusal_message(exc.code)]
+            first = form.day if timed else form.starts_on
+            first.errors = list(first.errors) + [refusal_message(exc.code, timed=timed)]
         else:
             db.session.commit()
             flash(_("Your request was sent to the owner."), "success")
             return redirect(url_for("p2p.booking", booking_id=booking.id))
+    picked = form.day.data if timed else form.starts_on.data
+    month = (picked if isinstance(picked, date) else date.today()).replace(day=1)
     return render_template(
         "p2p/listing.html",
-        **_listing_context(item, date.today().replace(day=1)),
-        booking_form=_date_bounds(form, item),
+        **_listing_context(item, month),
+        booking_form=_booking_form(item, form),
         mentor_card=None,
         matches=[],
     ), 400
@@ -614,7 +719,7 @@ def act(booking_id: int, action: str):
             db.session.commit()
     except service.BookingRefused as exc:
         db.session.rollback()
-        flash(refusal_message(exc.code), "error")
+        flash(refusal_message(exc.code, timed=item.timed), "error")
         return redirect(url_for("p2p.booking", booking_id=booking_id)), 303
     wake_indexer()
     flash(_("Done: the other side was told by mail."), "success")
@@ -654,7 +759,8 @@ def review(booking_id: int):
 @bp.get("/board/bookings/<int:booking_id>/booking.ics")
 @login_required
 def booking_ics(booking_id: int):
-    """ "Add to my calendar": an accepted (or handed-over) booking as an all-day event."""
+    """ "Add to my calendar": an accepted (or handed-over) booking as an all-day event, or a
+    session with its times."""
     item = _booking_or_404(booking_id)
     if item.status not in ("accepted", "handed_over"):
         abort(404)

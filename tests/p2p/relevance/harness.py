@@ -1,15 +1,20 @@
-"""The board's cross-language relevance set and its scorer, through the real stack: listings made
-by the real service, indexed by the outbox on the embedded backend with the real encoders, queried
-through ``GET /api/v1/listings/search``.
+"""The board's cross-language relevance sets and their scorer, through the real stack: listings
+made by the real service, indexed by the outbox on the embedded backend with the real encoders,
+queried through ``GET /api/v1/listings/search``.
 
-``python -m tests.p2p.relevance.harness`` prints recall@5, MRR and nDCG@5 per split and mode;
-``tests/p2p/relevance/test_relevance.py`` holds a floor on the held-out split. The queries were
-written and judged before looking at any result; "dev" was looked at while choosing the kind
-words in ``webapp/p2p/documents.py``, "heldout" was not.
+Two sets: the first small one (``listings.jsonl``, ``queries.jsonl`` here; splits dev/heldout)
+and the larger judged one in ``judged/`` (issue 10; splits tune/heldout, see its README).
+
+    python -m tests.p2p.relevance.harness [--set small|judged]
+
+prints recall@5, MRR and nDCG@5 per split and mode, and for the judged set per query language.
+The queries were written and judged before looking at any result; "dev"/"tune" were looked at
+while choosing the kind words and weights, "heldout" was not.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
 import tempfile
@@ -17,24 +22,27 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+JUDGED = HERE / "judged"
 MODES = ("lexical", "semantic", "hybrid")
 K = 5
 
 
-def load(name: str) -> list[dict[str, Any]]:
+def load(name: str, directory: Path = HERE) -> list[dict[str, Any]]:
     return [
-        json.loads(line) for line in (HERE / name).read_text(encoding="utf-8").splitlines() if line.strip()
+        json.loads(line)
+        for line in (directory / name).read_text(encoding="utf-8").splitlines()
+        if line.strip()
     ]
 
 
-def build(app: Any) -> dict[int, str]:
+def build(app: Any, directory: Path = HERE) -> dict[int, str]:
     """Every judged listing, active and public, owned by one member; ids → keys."""
     from tests.factories import make_user
     from tests.p2p.helpers import index_now, make_listing
 
     owner = make_user("relevance-owner@example.org")
     ids = {}
-    for row in load("listings.jsonl"):
+    for row in load("listings.jsonl", directory):
         listing = make_listing(
             owner,
             title=row["title"],
@@ -62,44 +70,73 @@ def score(ranked: list[str], relevant: dict[str, int]) -> dict[str, float]:
     return {"recall@5": recall, "mrr": mrr, "ndcg@5": dcg / idcg if idcg else 0.0}
 
 
-def evaluate(app: Any, ids: dict[int, str]) -> dict[tuple[str, str], dict[str, float]]:
-    """(split, mode) → mean metrics."""
+def per_query(
+    app: Any, ids: dict[int, str], directory: Path = HERE
+) -> list[tuple[dict[str, Any], str, dict[str, float]]]:
+    """(query, mode, metrics) for every query of the set in every mode."""
     client = app.test_client()
-    sums: dict[tuple[str, str], dict[str, float]] = {}
-    counts: dict[tuple[str, str], int] = {}
-    for query in load("queries.jsonl"):
+    out = []
+    for query in load("queries.jsonl", directory):
         for mode in MODES:
             body = client.get(
                 "/api/v1/listings/search", query_string={"q": query["q"], "mode": mode}
             ).get_json()
             ranked = [ids.get(r["id"], "?") for r in body["results"]]
-            key = (query["split"], mode)
-            metrics = score(ranked, query["relevant"])
-            sums.setdefault(key, dict.fromkeys(metrics, 0.0))
-            for name, value in metrics.items():
-                sums[key][name] += value
-            counts[key] = counts.get(key, 0) + 1
-    return {
-        key: {name: value / counts[key] for name, value in metrics.items()} for key, metrics in sums.items()
-    }
+            out.append((query, mode, score(ranked, query["relevant"])))
+    return out
+
+
+def mean(rows: list[tuple[dict[str, Any], str, dict[str, float]]], by: tuple[str, ...] = ("split",)) -> dict:
+    """(*query[field] for field in by, mode) → mean metrics."""
+    sums: dict[tuple, dict[str, float]] = {}
+    counts: dict[tuple, int] = {}
+    for query, mode, metrics in rows:
+        key = (*(query[f] for f in by), mode)
+        sums.setdefault(key, dict.fromkeys(metrics, 0.0))
+        for name, value in metrics.items():
+            sums[key][name] += value
+        counts[key] = counts.get(key, 0) + 1
+    return {key: {name: v / counts[key] for name, v in metrics.items()} for key, metrics in sums.items()}
+
+
+def evaluate(
+    app: Any, ids: dict[int, str], directory: Path = HERE
+) -> dict[tuple[str, str], dict[str, float]]:
+    """(split, mode) → mean metrics."""
+    return mean(per_query(app, ids, directory))
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--set", default="small", choices=("small", "judged"))
+    args = parser.parse_args()
     from tests.conftest import DATABASES, app_settings
     from webapp import create_app
 
+    directory = JUDGED if args.set == "judged" else HERE
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app(app_settings(Path(tmp) / "data"))
         with app.app_context():
-            results = evaluate(app, build(app))
+            rows = per_query(app, build(app, directory), directory)
         DATABASES.close()
-    queries = load("queries.jsonl")
-    for split in ("dev", "heldout"):
+    queries = load("queries.jsonl", directory)
+    splits = sorted({q["split"] for q in queries}, key=lambda s: s == "heldout")
+    overall, by_lang = mean(rows), mean(rows, ("split", "lang"))
+    n_listings = len(load("listings.jsonl", directory))
+    for split in splits:
         n = sum(q["split"] == split for q in queries)
-        print(f"{split} ({n} queries, {len(load('listings.jsonl'))} listings in nl/fr/de/en)")
+        print(f"{split} ({n} queries, {n_listings} listings in nl/fr/de/en)")
         for mode in MODES:
-            m = results[(split, mode)]
+            m = overall[(split, mode)]
             print(f"  {mode:9s} recall@5 {m['recall@5']:.3f}  MRR {m['mrr']:.3f}  nDCG@5 {m['ndcg@5']:.3f}")
+        if args.set == "judged":
+            for lang in ("nl", "fr", "de", "en"):
+                cells = "  ".join(
+                    f"{mode[:3]} {by_lang[(split, lang, mode)]['recall@5']:.2f}/"
+                    f"{by_lang[(split, lang, mode)]['mrr']:.2f}/{by_lang[(split, lang, mode)]['ndcg@5']:.2f}"
+                    for mode in MODES
+                )
+                print(f"    {lang}  (R@5/MRR/nDCG@5)  {cells}")
 
 
 if __name__ == "__main__":

@@ -74,6 +74,20 @@ def taxonomy_labels(tags: Iterable[tuple[str, str]]) -> str:
     return " | ".join(unique(labels))
 
 
+def named_functions(*texts: str | None) -> list[str]:
+    """Function codes the free texts name ("Netwerkavond illustratoren", "Stammtisch für
+    Tontechniker", "Mentoring for junior graphic designers"), in order, for rows that have no
+    function field of their own (events, listings): their labels in the four languages go into the
+    lexical ``labels`` field, so an English "illustrators" meets a Dutch title, as a member card's
+    function does."""
+    from webapp.taxonomy.understand import title_functions
+
+    codes: list[str] = []
+    for text in texts:
+        codes += title_functions(text)
+    return unique(codes)
+
+
 def row_document(
     row: Any,
     *,

@@ -2,7 +2,7 @@
 language (``board_notices.why_texts``).
 
 Revision ID: 0009_p2p_photos
-Revises: 0008
+Revises: 0011_p2p_slots (written next to it from 0008; chained after it at the merge with main)
 Create Date: 2026-12-07
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_p2p_photos"
-down_revision = "0008"
+down_revision = "0011_p2p_slots"
 branch_labels = None
 depends_on = None
 
