@@ -77,6 +77,11 @@ class World:
     B: int = 0  # booking of L_P requested by "member" (owner u_pub)
     B_ACC: int = 0  # booking of L_P accepted ("member" borrows)
     B_RET: int = 0  # booking of L_P returned ("member" borrowed): reviewable
+    LPH_P: str = ""  # a photo of L_P (file name)
+    LPH_C: str = ""  # a photo of L_C
+    LPH_D: str = ""  # a photo of L_D
+    LPH_P_ID: int = 0  # the photo row of LPH_P
+    LPH_D_ID: int = 0  # the photo row of LPH_D
 
     def close(self) -> None:
         from webapp.core.search import close_service
@@ -173,6 +178,32 @@ def _board_world(world: World, users: dict[str, Any]) -> None:
     service.change_booking(returned, "return", actor_id=users["u_pub"].id)
     db.session.commit()
     world.B, world.B_ACC, world.B_RET = booking.id, accepted.id, returned.id
+    _board_photos(world)
+
+
+class RewindingUpload(io.BytesIO):
+    """A file part a matrix case sends once per role: the test client closes the files it sent,
+    which rewinds this one instead, so every role sends the same bytes."""
+
+    def close(self) -> None:
+        self.seek(0)
+
+
+def _board_photos(world: World) -> None:
+    """One photo on each board listing (the platform's upload rules, the board's folder)."""
+    from webapp.core import photos
+    from webapp.extensions import db
+    from webapp.p2p import service
+    from webapp.p2p.models import PHOTO_FOLDER
+
+    made = {}
+    for key in ("L_P", "L_C", "L_D"):
+        listing = db.session.get(service.Listing, getattr(world, key))
+        name = photos.store_photo(io.BytesIO(image_bytes("PNG", (32, 24))), PHOTO_FOLDER)
+        made[key] = service.add_photo(listing, name)
+    db.session.commit()
+    world.LPH_P, world.LPH_C, world.LPH_D = (made[k].filename for k in ("L_P", "L_C", "L_D"))
+    world.LPH_P_ID, world.LPH_D_ID = made["L_P"].id, made["L_D"].id
 
 
 #: The world's events start here (a fixed local time, so a form can name an occurrence).
@@ -633,6 +664,22 @@ def _cases() -> list[Case]:
     add("board.ics", "GET", f"{bkg}/booking.ics", lambda w: f"/board/bookings/{w.B_ACC}/booking.ics", parties)
     add("board.ics.requested", "GET", f"{bkg}/booking.ics", lambda w: f"/board/bookings/{w.B}/booking.ics",
         E("404", anonymous="login"))
+    lphoto = "/board/photos/<filename>"
+    photo_upload = {"photo": (RewindingUpload(image_bytes("PNG", (30, 20))), "desk.png")}
+    add("board.photo.public", "GET", lphoto, lambda w: f"/board/photos/{w.LPH_P}", ALL_200)
+    add("board.photo.community", "GET", lphoto, lambda w: f"/board/photos/{w.LPH_C}",
+        E("200", anonymous="404"), owner="u_com")
+    add("board.photo.draft", "GET", lphoto, lambda w: f"/board/photos/{w.LPH_D}", E("404", owner="200"),
+        owner="u_draft")
+    add("board.photo.card", "GET", lphoto, lambda w: f"/board/photos/{w.photo_P}", E("404"))
+    add("board.photos.post", "POST", f"{lst}/photos", lambda w: f"/board/listings/{w.L_P}/photos",
+        OWNER_ONLY_POST, data=photo_upload)
+    add("board.photos.draft.post", "POST", f"{lst}/photos", lambda w: f"/board/listings/{w.L_D}/photos",
+        OWNER_ONLY_POST, owner="u_draft", data=photo_upload)
+    add("board.photo.delete.post", "POST", f"{lst}/photos/<int:photo_id>/delete",
+        lambda w: f"/board/listings/{w.L_P}/photos/{w.LPH_P_ID}/delete", OWNER_ONLY_POST)
+    add("board.photo.delete.other.post", "POST", f"{lst}/photos/<int:photo_id>/delete",
+        lambda w: f"/board/listings/{w.L_P}/photos/{w.LPH_D_ID}/delete", E("404", anonymous="login"))
     add("api.listings.search", "GET", api_search, "/api/v1/listings/search", ALL_200)
     add("api.listing.public", "GET", api_member, lambda w: f"/api/v1/listings/{w.L_P}", ALL_200)
     add("api.listing.community", "GET", api_member, lambda w: f"/api/v1/listings/{w.L_C}",
@@ -884,6 +931,7 @@ PUBLIC_GET = {
     "taxonomy.functions_suggest",
     "p2p.index",
     "p2p.listing",
+    "p2p.photo",
     "events.index",
     "events.event",
     "events.event_ics",
@@ -908,7 +956,9 @@ def _fillers(world: World) -> dict[str, list[str]]:
         "profile_id": profile_ids + [str(world.missing)],
         "item_id": profile_ids + [str(world.missing)],
         "kind": ["member", "client"],
-        "filename": [world.photo_P, world.photo_C, world.photo_D, "css/site.css", "js/site.js"],
+        "filename": [world.photo_P, world.photo_C, world.photo_D, world.LPH_P, world.LPH_C, world.LPH_D]
+        + ["css/site.css", "js/site.js"],
+        "photo_id": [str(world.LPH_P_ID), str(world.LPH_D_ID), str(world.missing)],
         "message_id": [str(world.message), str(world.missing)],
         "block_id": [str(world.block)],
         "report_id": [str(world.report)],
@@ -936,6 +986,14 @@ def _public_object(world: World, endpoint: str, values: dict[str, str]) -> bool:
                 from webapp.p2p.models import Listing
 
                 listing = db.session.get(Listing, int(values.get("listing_id") or values["item_id"]))
+                return listing is not None and listing.visibility == "public"
+            if endpoint == "p2p.photo":
+                from webapp.p2p.models import Listing, ListingPhoto
+
+                photo = db.session.scalar(
+                    db.select(ListingPhoto).where(ListingPhoto.filename == values["filename"])
+                )
+                listing = db.session.get(Listing, photo.listing_id) if photo is not None else None
                 return listing is not None and listing.visibility == "public"
             if endpoint in ("events.event", "events.event_ics") or (
                 endpoint == "api.detail" and values.get("collection") == "events"
