@@ -109,6 +109,7 @@ LISTINGS = [
         place="Brussel",
         language="en",
         visibility="community",
+        slots=[{"weekday": 1, "from": "09:00", "to": "13:00"}],
     ),
     _listing(
         "oa-pl4",
@@ -373,7 +374,9 @@ def test_listing_answers_match_the_document(spec, world, anon, member):
         assert detail["external_id"] == external_id
     windows = get(anon, f"/api/v1/listings/{ids['oa-pl1']}")["availability"]
     assert windows == [{"from": _day(1), "to": _day(90)}]
-    check(spec, "Listing", get(member, f"/api/v1/listings/{ids['oa-pl3']}"))
+    desk = get(member, f"/api/v1/listings/{ids['oa-pl3']}")
+    check(spec, "Listing", desk)
+    assert desk["slots"] == [{"weekday": 1, "from": "09:00", "to": "13:00"}]
     for hidden, client in (("oa-pl3", anon), ("oa-pl4", member)):
         check(spec, "Error", get(client, f"/api/v1/listings/{ids[hidden]}", status=404))
     check(spec, "Error", get(anon, "/api/v1/listings/999999", status=404))
