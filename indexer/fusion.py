@@ -66,13 +66,15 @@ LANG_WEIGHTS: dict[str | None, dict[str, float]] = {
 OTHER_VECTOR_WEIGHT = 1.0
 
 #: Multiplier of the lexical weight by the number of the user's content words
-#: (upper bound inclusive → factor; the last entry catches everything longer).
+#: (upper bound inclusive → factor; the last entry catches everything longer). Long requests
+#: keep half their lexical weight (0.3 before the concept lexicon gave their object words a way
+#: into cards of other languages).
 LEXICAL_LENGTH_FACTORS: tuple[tuple[float, float], ...] = (
     (1, 2.0),
     (2, 1.6),
     (4, 0.8),
-    (7, 0.5),
-    (math.inf, 0.3),
+    (7, 0.6),
+    (math.inf, 0.5),
 )
 
 #: Weight of an expansion term (e.g. the English labels of a recognised Dutch trade name)
@@ -91,7 +93,11 @@ FUZZY_MAX_TERMS = 3
 LEXICAL_MATCH_FLOOR = 0.1
 #: How much a lexical match's share of the query's idf mass counts (``normalise_lexical``):
 #: 0 = relative BM25 only (the old behaviour), 1 = proportional to the coverage.
-LEXICAL_COVERAGE_EXPONENT = 1.0
+#: 0.5 since the concept lexicon (webapp/taxonomy/concepts.py): a request's intent words now reach
+#: cards in other languages through expansions, which cover less of the request's own words than
+#: a same-language card does; the square root keeps that from hiding them (tuned on the large
+#: set's tune split, see tests/relevance/README.md "Figures").
+LEXICAL_COVERAGE_EXPONENT = 0.5
 
 #: Vector neighbours considered per leg: they count as matches (total, facets) and the
 #: similarity at this rank is the 0 of the leg's normalised score.
@@ -142,6 +148,20 @@ TRADE_TIER = 10.0
 #: where proximity only decides between matches of about the same relevance.
 NEAR_GAIN_IN_FILTER = 0.1
 
+#: A leg's confident hits keep a place in the fused top (issue 8: hybrid lost, on German
+#: requests, cards the lexical leg alone ranked 1st-3rd, because the fused sum follows USE's
+#: weight; descriptions lost MRR the same way). Each leg's best ``GUARANTEE_TOP`` hits whose
+#: normalised score is at least ``GUARANTEE_MIN_VALUE`` (the lexical leg's is scaled by its
+#: coverage of the request, so a one-word match of a long request does not qualify; a vector
+#: leg's best is 1 by construction) are lifted, when lower, to just above the fused score at
+#: rank ``GUARANTEE_RANK`` – in their leg's order, before boosts and proximity. Only legs with
+#: at least ``GUARANTEE_MIN_SHARE`` of the query's weight take part (MiniLM's token weight on
+#: nl/fr/de requests does not). 0 = off. Tuned on the large set's tune split.
+GUARANTEE_TOP = 3
+GUARANTEE_RANK = 3
+GUARANTEE_MIN_VALUE = 0.7
+GUARANTEE_MIN_SHARE = 0.2
+
 _TUNABLE = (
     "LANG_WEIGHTS",
     "OTHER_VECTOR_WEIGHT",
@@ -166,6 +186,10 @@ _TUNABLE = (
     "NEAR_SCALE_KM",
     "TRADE_FIRST_MAX_WORDS",
     "TRADE_TIER",
+    "GUARANTEE_TOP",
+    "GUARANTEE_RANK",
+    "GUARANTEE_MIN_VALUE",
+    "GUARANTEE_MIN_SHARE",
 )
 
 #: What an entity may set for itself (``set_entity_tuning``): a factor on the lexical leg's weight
@@ -395,6 +419,7 @@ def fuse(
     legs = {leg: ranked for leg, ranked in legs.items() if leg == LEXICAL or leg in counted}
     total_weight = sum(w for leg, w in weights.items() if leg in legs and w > 0) or 1.0
     hits: dict[str, FusedHit] = {}
+    normalised: dict[str, dict[str, float]] = {}
     for leg, ranked in legs.items():
         weight = weights.get(leg, 0.0)
         if weight <= 0 or not ranked:
@@ -415,6 +440,19 @@ def fuse(
             contribution = weight * float(value) / total_weight
             hit.contributions[leg] = contribution
             hit.score += contribution
+            normalised.setdefault(leg, {})[doc_id] = float(value)
+    if hits and normalised:
+        order = list(hits)
+        lifted = guarantee_leg_tops(
+            np.array([hits[d].score for d in order], dtype=np.float32),
+            {
+                leg: np.array([values.get(d, 0.0) for d in order], dtype=np.float32)
+                for leg, values in normalised.items()
+            },
+            weights,
+        )
+        for doc_id, value in zip(order, lifted, strict=True):
+            hits[doc_id].score = float(value)
     for doc_id, bonus in (bonuses or {}).items():
         if doc_id in hits:
             hits[doc_id].score += bonus
@@ -443,4 +481,42 @@ def fuse_dense(
         out = term if out is None else out + term
     if out is None:
         raise ValueError("no leg with a positive weight")
+    return guarantee_leg_tops(out, normalised, weights)
+
+
+def guarantee_leg_tops(
+    score: np.ndarray, normalised: dict[str, np.ndarray], weights: dict[str, float]
+) -> np.ndarray:
+    """``score`` (the fused sum per document) with each qualifying leg's best hits lifted into the
+    fused top ``GUARANTEE_RANK`` (see ``GUARANTEE_TOP``). Documents no leg matched stay as
+    they are; a lifted document lands just above the score at that rank, in its leg's order, so
+    the lift moves it into the top without reordering what is already there."""
+    n = int(score.size)
+    if GUARANTEE_TOP <= 0 or n == 0:
+        return score
+    total = sum(w for leg, w in weights.items() if leg in normalised and w > 0) or 1.0
+    picks: list[tuple[int, int]] = []
+    for leg, values in normalised.items():
+        weight = weights.get(leg, 0.0)
+        if weight <= 0 or weight / total < GUARANTEE_MIN_SHARE:
+            continue
+        m = min(GUARANTEE_TOP, n)
+        rows = np.argpartition(-values, m - 1)[:m]
+        rows = rows[np.lexsort((rows, -values[rows]))]
+        picks += [
+            (rank, int(row))
+            for rank, row in enumerate(rows)
+            if values[row] > 0 and values[row] >= GUARANTEE_MIN_VALUE
+        ]
+    if not picks:
+        return score
+    k = min(GUARANTEE_RANK, n)
+    threshold = float(np.partition(score, n - k)[n - k])
+    out = score.copy()
+    step = 1e-4
+    for rank, row in sorted(picks):
+        floor = threshold + step * (GUARANTEE_TOP - rank)
+        if out[row] < floor:
+            # Same leg rank: the better fused score first (``score`` is below the threshold).
+            out[row] = floor + step * 0.5 * float(score[row]) / max(threshold, 1e-6)
     return out

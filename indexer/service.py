@@ -6,9 +6,11 @@ so the choice of legs and their weights (indexer/fusion.py) lives in one place.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
@@ -23,6 +25,26 @@ from indexer.types import BulkReport, Document, SearchQuery, SearchResult
 INDEX_BATCH = 256
 #: Query embeddings remembered (paging through results re-asks the same query).
 QUERY_CACHE = 512
+#: A search that needs several query vectors encodes them side by side: each encoder runs one
+#: intra-op thread and releases the GIL, so on two free cores a hybrid query waits for the
+#: slower encoder instead of both. The vectors are the same either way (each encoder's own
+#: single-threaded computation). Off on a one-core machine.
+PARALLEL_QUERY_ENCODING = (os.cpu_count() or 1) > 1
+#: Threads for the other encoders of concurrent searches (the first runs in the request's thread).
+QUERY_ENCODE_THREADS = 4
+_encode_pool: ThreadPoolExecutor | None = None
+_encode_pool_lock = threading.Lock()
+
+
+def _query_encode_pool() -> ThreadPoolExecutor:
+    global _encode_pool
+    if _encode_pool is None:
+        with _encode_pool_lock:
+            if _encode_pool is None:
+                _encode_pool = ThreadPoolExecutor(
+                    max_workers=QUERY_ENCODE_THREADS, thread_name_prefix="query-encode"
+                )
+    return _encode_pool
 
 
 class SearchService:
@@ -65,18 +87,37 @@ class SearchService:
         self.backend.delete(entity, [str(i) for i in ids])
 
     def _query_vector(self, embedder: Embedder, text: str) -> np.ndarray:
-        key = (embedder.name, text)
+        return self._query_vectors([embedder], text)[embedder.name]
+
+    def _query_vectors(self, embedders: Sequence[Embedder], text: str) -> dict[str, np.ndarray]:
+        """Each encoder's vector of ``text``: from the bounded cache, else encoded (side by side
+        when several are missing, see ``PARALLEL_QUERY_ENCODING``)."""
+        out: dict[str, np.ndarray] = {}
+        missing: list[Embedder] = []
         with self._cache_lock:
-            cached = self._query_cache.get(key)
-            if cached is not None:
-                self._query_cache.move_to_end(key)
-                return cached
-        vector = embedder.encode_query(text)
+            for embedder in embedders:
+                key = (embedder.name, text)
+                cached = self._query_cache.get(key)
+                if cached is not None:
+                    self._query_cache.move_to_end(key)
+                    out[embedder.name] = cached
+                else:
+                    missing.append(embedder)
+        if not missing:
+            return out
+        if len(missing) > 1 and PARALLEL_QUERY_ENCODING:
+            others = [(e, _query_encode_pool().submit(e.encode_query, text)) for e in missing[1:]]
+            fresh = {missing[0].name: missing[0].encode_query(text)}
+            fresh.update((e.name, future.result()) for e, future in others)
+        else:
+            fresh = {e.name: e.encode_query(text) for e in missing}
         with self._cache_lock:
-            self._query_cache[key] = vector
+            for name, vector in fresh.items():
+                self._query_cache[(name, text)] = vector
             while len(self._query_cache) > QUERY_CACHE:
                 self._query_cache.popitem(last=False)
-        return vector
+        out.update(fresh)
+        return out
 
     def weights(self, query: SearchQuery) -> dict[str, float]:
         return leg_weights(query, [e.name for e in self.embedders])
@@ -85,11 +126,9 @@ class SearchService:
         """Embed the query only for vector legs that carry weight, then let the backend fuse."""
         started = time.perf_counter()
         weights = self.weights(query)
-        vectors = {
-            e.name: self._query_vector(e, query.text.strip())[None, :]
-            for e in self.embedders
-            if weights.get(e.name, 0) > 0
-        }
+        wanted = [e for e in self.embedders if weights.get(e.name, 0) > 0]
+        encoded = self._query_vectors(wanted, query.text.strip()) if wanted else {}
+        vectors = {e.name: encoded[e.name][None, :] for e in wanted}
         result = self.backend.search(query, vectors, weights)
         result.took_ms = (time.perf_counter() - started) * 1000
         return result

@@ -92,6 +92,8 @@ def words(text: str) -> list[str]:
 
 #: Fields indexed as folded words without stemming: names are not inflected words.
 UNSTEMMED_FIELDS = frozenset({"title"})
+#: Fields holding words in all four languages (stemmed as each of them).
+MULTILINGUAL_FIELDS = frozenset({"labels", "concepts"})
 
 
 @lru_cache(maxsize=400_000)
@@ -116,10 +118,10 @@ def stems(word: str, langs: tuple[str, ...]) -> tuple[str, ...]:
 
 def doc_langs(lang: str | None, field: str) -> tuple[str, ...]:
     """Stemmer languages for a document field: none for names, all four for the multilingual
-    labels (and for cards of unknown language), else the card's language."""
+    labels and concepts (and for cards of unknown language), else the card's language."""
     if field in UNSTEMMED_FIELDS:
         return ()
-    if field == "labels" or lang not in _stemmers:
+    if field in MULTILINGUAL_FIELDS or lang not in _stemmers:
         return LANGS
     return (lang,)
 
@@ -161,6 +163,30 @@ def _highlight_keys(token: str, langs: tuple[str, ...]) -> tuple[str, ...]:
     return (word, *stems(word, langs))
 
 
+class FieldMarks:
+    """One field's tokens, analysed once for highlighting: each token's span and surface word,
+    and per comparison key (folded form, stems) the tokens that carry it. A stored document's
+    fields are the same for every query, so the embedded backend keeps these with its cached
+    documents and each query only looks up its own stems (``highlight_marks``)."""
+
+    __slots__ = ("text", "spans", "surface", "by_key")
+
+    def __init__(self, text: str, langs: tuple[str, ...]) -> None:
+        self.text = text
+        self.spans: list[tuple[int, int]] = []
+        self.surface: list[str] = []
+        self.by_key: dict[str, list[int]] = {}
+        for m in _TOKEN.finditer(text):
+            keys = _highlight_keys(m.group(), langs)
+            if not keys:
+                continue
+            i = len(self.spans)
+            self.spans.append(m.span())
+            self.surface.append(m.group())
+            for key in dict.fromkeys(keys):
+                self.by_key.setdefault(key, []).append(i)
+
+
 def highlight(
     text: str,
     query_stems: set[str],
@@ -172,16 +198,31 @@ def highlight(
     """A snippet of ``text`` with every token whose stem is in ``query_stems`` wrapped in markers,
     and the matched surface words; None when nothing matched. Long texts are cut to a window
     around the first match."""
-    spans: list[tuple[int, int]] = []
-    matched: list[str] = []
-    for m in _TOKEN.finditer(text):
-        keys = _highlight_keys(m.group(), langs)
-        if keys and not query_stems.isdisjoint(keys):
-            spans.append(m.span())
-            if m.group() not in matched:
-                matched.append(m.group())
-    if not spans:
+    return highlight_marks(FieldMarks(text, langs), query_stems, start, end, max_chars)
+
+
+def highlight_marks(
+    marks: FieldMarks,
+    query_stems: set[str] | frozenset[str],
+    start: str,
+    end: str,
+    max_chars: int = 200,
+) -> tuple[str, list[str]] | None:
+    """``highlight`` of an analysed field: the same snippet and words, without re-reading the text."""
+    hit: set[int] = set()
+    by_key = marks.by_key
+    for key in query_stems:
+        found = by_key.get(key)
+        if found:
+            hit.update(found)
+    if not hit:
         return None
+    text = marks.text
+    spans = [marks.spans[i] for i in sorted(hit)]
+    matched: list[str] = []
+    for i in sorted(hit):
+        if marks.surface[i] not in matched:
+            matched.append(marks.surface[i])
     lo, hi = 0, len(text)
     if len(text) > max_chars:
         first = spans[0][0]

@@ -16,10 +16,13 @@ VISIBILITIES = ("public", "community")
 
 #: Searchable text fields and their lexical boosts. ``labels`` holds the
 #: taxonomy labels of the row's function and sectors in nl/fr/de/en (plus
-#: synonyms), which is what carries trade names across languages.
+#: synonyms), which is what carries trade names across languages; ``concepts`` the words, in
+#: the four languages, of the intent/object concepts the row's own text names ("mariages" →
+#: wedding, huwelijk, Hochzeit …), which carries what a card offers across languages.
 TEXT_FIELDS: dict[str, float] = {
     "title": 2.0,
     "labels": 3.0,
+    "concepts": 1.0,
     "headline": 1.5,
     "keywords": 2.0,
     "body": 1.0,

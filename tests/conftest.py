@@ -58,6 +58,16 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+#: Test files that take minutes each. Under pytest-xdist (``make test`` runs ``-n 2 --dist loadfile``)
+#: they are handed out first, so no worker is left alone with one of them while the other idles.
+LONG_FILES = ("tests/test_access_matrix.py", "tests/e2e/", "tests/relevance/", "tests/p2p/relevance/")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if hasattr(config, "workerinput"):  # an xdist worker: every worker sorts the same way
+        items.sort(key=lambda item: not item.nodeid.startswith(LONG_FILES))  # stable: order kept within
+
+
 class _Databases:
     """The session's test databases, opened on first use (a run without apps never starts PostgreSQL)."""
 

@@ -17,6 +17,22 @@ from tests.factories import code, make_user, place
 PUBLISHED_AT = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 
 
+def _concepts(*ids: str) -> str:
+    """The concepts field: per concept its words in the four languages (English first, each
+    folded form once), one concept a line, in the order the card's texts name them."""
+    from webapp.taxonomy.concepts import get_lexicon
+    from webapp.taxonomy.text import normalize
+
+    by_id = {c.id: c for c in get_lexicon().concepts}
+    lines = []
+    for concept_id in ids:
+        words: dict[str, str] = {}
+        for word in by_id[concept_id].expansions():
+            words.setdefault(normalize(word), word)
+        lines.append(" | ".join(words.values()))
+    return "\n".join(lines)
+
+
 def _labels(*pairs: tuple[str, str]) -> str:
     """The labels field: per tag the canonical English label first, then every label and synonym."""
     from webapp.taxonomy import get_taxonomy
@@ -92,6 +108,8 @@ def test_member_document(ghent_photographer):
             "headline": "Portrait and event photographer",
             "keywords": "portraits | studio lighting | wedding photographer",
             "body": "I photograph weddings. " * 40,
+            # "wedding" (the title and bio), "event" (headline), "lighting" (a skill).
+            "concepts": _concepts("wedding", "event", "light"),
         },
         facets={
             "sector": ["photography", "film_audiovisual"],

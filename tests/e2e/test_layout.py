@@ -370,3 +370,118 @@ def test_the_axe_check_finds_what_it_should(visitors: dict[str, BrowserSession],
     found = {v["id"]: v["impact"] for v in run_axe(visitor.page)}
     assert found.get("label") == "critical", found
     assert found.get("color-contrast") == "serious", found
+
+
+#: The board's and the calendar's pages (issues 10 and 11): every language at 1280 and 390 px.
+#: {listing}, {event} and {group} are the seeded rows (see ``board_and_calendar``).
+MODULE_PAGES = [
+    PageCheck("board", "/board", first_result="li.result"),
+    PageCheck("board-search", "/board?q=Lötkolben", first_result="li.result"),
+    PageCheck("board-listing", "/board/listings/{listing}"),
+    PageCheck("calendar", "/events", first_result="li.result"),
+    PageCheck("calendar-month", "/events?view=month"),
+    PageCheck("calendar-week", "/events?view=week"),
+    PageCheck("event", "/events/{event}"),
+    PageCheck("groups", "/events/groups"),
+    PageCheck("group", "/events/groups/{group}"),
+]
+MODULE_SIGNED_IN_PAGES = [
+    PageCheck("board-new", "/board/new"),
+    PageCheck("board-mine", "/board/mine"),
+    PageCheck("board-bookings", "/board/bookings"),
+    PageCheck("board-booking", "/board/bookings/{booking}"),
+    PageCheck("event-new", "/events/new"),
+    PageCheck("events-mine", "/events/mine"),
+    PageCheck("group-new", "/events/groups/new"),
+    PageCheck("groups-mine", "/events/groups/mine"),
+]
+
+
+@pytest.fixture(scope="module")
+def board_and_calendar(live_server: LiveServer, seeded: Seeded) -> dict[str, Any]:
+    """A public soldering-iron offer in Ghent (with a booking asked by each language's member), a
+    public event this week in Antwerp and its public group; indexed before the first visit."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from tests.events.helpers import make_event
+    from tests.factories import make_user
+    from tests.p2p.helpers import make_listing, soon
+    from webapp.accounts.models import User
+    from webapp.events.models import EventGroup, GroupMember
+    from webapp.extensions import db
+    from webapp.p2p import service as board
+
+    live = live_server
+    with live.app.app_context():
+        owner = make_user("layout-owner@members.example", password=PASSWORD, locale="nl")
+        listing = make_listing(
+            owner,
+            title="Lötkolben und Lötstation zu verleihen",
+            description="Eine Lötstation mit drei Spitzen, für Reparaturen an Verstärkern und Kabeln.",
+            language="de",
+            windows=[(soon(1), soon(120))],
+        )
+        bookings = {}
+        for n, lang in enumerate(LANGS):
+            member = db.session.scalar(db.select(User).where(User.email == seeded.accounts[lang]))
+            asked = board.request_booking(listing, member, soon(10 + 3 * n), soon(11 + 3 * n), note="Graag!")
+            db.session.flush()
+            bookings[lang] = asked.id
+        group = EventGroup(name="Illustratoren Vlaanderen", visibility="public")
+        db.session.add(group)
+        db.session.flush()
+        db.session.add(GroupMember(group_id=group.id, user_id=owner.id, role="organiser"))
+        tomorrow = datetime.now(ZoneInfo("Europe/Brussels")) + timedelta(days=1)
+        start = tomorrow.replace(hour=19, minute=0, second=0, microsecond=0)
+        event = make_event(
+            owner,
+            title="Netwerkavond illustratoren en grafisch ontwerpers",
+            start=start,
+            capacity=30,
+            organiser_kind="group",
+            group_id=group.id,
+        )
+        found = {"listing": listing.id, "event": event.id, "group": group.id, "bookings": bookings}
+        db.session.commit()
+        db.session.remove()
+
+    import urllib.request
+
+    def indexed() -> bool:
+        try:
+            with urllib.request.urlopen(live.url("/board?q=L%C3%B6tstation"), timeout=30) as response:  # noqa: S310
+                board_ok = "Lötkolben" in response.read().decode("utf-8")
+            with urllib.request.urlopen(live.url("/events"), timeout=30) as response:  # noqa: S310
+                return board_ok and "Netwerkavond illustratoren" in response.read().decode("utf-8")
+        except TimeoutError:
+            return False
+
+    poll(indexed, timeout=INDEX_TIMEOUT, what="the board's listing and the calendar's event to be indexed")
+    return found
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+@pytest.mark.parametrize("lang", LANGS)
+def test_board_and_calendar_pages(
+    visitors: dict[str, BrowserSession], board_and_calendar: dict[str, Any], lang: str, width: str
+) -> None:
+    """Every board and calendar page a visitor or member opens, in every language and at both
+    widths (axe in English and French; the others have the same markup with other words)."""
+    axe = lang in ("en", "fr")
+    for visitor, checks in (
+        (visitors[lang], MODULE_PAGES),
+        (visitors[f"member-{lang}"], MODULE_SIGNED_IN_PAGES),
+    ):
+        for check in checks:
+            check_layout(
+                visitor,
+                check.path.format(**board_and_calendar, booking=board_and_calendar["bookings"][lang]),
+                name=check.name,
+                lang=lang,
+                width=width,
+                first_result=check.first_result,
+                axe=axe,
+            )
+    if axe:
+        _axe_note()

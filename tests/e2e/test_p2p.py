@@ -199,4 +199,97 @@ def test_the_booking_form_marks_a_booked_day_and_the_server_refuses_it(
     assert asker.path().startswith("/board/bookings/")
     assert "15:00–16:00" in page.inner_text("#booking-when")
     assert words["requested"] in page.inner_text("#booking-status")
+
+
+# --- listing photos -------------------------------------------------------------------------------
+
+PHOTO_WORDS = {
+    "en": "The photo is added.",
+    "nl": "De foto is toegevoegd.",
+    "fr": "La photo est ajoutée.",
+    "de": "Das Foto wurde hinzugefügt.",
+}
+BROWSER_LOCALES = {"en": "en-GB", "nl": "nl-BE", "fr": "fr-BE", "de": "de-DE"}
+
+
+def _photo_file(tmp_path, lang: str):
+    """A phone-like JPEG on disk, as a member would pick it."""
+    from tests.factories import image_bytes
+
+    path = tmp_path / f"werkbank-{lang}.jpg"
+    path.write_bytes(image_bytes("JPEG", (1200, 900), exif=True))
+    return path
+
+
+def _image_shown(visitor, selector: str) -> dict:
+    """The first matching <img>: its alt text and whether the browser decoded it (under the CSP)."""
+    return visitor.page.eval_on_selector(
+        selector, "img => ({alt: img.alt, width: img.naturalWidth, complete: img.complete})"
+    )
+
+
+@pytest.mark.parametrize("lang", ["nl", "fr", "de", "en"])
+def test_add_a_photo_and_see_it_on_the_listing_and_in_the_results(
+    live_server: LiveServer, browsers: Browsers, lang: str, tmp_path
+) -> None:
+    from tests.e2e.conftest import check_layout
+    from tests.p2p.helpers import make_listing
+
+    email = f"photo-owner-{lang}@example.org"
+    make_account(live_server, email, locale=lang)
+    title = f"Werkbank {lang} Zwaluwstaart"
+    with live_server.app.app_context():
+        from webapp.accounts.models import User
+        from webapp.extensions import db
+
+        user = db.session.scalar(db.select(User).where(User.email == email))
+        listing_id = make_listing(user, title=title, kind="workspace", description="A bench with a vice.").id
+    owner = browsers.new(f"photo-owner-{lang}", locale=BROWSER_LOCALES[lang])
+    sign_in(owner, email)
+    owner.goto(f"/board/listings/{listing_id}/edit")
+    owner.page.set_input_files("#photo", str(_photo_file(tmp_path, lang)))
+    owner.submit("form[action$='/photos'] button")
+    assert PHOTO_WORDS[lang] in owner.record()
+    shown = _image_shown(owner, "#photos img.listing-photo")
+    assert shown["alt"] == title and shown["complete"] and shown["width"] > 0
+    for width in ("desktop", "phone"):
+        check_layout(
+            owner, f"/board/listings/{listing_id}/edit", name="board-edit-photos", lang=lang, width=width
+        )
+
+    visitor = browsers.new(f"photo-visitor-{lang}", locale=BROWSER_LOCALES[lang])
+    visitor.goto("/")
+    for width in ("desktop", "phone"):
+        # The whole page fits: the photos and the month calendar (seven columns in every language).
+        check_layout(
+            visitor, f"/board/listings/{listing_id}", name="board-listing-photos", lang=lang, width=width
+        )
+    visitor.page.set_viewport_size({"width": 1280, "height": 900})
+    visitor.goto(f"/board/listings/{listing_id}")
+    shown = _image_shown(visitor, "img.listing-photo")
+    assert shown["alt"] == title and shown["complete"] and shown["width"] > 0
+    visitor.page.set_viewport_size({"width": 390, "height": 844})
+    visitor.goto(f"/board/listings/{listing_id}")
+    right = visitor.page.eval_on_selector("ul.listing-photos", "el => el.getBoundingClientRect().right")
+    assert right <= 390, f"the photos reach {right} px on a 390 px screen"
+
+    # The live server is shared by the languages: this language's listing is the one linking here.
+    mine = f"li.result:has(a[href$='/board/listings/{listing_id}'])"
+
+    def indexed() -> bool:
+        visitor.goto("/board?q=Zwaluwstaart")
+        return visitor.page.query_selector(f"{mine} img.listing-thumb") is not None
+
+    poll(indexed, timeout=60, what="the listing with its thumbnail in the board's results")
+    for width in ("desktop", "phone"):
+        check_layout(
+            visitor,
+            "/board?q=Zwaluwstaart",
+            name="board-results-thumb",
+            lang=lang,
+            width=width,
+            first_result=mine,
+        )
+        shown = _image_shown(visitor, f"{mine} img.listing-thumb")
+        assert shown["alt"] == title and shown["complete"] and shown["width"] > 0
     browsers.assert_clean()

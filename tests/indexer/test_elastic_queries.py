@@ -31,6 +31,7 @@ GHENT = GeoFilter(lat=51.05, lon=3.72, radius_km=25)
 NL_FIELDS = [
     "title^2", "title.folded^2", "title.nl^2",
     "labels^3", "labels.folded^3", "labels.nl^3",
+    "concepts^1", "concepts.folded^1", "concepts.nl^1",
     "headline^1.5", "headline.folded^1.5", "headline.nl^1.5",
     "keywords^2", "keywords.folded^2", "keywords.nl^2",
     "body^1", "body.folded^1", "body.nl^1",
@@ -39,6 +40,7 @@ NL_FIELDS = [
 FUZZY_FIELDS = [
     "title.folded^2",
     "labels.folded^3",
+    "concepts.folded^1",
     "headline.folded^1.5",
     "keywords.folded^2",
     "body.folded^1",

@@ -120,3 +120,44 @@ def test_names_from_directories():
     assert embeddings.embedder_name_for_path("/m/paraphrase-multilingual-MiniLM-L12-v2") == (
         "paraphrase_multilingual_minilm_l12_v2"
     )
+
+
+def test_query_vectors_encoded_side_by_side_equal_one_after_the_other(embedders, tmp_path, monkeypatch):
+    """SearchService encodes a hybrid query's vectors in parallel (issue 8): same vectors, same
+    cache, as encoding them in turn; concurrent searches each get their own text's vectors."""
+    import threading
+
+    from indexer import service as service_module
+    from indexer.backends.embedded import EmbeddedBackend
+    from indexer.service import SearchService
+
+    texts = ["fotograaf Gent", "Wir suchen jemanden für Produktfotos", "traducteur", "sound engineer"]
+    backend = EmbeddedBackend(tmp_path)
+    try:
+        results = {}
+        for parallel in (False, True):
+            monkeypatch.setattr(service_module, "PARALLEL_QUERY_ENCODING", parallel)
+            service = SearchService(backend, embedders)
+            results[parallel] = {t: service._query_vectors(embedders, t) for t in texts}
+            assert len(service._query_cache) == len(texts) * len(embedders)
+            assert service._query_vectors(embedders, texts[0]) == results[parallel][texts[0]]  # cached
+        for text in texts:
+            for e in embedders:
+                assert np.array_equal(results[True][text][e.name], results[False][text][e.name])
+                assert np.array_equal(results[True][text][e.name], e.encode_query(text))
+        service = SearchService(backend, embedders)
+        seen: dict[str, dict] = {}
+
+        def work(text: str) -> None:
+            seen[text] = service._query_vectors(embedders, text)
+
+        threads = [threading.Thread(target=work, args=(t,)) for t in texts]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        for text in texts:
+            for e in embedders:
+                assert np.array_equal(seen[text][e.name], results[False][text][e.name])
+    finally:
+        backend.close()

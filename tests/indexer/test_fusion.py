@@ -242,3 +242,37 @@ def test_an_entity_weighs_its_lexical_leg_and_proximity_on_its_own():
     finally:
         fusion.ENTITY_TUNING.clear()
         fusion.ENTITY_TUNING.update(saved)
+
+
+def test_a_legs_confident_hits_keep_a_place_in_the_fused_top():
+    """Issue 8: the lexical leg's first hit ("d", the only card sharing the request's words) had
+    fallen to fused rank 5 behind the vector leg's neighbours; with the guarantee it is in the top
+    GUARANTEE_RANK, the order above it otherwise kept, and nothing is lifted when off."""
+    n = 6
+    lexical = np.zeros(n, np.float32)
+    lexical[3] = 1.0
+    vector = np.array([1.0, 0.95, 0.9, 0.0, 0.85, 0.1], np.float32)
+    legs = {LEXICAL: lexical, USE_M3: vector}
+    weights = {LEXICAL: 0.3, USE_M3: 1.0}
+    with fusion.tuning(GUARANTEE_TOP=0):
+        plain = fuse_dense(legs, weights)
+    assert list(np.argsort(-plain, kind="stable")).index(3) == 4
+    with fusion.tuning(GUARANTEE_TOP=1, GUARANTEE_RANK=3, GUARANTEE_MIN_VALUE=0.7, GUARANTEE_MIN_SHARE=0.2):
+        lifted = fuse_dense(legs, weights)
+        order = list(np.argsort(-lifted, kind="stable"))
+        assert order.index(3) < 3 and order[:2] == [0, 1]
+        # A weak lexical first hit (a one-word match of a long request) is not lifted.
+        weak = fuse_dense({LEXICAL: lexical * np.float32(0.5), USE_M3: vector}, weights)
+        assert list(np.argsort(-weak, kind="stable")).index(3) == 4
+        # A leg with a token share of the weight (MiniLM on nl/fr/de requests) lifts nothing.
+        token = fuse_dense(legs, {LEXICAL: 0.1, USE_M3: 1.0})
+        assert list(np.argsort(-token, kind="stable")).index(3) == 4
+        # Elasticsearch's list fusion lifts the same document.
+        ranked = fuse(
+            {
+                LEXICAL: [("d", 5.0)],
+                USE_M3: [(i, float(s)) for i, s in zip("abcef", [0.9, 0.88, 0.86, 0.84, 0.2], strict=True)],
+            },
+            weights,
+        )
+        assert [h.id for h in ranked].index("d") < 3

@@ -87,3 +87,70 @@ def test_the_digest_is_capped_and_the_switch_works(app, db, user):
     db.session.expire_all()
     assert db.session.get(BoardPreference, lender.id).digest is False
     assert "Switch the digest on" in client.get("/board/mine").get_data(as_text=True)
+
+
+def test_each_recipient_reads_the_digest_and_its_why_lines_in_their_own_language(app, db, smtp_server):
+    """A Dutch requester; a French and a German member whose offers fit: each mail, why line
+    included, is in its recipient's language, not in the requester's."""
+    import re
+
+    from webapp.core.mail import drain_mail
+    from webapp.p2p import matching
+
+    requester = make_user("joke@example.org", locale="nl")
+    french = make_user("francoise@example.org", locale="fr")
+    german = make_user("gerd@example.org", locale="de")
+    make_listing(
+        french,
+        title="Sono à prêter",
+        language="fr",
+        where="Aalst",
+        description="Deux enceintes et une table de mixage pour un concert.",
+    )
+    make_listing(
+        german,
+        title="PA-Anlage zu verleihen",
+        language="de",
+        where="Aalst",
+        description="Zwei Lautsprecher und ein Mischpult für Konzerte.",
+    )
+    index_now()
+    request = make_listing(
+        requester,
+        title="PA-installatie lenen",
+        type="request",
+        language="nl",
+        where="Gent",
+        status="draft",
+        description="Voor een concert in de zomer.",
+    )
+    client = sign_in(app.test_client(), requester)
+    assert post_form(client, f"/board/listings/{request.id}/status", {"status": "active"}).status_code == 302
+
+    app.config["MAIL_URL"] = smtp_server.url
+    assert matching.send_digests() == 2
+    drain_mail(force=True)
+    mails = {m["envelope_to"][0]: m["msg"] for m in smtp_server.messages}
+    assert set(mails) == {"francoise@example.org", "gerd@example.org"}
+
+    def why_line(msg) -> str:
+        lines = msg.get_content().splitlines()
+        return lines[lines.index("PA-installatie lenen") + 1]
+
+    fr, de = mails["francoise@example.org"], mails["gerd@example.org"]
+    assert fr["Subject"] == "[Kring] Des membres cherchent ce que vous offrez"
+    assert de["Subject"] == "[Kring] Mitglieder suchen, was Sie anbieten"
+    # Aalst is some 25 km from Gent: the distance is said in the reader's words.
+    assert re.search(r"à \d+([,.]\d)? km", why_line(fr)), why_line(fr)
+    assert re.search(r"\d+([,.]\d)? km entfernt", why_line(de)), why_line(de)
+    for msg in (fr, de):
+        line = why_line(msg)
+        assert not re.search(r"\bop \d|gevonden op|verwant in betekenis", line), line  # no Dutch
+        assert "http" not in line  # it is the why line, not the link under it
+
+    # Every language is kept: the mail follows the language the recipient has when it is sent.
+    from webapp.p2p.models import BoardNotice
+
+    notice = db.session.scalars(select(BoardNotice).where(BoardNotice.user_id == german.id)).one()
+    assert set(notice.why_texts) == {"en", "nl", "fr", "de"}
+    assert notice.why == notice.why_texts["de"]

@@ -24,6 +24,7 @@ from webapp.core.search.documents import (
 )
 from webapp.core.text import sort_name, truncate
 from webapp.directory.models import ClientProfile, MemberProfile
+from webapp.taxonomy.concepts import get_lexicon
 from webapp.taxonomy.labels import taxonomy_label
 from webapp.taxonomy.text import unique
 from webapp.taxonomy.understand import title_functions
@@ -109,6 +110,13 @@ def member_document(profile: MemberProfile) -> Document | None:
             "headline": profile.headline or "",
             "keywords": " | ".join(keywords),
             "body": profile.bio or "",
+            "concepts": get_lexicon().card_words(
+                profile.function_text,
+                profile.headline,
+                " , ".join(keywords),
+                profile.bio,
+                lang=profile.card_language,
+            ),
         },
         facets={
             "sector": list(profile.sectors),

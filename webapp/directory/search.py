@@ -191,7 +191,7 @@ ENTITIES = (
         fallback=fallback(MEMBER_FALLBACK),
         page=MEMBER_PAGE,
         api=MEMBER_API,
-        document_version=2,  # 2: years of experience as a range
+        document_version=3,  # 2: years of experience as a range; 3: the concepts field
     ),
     EntitySpec(
         "client",

@@ -100,17 +100,6 @@ def _private_page(card: Any) -> None:
         no_store()
 
 
-PHOTO_MESSAGES = {
-    "too_large": lambda: _(
-        "The photo is too large: at most %(mb)d MB.",
-        mb=current_app.config["PHOTO_MAX_BYTES"] // (1024 * 1024),
-    ),
-    "type": lambda: _("Only JPEG, PNG or WebP photos are accepted."),
-    "pixels": lambda: _("This photo has too many pixels; please use a smaller image."),
-    "empty": lambda: _("The photo file is empty."),
-}
-
-
 def _place_text(card: Any, lang: str) -> str:
     return (place_name_label(card, lang) if card is not None else None) or ""
 
@@ -139,7 +128,7 @@ def _check_upload(form: MemberCardForm) -> tuple[bool, bytes | None]:
     try:
         return True, photos.process_photo(upload.stream)
     except photos.PhotoError as exc:
-        form.photo.errors = list(form.photo.errors) + [PHOTO_MESSAGES.get(exc.code, PHOTO_MESSAGES["type"])()]
+        form.photo.errors = list(form.photo.errors) + [photos.photo_message(exc.code)]
         return False, None
 
 

@@ -149,6 +149,7 @@ def load_listings(ids: Sequence[int]) -> dict[int, Listing]:
         selectinload(Listing.sector_links),
         selectinload(Listing.windows),
         selectinload(Listing.user),
+        selectinload(Listing.photos),
     )
 
 

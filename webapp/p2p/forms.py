@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -155,6 +156,12 @@ class ListingForm(PlaceFields, FlaskForm):
             start, end = row.form.starts_at.data, row.form.ends_at.data
             rows.append((row.form.weekday.data or "", start or "", end or ""))
         return rows
+
+
+class PhotoForm(FlaskForm):
+    """One photo added to a listing (its own form on the edit page: a refused photo loses nothing)."""
+
+    photo = FileField(_l("Add a photo (JPEG, PNG or WebP)"))
 
 
 class BookingForm(FlaskForm):

@@ -34,15 +34,38 @@ def match_params(listing: Listing) -> dict[str, Any]:
     return params
 
 
-def matches_for(listing: Listing, viewer: Any) -> list[Result]:
-    """Best fitting listings of the other side this viewer may see (never the listing itself)."""
+def _matches(listing: Listing, viewer: Any) -> tuple[list[Result], str]:
     if listing.status != "active":
-        return []
+        return [], ""
     try:
         page = run("listing", match_params(listing), viewer)
     except ParamError:
-        return []
-    return [r for r in page.results if r.id != listing.id][:MATCHES_SHOWN]
+        return [], ""
+    return [r for r in page.results if r.id != listing.id][:MATCHES_SHOWN], page.text
+
+
+def matches_for(listing: Listing, viewer: Any) -> list[Result]:
+    """Best fitting listings of the other side this viewer may see (never the listing itself)."""
+    return _matches(listing, viewer)[0]
+
+
+def why_texts(result: Result, query_text: str) -> dict[str, str]:
+    """A match's why line in every site language, from the search's own explanations: a notice is
+    queued while the requester's language is current, its mail goes out in the recipient's."""
+    from flask import current_app
+    from flask_babel import force_locale
+
+    from webapp.core.search import entities
+    from webapp.core.search.explain import explain
+
+    if result.hit is None:
+        return {}
+    tags = entities()["listing"].page.tags(result.row)
+    texts = {}
+    for lang in current_app.config["LANGUAGES"]:
+        with force_locale(lang):
+            texts[lang] = " · ".join(explain(result.hit, lang, tags, query_text))[:300]
+    return texts
 
 
 # --- the daily "wanted" digest ------------------------------------------------------------------
@@ -57,13 +80,16 @@ def queue_notices(request: Listing, viewer: Any) -> int:
     the board (community listings included) the matching search uses. The caller commits."""
     from sqlalchemy import select
 
+    from webapp.accounts.models import User
+    from webapp.core.mail import mail_language
     from webapp.extensions import db
     from webapp.p2p.models import BoardNotice
 
     if request.type != "request" or request.status != "active":
         return 0
     queued = 0
-    for result in matches_for(request, viewer):
+    results, query_text = _matches(request, viewer)
+    for result in results:
         owner_id = result.row.user_id
         if owner_id is None or owner_id == request.user_id:
             continue
@@ -73,8 +99,10 @@ def queue_notices(request: Listing, viewer: Any) -> int:
             )
         )
         if exists is None:
-            why = " · ".join(result.why)[:300]
-            db.session.add(BoardNotice(user_id=owner_id, listing_id=request.id, why=why))
+            texts = why_texts(result, query_text)
+            owner = db.session.get(User, owner_id)
+            why = texts.get(mail_language(owner.locale if owner else None)) or " · ".join(result.why)[:300]
+            db.session.add(BoardNotice(user_id=owner_id, listing_id=request.id, why=why, why_texts=texts))
             queued += 1
     return queued
 
@@ -107,7 +135,7 @@ def send_digests(today: Any = None) -> int:
     from sqlalchemy import select
 
     from webapp.accounts.models import User
-    from webapp.core.mail import external_url, send_template
+    from webapp.core.mail import external_url, mail_language, send_template
     from webapp.core.models import utcnow
     from webapp.extensions import db
     from webapp.p2p.models import BoardNotice, BoardPreference
@@ -140,7 +168,8 @@ def send_digests(today: Any = None) -> int:
                 items.append(
                     {
                         "title": listing.title,
-                        "why": notice.why,
+                        # The recipient's language as it is now (they may have changed it).
+                        "why": (notice.why_texts or {}).get(mail_language(user.locale)) or notice.why,
                         "url": external_url("p2p.listing", listing_id=listing.id),
                     }
                 )

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -42,6 +43,10 @@ BOOKING_STATES = ("requested", "accepted", "handed_over", "returned", "declined"
 #: States in which a booking holds its days: two of these may never overlap on one listing.
 HOLDING = ("accepted", "handed_over", "returned")
 REVIEW_ROLES = ("owner", "borrower")
+#: A listing shows at most this many photos.
+PHOTOS_MAX = 4
+#: Where the listings' photos live under DATA_DIR (the platform's upload rules, webapp.core.photos).
+PHOTO_FOLDER = "photos/listings"
 #: Kinds that may declare weekly slots (a studio's opening hours, a mentor's free afternoon).
 SLOT_KINDS = ("workspace", "mentoring", "coaching")
 #: Kinds booked as a session at a time, with or without slots (a workspace only with slots).
@@ -84,6 +89,9 @@ class Listing(PlaceMixin, PublishableMixin, SectorsMixin, db.Model):
     windows: Mapped[list[ListingWindow]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="ListingWindow.starts_on"
     )
+    photos: Mapped[list[ListingPhoto]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="ListingPhoto.id"
+    )
     slots: Mapped[list[ListingSlot]] = relationship(
         cascade="all, delete-orphan",
         passive_deletes=True,
@@ -124,6 +132,23 @@ class ListingWindow(db.Model):
 
     def __repr__(self) -> str:
         return f"<ListingWindow {self.listing_id} {self.starts_on}..{self.ends_on}>"
+
+
+class ListingPhoto(db.Model):
+    """A photo of a listing: a re-encoded WebP under a random name in ``PHOTO_FOLDER``, served only
+    to those who may see the listing (``p2p.photo``)."""
+
+    __tablename__ = "listing_photos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(
+        ForeignKey("listings.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    filename: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+
+    def __repr__(self) -> str:
+        return f"<ListingPhoto {self.id} listing={self.listing_id}>"
 
 
 class ListingSlot(db.Model):
@@ -302,8 +327,11 @@ class BoardNotice(db.Model):
         ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
     )
     listing_id: Mapped[int] = mapped_column(ForeignKey("listings.id", ondelete="CASCADE"), nullable=False)
-    #: The search's "why" line for the offer that fits.
+    #: The search's "why" line for the offer that fits (in the recipient's language when queued).
     why: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    #: The same line in each site language ({"nl": "...", ...}): the digest picks the recipient's
+    #: language when it is sent, so a changed language preference is followed too.
+    why_texts: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False, server_default=text("'{}'"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     #: Set once handled: mailed in a digest, or dropped because the member opted out.
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -324,8 +352,11 @@ __all__ = [
     "HOLDING",
     "KINDS",
     "Listing",
+    "ListingPhoto",
     "ListingReport",
     "ListingSector",
+    "PHOTOS_MAX",
+    "PHOTO_FOLDER",
     "ListingSlot",
     "ListingWindow",
     "REVIEW_ROLES",

@@ -1,9 +1,9 @@
 """The board's share of a user's personal data, for export (Art. 20) and erasure (Art. 17).
 
-Erasure removes the user's listings (and tells the index at once); bookings, messages and
-reviews they took part in stay for the other party, with the erased side shown as "former
-member" (the foreign keys become NULL; messages they wrote lose their text); reports they filed
-stay for staff without the reporter.
+Erasure removes the user's listings with their photo files (and tells the index at once);
+bookings, messages and reviews they took part in stay for the other party, with the erased
+side shown as "former member" (the foreign keys become NULL; messages they wrote lose their
+text); reports they filed stay for staff without the reporter.
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import delete, or_, select, update
 
+from webapp.core import photos
 from webapp.core.privacy import PersonalData, register_personal_data
 from webapp.extensions import db
 from webapp.p2p.models import (
+    PHOTO_FOLDER,
     BoardNotice,
     BoardPreference,
     Booking,
@@ -66,6 +68,11 @@ def export_board(user: Any) -> dict[str, Any]:
                     {"weekday": s.weekday, "from": f"{s.starts_at:%H:%M}", "to": f"{s.ends_at:%H:%M}"}
                     for s in listing.slots
                 ],
+                # The files themselves are in the ZIP export under these names (export_files).
+                "photos": [
+                    {"file": f"p2p/{_photo_name(listing.id, n)}", "added_at": photo.created_at}
+                    for n, photo in enumerate(listing.photos, 1)
+                ],
             }
             for listing in listings
         ],
@@ -86,11 +93,27 @@ def export_board(user: Any) -> dict[str, Any]:
     }
 
 
+def _photo_name(listing_id: int, n: int) -> str:
+    return f"listing-{listing_id}-photo-{n}.webp"
+
+
+def export_files(user: Any) -> list[tuple[str, Any]]:
+    """The photos of the user's listings, as stored (re-encoded WebP), for the ZIP export."""
+    out = []
+    for listing in db.session.scalars(select(Listing).where(Listing.user_id == user.id).order_by(Listing.id)):
+        for n, photo in enumerate(listing.photos, 1):
+            path = photos.photo_path(photo.filename, PHOTO_FOLDER)
+            if path is not None and path.exists():
+                out.append((_photo_name(listing.id, n), path))
+    return out
+
+
 def erase_board(user: Any) -> None:
     db.session.execute(delete(BoardNotice).where(BoardNotice.user_id == user.id))
     db.session.execute(delete(BoardPreference).where(BoardPreference.user_id == user.id))
+    photo_files: list[str] = []
     for listing in list(db.session.scalars(select(Listing).where(Listing.user_id == user.id))):
-        delete_listing(listing)
+        photo_files += delete_listing(listing)
     db.session.execute(
         update(BookingMessage)
         .where(BookingMessage.sender_id == user.id)
@@ -107,6 +130,10 @@ def erase_board(user: Any) -> None:
         update(ListingReport).where(ListingReport.reporter_id == user.id).values(reporter_id=None)
     )
     db.session.flush()
+    # Files go after the rows are flushed (as the directory's card photos do): a photo of an
+    # erased listing must not survive even if a later step fails and the erasure is retried.
+    for filename in photo_files:
+        photos.delete_photo(filename, PHOTO_FOLDER)
 
 
 def register(app: Flask) -> None:
@@ -117,6 +144,7 @@ def register(app: Flask) -> None:
             models=[Listing, Booking, BookingMessage, Review, ListingReport, BoardPreference, BoardNotice],
             export=export_board,
             erase=erase_board,
+            files=export_files,
             order=40,
         ),
     )

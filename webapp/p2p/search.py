@@ -5,20 +5,22 @@ database fallback and its API shape (``/api/v1/listings/search`` and ``/api/v1/l
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Flask
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import and_, exists, false, or_, select
 
 from indexer import fusion
 from webapp.core.mail import external_url
 from webapp.core.search import ApiSpec, EntitySpec, PageSpec, register_entity
 from webapp.core.search.fallback import FallbackSpec, Link, fallback
 from webapp.core.search.page import Result
-from webapp.core.search.params import RangeParam, choice_filter
+from webapp.core.search.params import LOCAL_ZONE, RangeParam, choice_filter
 from webapp.p2p.documents import build_listings, listing_document, listing_ids, load_listings
-from webapp.p2p.models import KINDS, TYPES, Listing, ListingSector
+from webapp.p2p.models import HOLDING, KINDS, TYPES, Booking, Listing, ListingSector, ListingWindow
 from webapp.taxonomy.labels import place_name_label
 
 
@@ -71,6 +73,8 @@ def _present(listing: Listing, lang: str) -> dict[str, Any]:
         "kind_label": kind_label(listing.kind),
         "type_label": type_label(listing.type),
         "owner_name": owner_name(listing),
+        # The first photo as the result's thumbnail (served under the listing's own visibility).
+        "photo": listing.photos[0].filename if listing.photos else None,
     }
 
 
@@ -96,6 +100,55 @@ LISTING_PAGE = PageSpec(
     ranges=(AVAILABLE,),
 )
 
+
+def _day(moment: float | None) -> date | None:
+    """A range filter's bound (epoch seconds) as the cooperative's day it falls on: windows and
+    bookings are whole days, so comparing days is exact."""
+    return None if moment is None else datetime.fromtimestamp(moment, LOCAL_ZONE).date()
+
+
+def _instant(moment: float) -> datetime:
+    return datetime.fromtimestamp(moment, UTC)
+
+
+def _available_condition(flt: Any) -> Any:
+    """``available`` in SQL, as the index reads the windows (documents.available_ranges): no window
+    at all is available any day; otherwise one window (open ends count) holds the whole period."""
+    start, end = _day(flt.start), _day(flt.end)
+    if flt.relation != "contains":
+        return false()  # the board's search asks only "contains"; anything else matches nothing
+    holds = [ListingWindow.listing_id == Listing.id]
+    holds.append(
+        ListingWindow.starts_on.is_(None)
+        if start is None
+        else or_(ListingWindow.starts_on.is_(None), ListingWindow.starts_on <= start)
+    )
+    holds.append(
+        ListingWindow.ends_on.is_(None)
+        if end is None
+        else or_(ListingWindow.ends_on.is_(None), ListingWindow.ends_on >= end)
+    )
+    no_windows = ~exists(select(ListingWindow.id).where(ListingWindow.listing_id == Listing.id))
+    return or_(no_windows, exists(select(ListingWindow.id).where(and_(*holds))))
+
+
+def _blocked_condition(flt: Any) -> Any:
+    """``blocked`` in SQL, as the index reads it (documents.listing_document): the instants
+    ``[starts_at, ends_at)`` held by accepted, handed-over or returned bookings, so one accepted
+    session inside the period is in the way."""
+    overlap = [Booking.listing_id == Listing.id, Booking.status.in_(HOLDING)]
+    if flt.end is not None:
+        overlap.append(Booking.starts_at <= _instant(flt.end))
+    if flt.start is not None:
+        overlap.append(Booking.ends_at > _instant(flt.start))
+    held = exists(select(Booking.id).where(*overlap))
+    if flt.relation == "disjoint":
+        return ~held
+    if flt.relation == "overlaps":
+        return held
+    return false()
+
+
 LISTING_FALLBACK = FallbackSpec(
     model=Listing,
     text_columns=lambda: [Listing.title, Listing.description],
@@ -104,6 +157,7 @@ LISTING_FALLBACK = FallbackSpec(
     load=load_listings,
     columns={"kind": Listing.kind, "type": Listing.type, "language": Listing.language},
     links={"sector": Link(ListingSector, ListingSector.listing_id, ListingSector.sector_code)},
+    ranges={"available": _available_condition, "blocked": _blocked_condition},
 )
 
 
@@ -169,7 +223,8 @@ ENTITY = EntitySpec(
     fallback=fallback(LISTING_FALLBACK),
     page=LISTING_PAGE,
     api=LISTING_API,
-    document_version=3,  # 2: the trades a listing's texts name, in the labels field; 3: blocked = held instants
+    # 2: the trades a listing's texts name, in the labels field; 3: blocked ranges are held instants
+    document_version=3,
 )
 
 #: The board's own fusion values (indexer.fusion.ENTITY_TUNABLE), tuned on the tune split of

@@ -29,6 +29,7 @@ from webapp.p2p.models import (
     AUDIENCES,
     HOLDING,
     KINDS,
+    PHOTOS_MAX,
     SLOT_KINDS,
     STATUSES,
     TIMED_KINDS,
@@ -36,6 +37,7 @@ from webapp.p2p.models import (
     Booking,
     BookingMessage,
     Listing,
+    ListingPhoto,
     ListingReport,
     ListingSector,
     ListingSlot,
@@ -327,14 +329,46 @@ def report_listing(listing: Listing, *, reporter_id: int, reason: str) -> Listin
     return report
 
 
-def delete_listing(listing: Listing) -> None:
-    """Remove a listing; its bookings stay (with their title) for the people in them."""
+def delete_listing(listing: Listing) -> list[str]:
+    """Remove a listing; its bookings stay (with their title) for the people in them. Returns its
+    photos' file names: the caller deletes the files once the rows are gone."""
     listing_id = listing.id
+    photo_files = [photo.filename for photo in listing.photos]
     db.session.delete(listing)
     db.session.flush()
     from webapp.core.search import queue_index
 
     queue_index("listing", listing_id)
+    return photo_files
+
+
+# --------------------------------------------------------------------------------------- photos
+
+
+def add_photo(listing: Listing, filename: str) -> ListingPhoto | None:
+    """Attach a stored photo (``webapp.core.photos``); None when the listing has PHOTOS_MAX already.
+    The caller commits (and deletes the file when this refuses or the commit fails)."""
+    if len(listing.photos) >= PHOTOS_MAX:
+        return None
+    photo = ListingPhoto(filename=filename)
+    listing.photos.append(photo)
+    db.session.flush()
+    return photo
+
+
+def remove_photo(listing: Listing, photo_id: int) -> str | None:
+    """Detach one of the listing's photos; its file name (the caller deletes the file after the
+    commit), or None when the listing has no such photo."""
+    photo = next((p for p in listing.photos if p.id == photo_id), None)
+    if photo is None:
+        return None
+    listing.photos.remove(photo)
+    db.session.flush()
+    return photo.filename
+
+
+def photo_by_filename(filename: str) -> ListingPhoto | None:
+    return db.session.scalar(select(ListingPhoto).where(ListingPhoto.filename == filename))
 
 
 # ---------------------------------------------------------------------------------- availability
@@ -925,6 +959,7 @@ __all__ = [
     "BookingRefused",
     "ListingData",
     "accept_booking",
+    "add_photo",
     "allowed_actions",
     "booking_ics",
     "can_review",
@@ -941,7 +976,9 @@ __all__ = [
     "local_instant",
     "my_bookings",
     "my_listings",
+    "photo_by_filename",
     "post_message",
+    "remove_photo",
     "report_listing",
     "request_booking",
     "request_session",

@@ -11,12 +11,24 @@ import calendar
 from datetime import date, timedelta
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from webapp.core import photos
 from webapp.core.forms import place_error
 from webapp.core.i18n import current_language
 from webapp.core.permissions import visible_visibilities
@@ -33,12 +45,13 @@ from webapp.p2p.forms import (
     BookingForm,
     ListingForm,
     MessageForm,
+    PhotoForm,
     ReportForm,
     ReviewForm,
     SessionForm,
     weekday_name,
 )
-from webapp.p2p.models import KINDS, STATUSES, TYPES, Booking, Listing, Review
+from webapp.p2p.models import KINDS, PHOTO_FOLDER, PHOTOS_MAX, STATUSES, TYPES, Booking, Listing, Review
 from webapp.p2p.permissions import can_book, can_create, can_edit, can_report, can_view, is_party, is_staff
 from webapp.p2p.search import kind_label, owner_name, type_label
 from webapp.taxonomy import get_taxonomy
@@ -159,6 +172,7 @@ def _helpers() -> dict[str, Any]:
         "p2p_type_label": type_label,
         "p2p_status_label": status_label,
         "p2p_action_label": action_label,
+        "p2p_photos_max": PHOTOS_MAX,
         "p2p_when": booking_when,
     }
 
@@ -421,7 +435,11 @@ def _edit(listing: Listing | None):
                 return redirect(url_for("p2p.listing", listing_id=item.id))
     status = 400 if request.method == "POST" else 200
     return render_template(
-        "p2p/edit.html", form=form, listing=listing, place_choices=place_choices(resolution, lang)
+        "p2p/edit.html",
+        form=form,
+        listing=listing,
+        place_choices=place_choices(resolution, lang),
+        photo_form=PhotoForm() if listing is not None else None,
     ), status
 
 
@@ -437,6 +455,88 @@ def new():
 @login_required
 def edit(listing_id: int):
     return _edit(_listing_or_404(listing_id, edit=True))
+
+
+# -------------------------------------------------------------------------------------- photos
+
+
+@bp.get("/board/photos/<filename>")
+def photo(filename: str):
+    """A listing's photo, only to those who may see the listing itself (404 for anyone else)."""
+    path = photos.photo_path(filename, PHOTO_FOLDER)
+    row = service.photo_by_filename(filename) if path is not None else None
+    item = db.session.get(Listing, row.listing_id) if row is not None else None
+    if item is None or not can_view(current_user, item) or not path.exists():  # type: ignore[union-attr]
+        abort(404)
+    response = send_file(path, mimetype="image/webp", conditional=True, etag=True, max_age=0)  # type: ignore[arg-type]
+    if item.visibility == "public" and not can_edit(current_user, item):
+        response.headers["Cache-Control"] = "public, max-age=300"
+    else:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/board/listings/<int:listing_id>/photos")
+@login_required
+def add_photo(listing_id: int):
+    """The owner adds one photo (at most PHOTOS_MAX); checked, re-encoded and stored by the
+    platform's upload rules. A refusal shows the edit page again with the reason."""
+    item = _listing_or_404(listing_id, edit=True)
+    no_store()
+    photo_form = PhotoForm()
+    error = None
+    if photo_form.validate_on_submit():
+        upload = photo_form.photo.data
+        if len(item.photos) >= PHOTOS_MAX:
+            error = _("A listing has at most %(n)d photos: remove one first.", n=PHOTOS_MAX)
+        elif not upload or not getattr(upload, "filename", ""):
+            error = _("Choose a photo first.")
+        else:
+            try:
+                payload = photos.process_photo(upload.stream)
+            except photos.PhotoError as exc:
+                error = photos.photo_message(exc.code)
+            else:
+                filename = photos.store_processed(payload, PHOTO_FOLDER)
+                try:
+                    added = service.add_photo(item, filename)
+                    db.session.commit()
+                except Exception:
+                    db.session.rollback()
+                    photos.delete_photo(filename, PHOTO_FOLDER)
+                    raise
+                if added is not None:
+                    flash(_("The photo is added."), "success")
+                    return redirect(url_for("p2p.edit", listing_id=item.id))
+                photos.delete_photo(filename, PHOTO_FOLDER)  # another upload took the last place
+                error = _("A listing has at most %(n)d photos: remove one first.", n=PHOTOS_MAX)
+    else:
+        abort(400)
+    photo_form.photo.errors = [error]
+    lang = current_language()
+    form = ListingForm(formdata=None, data=_initial(item, lang))
+    form.setup_choices(lang)
+    return render_template(
+        "p2p/edit.html",
+        form=form,
+        listing=item,
+        place_choices=place_choices(None, lang),
+        photo_form=photo_form,
+    ), 400
+
+
+@bp.post("/board/listings/<int:listing_id>/photos/<int:photo_id>/delete")
+@login_required
+def delete_photo(listing_id: int, photo_id: int):
+    """The owner removes one photo; the file goes once the row is gone."""
+    item = _listing_or_404(listing_id, edit=True)
+    filename = service.remove_photo(item, photo_id)
+    if filename is None:
+        abort(404)
+    db.session.commit()
+    photos.delete_photo(filename, PHOTO_FOLDER)
+    flash(_("The photo is removed."), "success")
+    return redirect(url_for("p2p.edit", listing_id=item.id))
 
 
 @bp.post("/board/listings/<int:listing_id>/status")

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from webapp.taxonomy import get_gazetteer, get_taxonomy
+from webapp.taxonomy.concepts import Concept, get_lexicon
 from webapp.taxonomy.gazetteer import Gazetteer, Place
 from webapp.taxonomy.places_data import PLACE_LABELS
 from webapp.taxonomy.taxonomy import Taxonomy, TermMatch
@@ -228,8 +229,11 @@ class Interpretation:
     corrections: list[dict[str, Any]] = field(default_factory=list)
     functions: list[str] = field(default_factory=list)
     sectors: list[str] = field(default_factory=list)
-    #: Labels of recognised terms in the other languages (English first).
+    #: Labels of recognised terms in the other languages (English first), then the words of
+    #: the request's concepts in the four languages (``concepts.py``: "Hochzeit" → wedding, …).
     expansions: list[str] = field(default_factory=list)
+    #: Intent and object concepts the request names (``webapp/taxonomy/concepts.py``).
+    concepts: list[Concept] = field(default_factory=list)
     terms: list[TermMatch] = field(default_factory=list)
     #: Removable parts for the "undo" UI; see ``understand`` and ``undo_params``.
     parts: list[dict[str, Any]] = field(default_factory=list)
@@ -444,6 +448,16 @@ class Understander:
                 }
             )
         result.expansions = self._expansions(result, terms)
+        skip = [(t.start, t.end) for t in terms]
+        if hit is not None:
+            skip.append((tokens[hit.start_token].start, tokens[hit.end_token - 1].end))
+        result.concepts = get_lexicon().find(tokens, skip, lang=lang)
+        typed = {t.folded for t in tokens} | {normalize(e) for e in result.expansions}
+        for concept in result.concepts:
+            for word in concept.expansions():
+                if normalize(word) not in typed:
+                    typed.add(normalize(word))
+                    result.expansions.append(word)
         return result
 
     # -- typos --

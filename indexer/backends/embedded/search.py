@@ -7,7 +7,6 @@ neighbours above their zero point; without text: every document passing the filt
 
 from __future__ import annotations
 
-import json
 import math
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -19,7 +18,7 @@ from indexer import fusion
 from indexer.backends.embedded.segments import _VIS_CODES, _Memory, _State
 from indexer.backends.embedded.store import _Index
 from indexer.geo import bounding_box, haversine_km_many, within_lon
-from indexer.text import TypoIndex, doc_langs, fold, highlight, query_langs, stems, words
+from indexer.text import TypoIndex, fold, highlight_marks, query_langs, stems, words
 from indexer.types import (
     HL_END,
     HL_START,
@@ -38,6 +37,11 @@ SELECTIVE_SCAN = 0.3
 RANK_DEPTH = 1000
 #: Vector legs of one query are scanned in parallel on this many threads.
 SCAN_THREADS = 2
+#: Below this many rows the legs are scanned one after the other in the request's thread: a scan
+#: of a thousand vectors takes tens of microseconds, handing it to a pool thread (a wake-up, the
+#: GIL back and forth) costs more, and on a loaded machine far more; from 10k rows on a scan
+#: takes milliseconds and two side by side save one.
+PARALLEL_SCAN_ROWS = 5_000
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
 
@@ -330,7 +334,7 @@ class _Searcher:
                 legs_norm[fusion.LEXICAL] = norm
                 matched |= norm > 0
             vector_legs = [leg for leg in self.weights if leg != fusion.LEXICAL and leg in self.vectors]
-            if len(vector_legs) > 1:  # scans are independent and release the GIL: run them side by side
+            if len(vector_legs) > 1 and st.n >= PARALLEL_SCAN_ROWS:  # independent, GIL released: side by side
                 scans = dict(
                     zip(
                         vector_legs,
@@ -522,16 +526,21 @@ class _Searcher:
         top RANK_DEPTH (one partial sort), counted for the rare hit beyond it."""
         values = leg_scores[cand_rows]
         out: dict[int, int] = {}
+        page_ranks = np.zeros(page.size, dtype=np.int64)
         if values.size:
             k = min(RANK_DEPTH, values.size)
             top = np.argpartition(-values, k - 1)[:k]
             top = top[np.argsort(-values[top], kind="stable")]
-            rank_of = dict(zip(cand_rows[top].tolist(), range(1, k + 1), strict=True))
-        else:
-            rank_of = {}
-        for row in page.tolist():
-            rank = rank_of.get(row)
-            out[row] = rank if rank is not None else int(np.count_nonzero(values > leg_scores[row])) + 1
+            # Each page row's position in that order, looked up for the page's rows only (no
+            # dictionary of the whole top): 0 where a row is not in it.
+            in_top = cand_rows[top]
+            where = {row: i for i, row in enumerate(page.tolist())}
+            hits = np.flatnonzero(np.isin(in_top, page))
+            for i in hits.tolist():
+                page_ranks[where[int(in_top[i])]] = i + 1
+        for i, row in enumerate(page.tolist()):
+            rank = int(page_ranks[i])
+            out[row] = rank if rank else int(np.count_nonzero(values > leg_scores[row])) + 1
         return out
 
     def _hits(
@@ -550,20 +559,15 @@ class _Searcher:
             return []
         located = self.st.locate(page)
         ids = [seg.ids[r] for seg, r in located]
-        stored: dict[str, tuple] = {}
-        with self.index.reader() as conn:
-            marks = ",".join("?" * len(ids))
-            for doc_id, lang, fields, facets, payload in conn.execute(
-                f"SELECT id, lang, fields, facets, payload FROM docs WHERE id IN ({marks})",  # noqa: S608
-                ids,
-            ):
-                stored[doc_id] = (lang, json.loads(fields), json.loads(facets), json.loads(payload))
+        stored = self.index.stored_docs(ids)
         cand_rows = np.flatnonzero(candidates)
         ranks = {leg: self._leg_ranks(values, cand_rows, page) for leg, values in legs_raw.items()}
         hits = []
         for row, doc_id in zip(page.tolist(), ids, strict=True):
-            lang, fields, facets, payload = stored.get(doc_id, (None, {}, {}, {}))
-            hit = Hit(id=doc_id, score=round(float(score[row]), 6), payload=payload)
+            doc = stored.get(doc_id)
+            fields, facets = (doc.fields, doc.facets) if doc is not None else ({}, {})
+            # A copy: callers may change their hit's payload, the cached document stays as stored.
+            hit = Hit(id=doc_id, score=round(float(score[row]), 6), payload=dict(doc.payload) if doc else {})
             if distance is not None and not math.isnan(distance[row]):
                 hit.distance_km = round(float(distance[row]), 2)
             why: list[Explanation] = []
@@ -572,8 +576,8 @@ class _Searcher:
                 hit.legs[fusion.LEXICAL] = (ranks[fusion.LEXICAL][row], float(lexical[row]))
                 matched_terms: list[str] = []
                 matched_fields: list[str] = []
-                for field, text in fields.items():
-                    marked = highlight(text, query_stems, doc_langs(lang, field), HL_START, HL_END)
+                for field in fields:
+                    marked = highlight_marks(doc.marks(field), query_stems, HL_START, HL_END)  # type: ignore[union-attr]
                     if marked is None:
                         continue
                     hit.highlights[field] = marked[0]

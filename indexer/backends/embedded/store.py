@@ -15,6 +15,7 @@ import queue
 import sqlite3
 import threading
 import time
+from collections import OrderedDict
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
@@ -24,6 +25,7 @@ import scipy.sparse as sp
 
 from indexer.backends.embedded.ranges import Intervals
 from indexer.backends.embedded.segments import _Memory, _Record, _record, _Segment, _State
+from indexer.text import FieldMarks, doc_langs
 from indexer.types import FACET_FIELDS, RANGE_FIELDS, BulkReport, Document
 
 log = logging.getLogger(__name__)
@@ -39,9 +41,12 @@ SNAPSHOT_MIN_DOCS = 2000
 SNAPSHOT_STALE_SHARE = 0.05
 #: Bumped whenever what a snapshot holds changes (its arrays, or the analysis): an older snapshot is
 #: ignored and the index re-analysed from the SQLite file. 2: fold spells ø, æ, ł… in ASCII; 3: ranges.
-SNAPSHOT_VERSION = 4  # 4: the "type", "category" and "group" facet fields (board, events)
+SNAPSHOT_VERSION = 5  # 4: the "type", "category" and "group" facet fields (board, events); 5: "concepts"
 #: Idle read connections kept per index.
 READ_POOL = 4
+#: Stored documents (fields, facets, payload, analysed highlight marks) kept in memory for the
+#: hits of later queries: a page shows 20, popular cards recur. Bounded; emptied by any change.
+DOC_CACHE = 2048
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -230,6 +235,23 @@ def _upgrade_schema(conn: sqlite3.Connection) -> None:
         raise
 
 
+class StoredDoc:
+    """A document as stored (what hits show and explain) and its fields analysed for highlighting."""
+
+    __slots__ = ("lang", "fields", "facets", "payload", "_marks")
+
+    def __init__(self, lang: str | None, fields: dict, facets: dict, payload: dict) -> None:
+        self.lang, self.fields, self.facets, self.payload = lang, fields, facets, payload
+        self._marks: dict[str, FieldMarks] = {}
+
+    def marks(self, field: str) -> FieldMarks:
+        """The field's tokens and stems, analysed on first use (each field in its languages)."""
+        found = self._marks.get(field)
+        if found is None:
+            found = self._marks[field] = FieldMarks(self.fields[field], doc_langs(self.lang, field))
+        return found
+
+
 class _Index:
     def __init__(self, root: Path, entity: str) -> None:
         self.entity = entity
@@ -244,6 +266,52 @@ class _Index:
         self._writer: sqlite3.Connection | None = None
         self._readers: queue.LifoQueue[sqlite3.Connection] = queue.LifoQueue()
         self._reader_path: Path | None = None
+        self._docs: OrderedDict[str, StoredDoc] = OrderedDict()
+        self._docs_key: tuple[Path | None, int] | None = None
+        self._docs_lock = threading.Lock()
+
+    # stored documents -------------------------------------------------------------------------
+
+    def stored_docs(self, ids: Sequence[str]) -> dict[str, StoredDoc]:
+        """The stored documents of ``ids`` (hits of one page), from the bounded cache or one query.
+
+        The cache belongs to one file at one generation: any write, catch-up or load empties it
+        (and a generation it was not filled at never reads it), so a changed or deleted document
+        is read again, or gone, on the next search."""
+        key = (self.path, self.generation)
+        out: dict[str, StoredDoc] = {}
+        with self._docs_lock:
+            if self._docs_key != key:
+                self._docs.clear()
+                self._docs_key = key
+            for doc_id in ids:
+                doc = self._docs.get(doc_id)
+                if doc is not None:
+                    self._docs.move_to_end(doc_id)
+                    out[doc_id] = doc
+        missing = [i for i in ids if i not in out]
+        if not missing:
+            return out
+        read: dict[str, StoredDoc] = {}
+        with self.reader() as conn:
+            marks = ",".join("?" * len(missing))
+            for doc_id, lang, fields, facets, payload in conn.execute(
+                f"SELECT id, lang, fields, facets, payload FROM docs WHERE id IN ({marks})",  # noqa: S608
+                missing,
+            ):
+                read[doc_id] = StoredDoc(lang, json.loads(fields), json.loads(facets), json.loads(payload))
+        out.update(read)
+        with self._docs_lock:
+            if self._docs_key == key:  # not if the index changed while we read
+                self._docs.update(read)
+                while len(self._docs) > DOC_CACHE:
+                    self._docs.popitem(last=False)
+        return out
+
+    def forget_docs(self) -> None:
+        with self._docs_lock:
+            self._docs.clear()
+            self._docs_key = None
 
     # files ------------------------------------------------------------------------------------
 
@@ -346,6 +414,7 @@ class _Index:
 
     def _load(self, path: Path) -> None:
         """Load an index file into memory: from its snapshot plus the changes since, or in full."""
+        self.forget_docs()
         self._close_connections()
         self.path = path
         self.pointer_stat = self._stat_pointer()
@@ -496,6 +565,7 @@ class _Index:
         vecs = self._load_vectors(conn, [r.id for r in records], self.mem.dims)
         self.mem.apply(records, vecs, deleted=[i for i in changed if i not in present])
         self.generation = generation
+        self.forget_docs()
 
     # writing ----------------------------------------------------------------------------------
 
@@ -505,6 +575,7 @@ class _Index:
         with self.lock:
             self.follow_pointer()  # never write into a file a rebuild elsewhere has replaced
             report = write_batch(self.writer(), self.mem, docs, vectors, deletes, self)
+            self.forget_docs()
             if deletes:
                 self._forget_deleted()
             return report

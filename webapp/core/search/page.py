@@ -116,6 +116,9 @@ class Result:
     #: Of the recognised trade (its function, or its sector when only a sector was recognised);
     #: None when the search recognised no trade.
     of_trade: bool | None = None
+    #: The backend's hit: its explanations render ``why`` again in another language (a mail to
+    #: someone who reads another language than the searcher, webapp.p2p.matching).
+    hit: Hit | None = None
 
 
 @dataclass
@@ -718,6 +721,7 @@ def _hydrate(
                 row=row,
                 data=page_spec.present(row, lang),
                 of_trade=_of_trade(row, sectors, trade_field, trade) if trade else None,
+                hit=hit,
             )
         )
     return results

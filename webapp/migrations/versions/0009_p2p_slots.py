@@ -7,8 +7,8 @@ The PostgreSQL exclusion constraint ``ex_bookings_no_overlap`` moves from the da
 days to the ``tsrange`` of those instants, so two sessions on one day may both be accepted when
 they do not overlap, and a whole-day booking still excludes every session of its days.
 
-Revision ID: 0011_p2p_slots
-Revises: 0008_events (re-chained at merge)
+Revision ID: 0009
+Revises: 0008
 Create Date: 2026-12-07
 """
 
@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_p2p_slots"
+revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None
