@@ -77,6 +77,12 @@ def test_the_whole_flow_mails_each_change_to_the_other_party_in_their_language(
     assert [t for t, _s in to[1:]] == ["bruno@example.org"] * 3  # each change → borrower
     assert all("réservation" in s.lower() for _t, s in to[1:]), to  # in French
     assert "Voor een concert" in messages[0]["msg"].get_content()
+    # The days read in each reader's language, not as 2027-03-04.
+    from babel.dates import format_date
+
+    assert format_date(soon(3), "full", locale="nl") in messages[0]["msg"].get_content()
+    assert format_date(soon(5), "full", locale="fr") in messages[1]["msg"].get_content()
+    assert soon(3).isoformat() not in messages[0]["msg"].get_content()
 
 
 def test_the_thread_between_the_two_parties(app, db, lender, borrower, smtp_server):

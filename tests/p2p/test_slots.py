@@ -412,7 +412,11 @@ def test_the_ics_of_a_session_has_its_times_and_the_reminder_comes_once(app, db,
     reminders = [m for m in smtp_server.messages if re.search("Morgen|Demain", m["msg"]["Subject"])]
     assert sorted(m["envelope_to"][0] for m in reminders) == ["mentee@example.org", "mentor@example.org"]
     text_nl = next(m for m in reminders if m["envelope_to"][0] == "mentor@example.org")["msg"]
-    assert f"{tomorrow.isoformat()} 20:00" in text_nl.get_content() and "sessie" in text_nl["Subject"]
+    from babel.dates import format_date
+
+    # The day in the reader's language, the session's local times.
+    day_nl = format_date(tomorrow, "full", locale="nl")
+    assert f"{day_nl} 20:00 – 21:30" in text_nl.get_content() and "sessie" in text_nl["Subject"]
 
 
 # ---------------------------------------------------------------------------------- migration

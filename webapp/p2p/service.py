@@ -560,12 +560,24 @@ def _user(user_id: int | None) -> Any:
     return db.session.get(User, user_id) if user_id else None
 
 
-def _when(booking: Booking) -> dict[str, str]:
-    """The booking's days (or a session's day and local times) as the mails print them."""
-    if not booking.timed:
-        return {"starts_on": booking.starts_on.isoformat(), "ends_on": booking.ends_on.isoformat()}
-    start, end = booking.starts_at.astimezone(LOCAL_ZONE), booking.ends_at.astimezone(LOCAL_ZONE)
-    return {"starts_on": f"{start:%Y-%m-%d %H:%M}", "ends_on": f"{end:%Y-%m-%d %H:%M}"}
+def _when(booking: Booking, lang: str | None) -> dict[str, str]:
+    """The booking's days (or a session's day and local times) as the mails print them, in the
+    recipient's language ("dinsdag 15 december 2026"; a session "… 14:00" to "15:00")."""
+    from flask_babel import force_locale, format_date
+
+    from webapp.core.mail import mail_language
+
+    with force_locale(mail_language(lang)):
+        if not booking.timed:
+            return {
+                "starts_on": format_date(booking.starts_on, "full"),
+                "ends_on": format_date(booking.ends_on, "full"),
+            }
+        start, end = booking.starts_at.astimezone(LOCAL_ZONE), booking.ends_at.astimezone(LOCAL_ZONE)
+        first = f"{format_date(start.date(), 'full')} {start:%H:%M}"
+        if end.date() == start.date():
+            return {"starts_on": first, "ends_on": f"{end:%H:%M}"}
+        return {"starts_on": first, "ends_on": f"{format_date(end.date(), 'full')} {end:%H:%M}"}
 
 
 def _mail_other(booking: Booking, recipient_id: int | None, template: str, **context: Any) -> None:
@@ -580,7 +592,7 @@ def _mail_other(booking: Booking, recipient_id: int | None, template: str, **con
         kind="p2p",
         user_id=recipient.id,
         title=booking.listing_title,
-        **_when(booking),
+        **_when(booking, recipient.locale),
         url=external_url("p2p.booking", booking_id=booking.id),
         **context,
     )
