@@ -21,6 +21,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from tests.judged import mean
+
 HERE = Path(__file__).resolve().parent
 JUDGED = HERE / "judged"
 MODES = ("lexical", "semantic", "hybrid")
@@ -84,19 +86,6 @@ def per_query(
             ranked = [ids.get(r["id"], "?") for r in body["results"]]
             out.append((query, mode, score(ranked, query["relevant"])))
     return out
-
-
-def mean(rows: list[tuple[dict[str, Any], str, dict[str, float]]], by: tuple[str, ...] = ("split",)) -> dict:
-    """(*query[field] for field in by, mode) → mean metrics."""
-    sums: dict[tuple, dict[str, float]] = {}
-    counts: dict[tuple, int] = {}
-    for query, mode, metrics in rows:
-        key = (*(query[f] for f in by), mode)
-        sums.setdefault(key, dict.fromkeys(metrics, 0.0))
-        for name, value in metrics.items():
-            sums[key][name] += value
-        counts[key] = counts.get(key, 0) + 1
-    return {key: {name: v / counts[key] for name, v in metrics.items()} for key, metrics in sums.items()}
 
 
 def evaluate(
